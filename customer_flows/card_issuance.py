@@ -1,0 +1,250 @@
+"""Debit card issuance, device part: a persisted flow (kiosk_core.flows).
+
+    reserve  →  dispense  →  wait_taken  →  print_receipt
+
+Intent is written before every step, so after a power cut ``FlowEngine.recover`` knows
+which step was in flight. The policy is *unwind*: the customer of an interrupted flow is
+gone, so nothing is resumed; ``dispense``'s compensation asks the dispenser where the card
+is and puts a card still in the machine (at the gate or inside) into the retain bin.
+
+The steps find their devices in ``ctx.resources["devices"]`` (the runtime's), report
+progress through ``ctx.resources["progress"]`` when a screen is watching, and journal
+through ``ctx.resources["runtime"].journal``. Only the masked card number is ever kept:
+in the flow store, the journal and on paper.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from devices.status import MediaState, SupplyState
+from kiosk_core.flows import FlowContext, FlowDefinition, Outcome, Step
+from kiosk_core.journal import mask_pan
+
+log = logging.getLogger(__name__)
+
+FLOW = "card_issuance"
+#: Issuer identification number of the demo bank's debit cards (a test range).
+DEMO_BIN = "623058"
+DEVICE_TIMEOUT_S = 30.0
+
+
+class IssuanceError(Exception):
+    """Why the card could not be issued. ``code`` names the plain-words message on screen."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+# -- card numbers ----------------------------------------------------------------------
+
+
+def luhn_digit(body: str) -> str:
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        d = int(ch)
+        if i % 2 == 0:  # doubled: every second digit from the right, check digit excluded
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+def card_number_for(chip_uid: str, bin_: str = DEMO_BIN) -> str:
+    """The demo card management system: the card number personalised onto the chip
+    ``chip_uid`` (a real CMS looks it up; the demo derives a stable, Luhn-valid one)."""
+    digest = hashlib.sha256(chip_uid.encode()).hexdigest()
+    body = bin_ + "".join(str(int(c, 16) % 10) for c in digest[:12])
+    return body + luhn_digit(body)
+
+
+def masked(pan: str) -> str:
+    """First 6 and last 4 digits, as the journal keeps them."""
+    return mask_pan(pan, force=True)
+
+
+# -- resources -------------------------------------------------------------------------
+
+
+def _device(ctx: FlowContext, kind: str) -> Any:
+    devices: Mapping[str, Any] = ctx.resources.get("devices", {})
+    dev = devices.get(kind)
+    if dev is None:
+        raise IssuanceError("device_missing", kind)
+    return dev
+
+
+def _progress(ctx: FlowContext, what: str, **info: Any) -> None:
+    report: Callable[..., None] | None = ctx.resources.get("progress")
+    if report is not None:
+        try:
+            report(what, **info)
+        except Exception:  # a screen that went away must not break the transaction
+            log.exception("progress listener failed")
+
+
+def _journal(ctx: FlowContext, kind: str, data: dict[str, Any]) -> None:
+    runtime = ctx.resources.get("runtime")
+    journal = getattr(runtime, "journal", None)
+    if journal is not None:
+        journal.append(kind, {"flow": ctx.flow_id, **data})
+
+
+def _where_is_the_card(ctx: FlowContext) -> MediaState:
+    status = _device(ctx, "card_dispenser").query_status().result(timeout=DEVICE_TIMEOUT_S)
+    return status.media
+
+
+# -- steps -----------------------------------------------------------------------------
+
+
+def reserve(ctx: FlowContext) -> dict[str, Any]:
+    """Check the dispenser can issue (a card in the stacker, room in the bin)."""
+    _progress(ctx, "reserving")
+    status = _device(ctx, "card_dispenser").query_status().result(timeout=DEVICE_TIMEOUT_S)
+    if status.supplies.get("stacker") is SupplyState.EMPTY:
+        raise IssuanceError("stacker_empty")
+    if status.supplies.get("bin") is SupplyState.FULL:
+        raise IssuanceError("bin_full")
+    if status.media not in (MediaState.NOT_PRESENT, MediaState.UNKNOWN, MediaState.NOT_SUPPORTED):
+        raise IssuanceError("card_in_machine", str(status.media))
+    txn = datetime.now().strftime("T%Y%m%d%H%M%S") + secrets.token_hex(2).upper()
+    return {"transaction_no": txn}
+
+
+def release(ctx: FlowContext) -> None:
+    _journal(ctx, "card.reservation_released", {"transaction_no": ctx.data.get("transaction_no")})
+
+
+def dispense(ctx: FlowContext) -> dict[str, Any]:
+    """Feed a card to the read position, read its chip, then present it at the gate."""
+    disp = _device(ctx, "card_dispenser")
+    _progress(ctx, "dispensing")
+    try:
+        disp.to_read_position().result(timeout=DEVICE_TIMEOUT_S)
+        uid = disp.read_serial().result(timeout=DEVICE_TIMEOUT_S)
+        card = masked(card_number_for(uid))  # the full number is never stored
+        disp.present().result(timeout=DEVICE_TIMEOUT_S)
+    except Exception:
+        # The engine does not compensate a step that failed: a card half-way (jammed,
+        # or read but not presented) is binned here, before the error goes up.
+        try:
+            retract(ctx)
+        except Exception as exc:
+            log.error("flow %s: card could not be binned after a failed dispense: %s",
+                      ctx.flow_id, exc)
+        raise
+    return {"card_number": card, "chip": hashlib.sha256(uid.encode()).hexdigest()[:16]}
+
+
+def recover_dispense(ctx: FlowContext) -> Outcome:
+    """After a cut: a card in the machine means the dispense happened (the compensation
+    then bins it); an empty channel means it never started."""
+    media = _where_is_the_card(ctx)
+    log.info("flow %s: after restart the card is %s", ctx.flow_id, media)
+    return "done" if media in (MediaState.ENTERING, MediaState.PRESENT, MediaState.JAMMED) \
+        else "not_done"
+
+
+def retract(ctx: FlowContext) -> None:
+    """Put this flow's card, wherever it still is in the machine, into the retain bin.
+    Safe to repeat: with no card in the machine it does nothing."""
+    disp = _device(ctx, "card_dispenser")
+    media = _where_is_the_card(ctx)
+    if media is MediaState.ENTERING:
+        disp.retract().result(timeout=DEVICE_TIMEOUT_S)
+    elif media in (MediaState.PRESENT, MediaState.JAMMED):
+        disp.reset("retain").result(timeout=DEVICE_TIMEOUT_S)
+    else:
+        return
+    _journal(ctx, "card.retained", {"card_number": ctx.data.get("card_number", ""),
+                                    "why": "flow unwound"})
+
+
+def wait_taken(ctx: FlowContext) -> dict[str, Any]:
+    from devices.card_dispenser.model import TakeResult
+
+    disp = _device(ctx, "card_dispenser")
+    timeout = float(ctx.data.get("take_timeout_s") or disp.settings.take_timeout_s)
+    _progress(ctx, "take_card", timeout_s=timeout)
+    result = disp.wait_taken(timeout).result(timeout=timeout + DEVICE_TIMEOUT_S)
+    if result is not TakeResult.TAKEN:
+        _journal(ctx, "card.retained", {"card_number": ctx.data.get("card_number", ""),
+                                        "why": "not taken in time"})
+        raise IssuanceError("not_taken", str(result))
+    _journal(ctx, "card.issued", {
+        "card_number": ctx.data.get("card_number", ""),
+        "transaction_no": ctx.data.get("transaction_no", ""),
+        "identity_session": ctx.data.get("identity_session", ""),
+        "product": ctx.data.get("product", ""),
+    })
+    return {"taken": True}
+
+
+def recover_wait_taken(ctx: FlowContext) -> Outcome:
+    return "done" if _where_is_the_card(ctx) is MediaState.NOT_PRESENT else "not_done"
+
+
+RECEIPT_TEXTS = {
+    "zh_CN": {"card_product": "借记卡", "account_type": "一类户", "currency": "人民币"},
+    "en_US": {"card_product": "Debit card", "account_type": "Class I", "currency": "CNY"},
+}
+
+
+def receipt_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    lang = str(data.get("language", "en_US"))
+    words = RECEIPT_TEXTS.get(lang, RECEIPT_TEXTS["en_US"])
+    return {
+        "branch": data.get("branch") or "-", "kiosk_id": data.get("kiosk_id") or "-",
+        "customer_name": data.get("customer_name", "") or "-",
+        "card_number": data["card_number"], **words,
+        "hotline": data.get("hotline", "400-820-1234"),
+        "account_opened": data.get("opened") or datetime.now(),
+        "transaction_no": data.get("transaction_no") or "-",
+    }
+
+
+def print_receipt(ctx: FlowContext) -> dict[str, Any]:
+    """Print the receipt; when printing is out the job is kept and the screen shows its
+    QR code instead. Redone after a cut (a second receipt harms no one)."""
+    printer = ctx.resources.get("devices", {}).get("printer")
+    _progress(ctx, "printing")
+    if printer is None:
+        return {"receipt_printed": False, "receipt_error": "no printer"}
+    lang = str(ctx.data.get("language", "en_US"))
+    try:
+        outcome = printer.print_template("card_issuance", lang, receipt_values(ctx.data)
+                                         ).result(timeout=DEVICE_TIMEOUT_S)
+    except Exception as exc:  # the card is with the customer: a receipt problem undoes nothing
+        log.error("flow %s: receipt not printed: %s", ctx.flow_id, exc)
+        return {"receipt_printed": False, "receipt_error": str(exc)}
+    out: dict[str, Any] = {"receipt_job": outcome.job_id, "receipt_printed": outcome.printed}
+    if not outcome.printed:
+        out["receipt_error"] = outcome.error
+        if outcome.alternative is not None:
+            out["receipt_url"] = outcome.alternative.url
+            out["receipt_text"] = outcome.alternative.text
+    return out
+
+
+DEFINITION = FlowDefinition(
+    FLOW,
+    (
+        Step("reserve", reserve, compensate=release, idempotent=True),
+        Step("dispense", dispense, compensate=retract, recover=recover_dispense),
+        Step("wait_taken", wait_taken, recover=recover_wait_taken),
+        Step("print_receipt", print_receipt, idempotent=True),
+    ),
+    on_restart="unwind",
+)
+
+#: Collected by customer_flows.definitions() for KioskRuntime(flows=…).
+DEFINITIONS = (DEFINITION,)

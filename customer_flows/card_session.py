@@ -1,0 +1,373 @@
+"""The debit-card screens as a plain state machine (Qt-free): what the customer sees and
+what each tap does. The view-model only shows :attr:`CardIssuanceSession.state` and
+forwards taps; tests drive this class directly.
+
+    intro ─consent→ identity ─pass→ identity_passed ─continue→ signature ─sign→
+        dispensing → take_card → printing → done
+    identity ─fail→ identity_failed ─retry (once)→ identity      (then only a teller)
+    dispensing / take_card / printing ─problem→ failed (plain reason, teller)
+
+Slow work never runs on the caller's thread: the identity check runs on the camera's
+SessionRunner thread, device work is handed to ``submit`` (the UI passes the bridge's
+core loop). Every change bumps :attr:`version` under a lock; the UI polls it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from customer_flows import card_issuance
+from customer_flows.demo_camera import DemoCustomer
+from devices.status import SupplyState
+from kiosk_core.flows import FlowEngine, StepFailed
+
+log = logging.getLogger(__name__)
+
+#: States in which the customer waits on the machine (the UI keeps the session alive).
+BUSY = frozenset({"identity", "dispensing", "take_card", "printing"})
+#: Identity checks a customer may try: the first, and one retry.
+IDENTITY_ATTEMPTS = 2
+#: A signature needs at least this much ink (pad units: the pad is 1000 wide).
+MIN_INK = 250.0
+#: How long ID capture waits for a camera that is still opening.
+CAMERA_WAIT_S = 30.0
+AGREEMENT_ID = "DEBIT-CARD-AGREEMENT-2026-1"
+VERIFY_BASE = "https://sign.smartbranch.example/v"
+
+
+@dataclass
+class Snapshot:
+    """Everything a screen shows, copied under the lock."""
+
+    state: str
+    version: int
+    phase: str = ""  # identity phase: id_capture | face_match | liveness | result
+    prompt: dict[str, str] = field(default_factory=dict)  # identity's words, per language
+    prompt_code: str = ""  # identity.messages code of the prompt
+    progress: float = 0.0
+    challenge: int = 0  # 1-based number of the liveness challenge on screen
+    challenges: int = 0
+    reason: str = ""  # failure code
+    reason_text: dict[str, str] = field(default_factory=dict)
+    can_retry: bool = False
+    card_number: str = ""  # masked
+    receipt_printed: bool = False
+    receipt_url: str = ""
+    take_timeout_s: float = 0.0
+    attempts: int = 0
+
+
+def failure_code(exc: BaseException) -> str:
+    """A device problem as one of the codes the screen explains in plain words."""
+    if isinstance(exc, StepFailed):
+        exc = exc.cause
+    if isinstance(exc, card_issuance.IssuanceError):
+        return exc.code
+    name = type(exc).__name__
+    return {"StackerEmpty": "stacker_empty", "BinFull": "bin_full", "CardJam": "jam",
+            "CardMovedManually": "card_pulled"}.get(name, "device")
+
+
+def ink(strokes: list[list[tuple[float, float]]]) -> float:
+    """Total length of the strokes: a dot or a stray touch is not a signature."""
+    total = 0.0
+    for stroke in strokes:
+        for (x0, y0), (x1, y1) in itertools.pairwise(stroke):
+            total += math.hypot(x1 - x0, y1 - y0)
+    return total
+
+
+def _resolve(thing: Any) -> Any:
+    """A vault, or a factory for one (opening a vault reads its key: done on a worker)."""
+    return thing() if callable(thing) else thing
+
+
+class CardIssuanceSession:
+    def __init__(
+        self,
+        *,
+        devices: Mapping[str, Any],
+        engine: FlowEngine,
+        submit: Callable[[Callable[[], Any]], Any],
+        language: str = "en_US",
+        identity_settings: Any = None,
+        vault: Any = None,
+        evidence_vault: Any = None,
+        journal: Callable[[str, dict[str, Any]], Any] | None = None,
+        kiosk: Mapping[str, str] | None = None,
+        demo: bool = False,
+        identity_options: Mapping[str, Any] | None = None,
+        take_timeout_s: float | None = None,
+    ) -> None:
+        self.devices = devices
+        self.engine = engine
+        self.submit = submit
+        self.language = language
+        self.identity_settings = identity_settings
+        self.vault = vault
+        self.evidence_vault = evidence_vault
+        self.journal = journal or (lambda kind, data: None)
+        self.kiosk = dict(kiosk or {})
+        self.demo = demo
+        self.identity_options = dict(identity_options or {})
+        self.take_timeout_s = take_timeout_s
+        self._lock = threading.Lock()
+        self._snap = Snapshot("intro", 0)
+        self._runner: Any = None
+        self._demo_customer: DemoCustomer | None = None
+        self._identity_id = ""
+        self._customer_name = ""
+        self._signature: dict[str, Any] | None = None
+        self.flow_id = ""
+        self.closed = False
+
+    # -- state --------------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        with self._lock:
+            return Snapshot(**self._snap.__dict__)
+
+    @property
+    def state(self) -> str:
+        return self._snap.state
+
+    @property
+    def version(self) -> int:
+        return self._snap.version
+
+    def _set(self, **changes: Any) -> None:
+        with self._lock:
+            if self.closed:
+                return
+            for k, v in changes.items():
+                setattr(self._snap, k, v)
+            self._snap.version += 1
+
+    # -- taps ---------------------------------------------------------------------------
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+
+    def accept(self) -> None:
+        """The customer read what is needed and agreed: start the identity check."""
+        if self.state != "intro":
+            return
+        # No card to give: say so now, not after three minutes of identity checks.
+        problem = self._dispenser_problem()
+        if problem:
+            self._set(state="failed", reason=problem)
+            return
+        self._start_identity()
+
+    def _dispenser_problem(self) -> str:
+        """From the dispenser's last reported status (no I/O): why it cannot issue."""
+        disp = self.devices.get("card_dispenser")
+        if disp is None:
+            return "device_missing"
+        supplies = disp.status.supplies
+        if supplies.get("stacker") is SupplyState.EMPTY:
+            return "stacker_empty"
+        if supplies.get("bin") is SupplyState.FULL:
+            return "bin_full"
+        return ""
+
+    def retry_identity(self) -> None:
+        if self.state == "identity_failed" and self._snap.can_retry:
+            self._start_identity()
+
+    def continue_to_signature(self) -> None:
+        if self.state == "identity_passed":
+            self._set(state="signature")
+
+    def sign(self, strokes: list[list[tuple[float, float]]], width: float, height: float) -> bool:
+        """The customer confirmed the signature. False (and nothing happens) when there
+        is not enough ink to be a signature."""
+        if self.state != "signature" or ink(strokes) < MIN_INK:
+            return False
+        signed_at = datetime.now().astimezone()
+        evidence = {"document_id": AGREEMENT_ID, "signed_at": signed_at.isoformat(),
+                    "pad": [width, height], "strokes": strokes,
+                    "identity_session": self._identity_id}
+        blob = json.dumps(evidence, separators=(",", ":")).encode()
+        self._signature = {"signed_at": signed_at, "sha256": hashlib.sha256(blob).hexdigest(),
+                           "blob": blob}
+        self._set(state="dispensing")
+        self.submit(self._issue)
+        return True
+
+    # -- identity -----------------------------------------------------------------------
+
+    def _start_identity(self) -> None:
+        camera = self.devices.get("camera")
+        attempts = self._snap.attempts + 1
+        if camera is None:
+            self._set(state="failed", reason="no_camera", attempts=attempts)
+            return
+        self._set(state="identity", phase="id_capture", prompt={}, prompt_code="", progress=0.0,
+                  challenge=0, challenges=0, reason="", reason_text={}, attempts=attempts)
+        # Importing identity (OpenCV, dlib) and opening its vault is slow: not on this thread.
+        self.submit(lambda: self._launch_identity(camera))
+
+    def _launch_identity(self, camera: Any) -> None:  # on a worker
+        from identity.runner import SessionRunner
+        from identity.session import IdentitySession
+
+        # The camera is optional and opens last (its scenes take seconds to build):
+        # a customer who is quicker than that waits a moment, not an error.
+        deadline = time.monotonic() + CAMERA_WAIT_S
+        while not camera.status.device.usable:
+            if time.monotonic() > deadline or self.closed:
+                self._set(state="failed", reason="no_camera")
+                return
+            time.sleep(0.1)
+        self._stop_runner()
+        on_challenge = None
+        if self.demo:
+            self._demo_customer = DemoCustomer.attach(camera)
+            if self._demo_customer is not None:
+                self._demo_customer.show_card()
+                on_challenge = self._demo_customer.act
+        self.vault = _resolve(self.vault)
+        session = IdentitySession(self.identity_settings, vault=self.vault,
+                                  on_challenge=on_challenge, **self.identity_options)
+        self._identity_id = session.id
+        with self._lock:
+            if self.closed:
+                session.close()
+                return
+            self._runner = SessionRunner(camera, session, self._on_identity)
+            self._runner.start()
+
+    def _on_identity(self, ev: Any) -> None:  # on the identity runner's thread
+        if ev.phase != "id_capture" and self._demo_customer is not None:
+            self._demo_customer.show_face()
+        if not ev.done:
+            self._set(phase=ev.phase, prompt=dict(ev.messages), prompt_code=ev.prompt,
+                      progress=ev.progress,
+                      challenge=min(int(ev.details.get("index", 0)) + 1,
+                                    int(ev.details.get("total", 0)))
+                      if ev.phase == "liveness" else 0,
+                      challenges=int(ev.details.get("total", 0)))
+            return
+        self.journal("identity.checked", {
+            "session": self._identity_id, "passed": bool(ev.passed), "reason": ev.reason,
+            "distance": ev.details.get("distance"), "threshold": ev.details.get("threshold"),
+            "mrz_valid": ev.details.get("mrz_valid"), "name_agrees": ev.details.get("name_agrees"),
+            "name_confirmed": bool(getattr(self._runner.session if self._runner else None,
+                                           "name_confirmed", False)),
+            "attempt": self._snap.attempts})
+        if ev.passed:
+            session = self._runner.session if self._runner else None
+            mrz = getattr(session, "mrz", None)
+            # Check digits do not cover the name: print it only when the MRZ name reads exactly
+            # as the name printed on the card (a wrong name on a receipt is worse than none).
+            if mrz is not None and getattr(session, "name_confirmed", False):
+                self._customer_name = f"{mrz.surname} {mrz.given_names}".strip()
+            self._set(state="identity_passed", phase="result", prompt=dict(ev.messages),
+                      progress=1.0)
+        else:
+            self._set(state="identity_failed", phase="result", reason=ev.reason,
+                      reason_text=dict(ev.messages), progress=1.0,
+                      can_retry=self._snap.attempts < IDENTITY_ATTEMPTS)
+        # Wipe the biometric data now: the check is over (off this thread, it joins it).
+        runner = self._runner
+        self.submit(lambda: self._stop_runner(runner))
+
+    def _stop_runner(self, which: Any = None) -> None:
+        """Stop ``which`` runner (default: the current one) and wipe its session's data."""
+        with self._lock:
+            runner = which or self._runner
+            if runner is self._runner:
+                self._runner = None
+        if runner is not None:
+            runner.close()
+
+    # -- the device part ----------------------------------------------------------------
+
+    def _flow_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "language": self.language, "customer_name": self._customer_name,
+            "identity_session": self._identity_id, "product": "debit",
+            "branch": self.kiosk.get("branch", ""), "kiosk_id": self.kiosk.get("kiosk_id", ""),
+            "opened": datetime.now().isoformat(timespec="seconds"),
+        }
+        if self.take_timeout_s is not None:
+            data["take_timeout_s"] = self.take_timeout_s
+        if self._signature is not None:
+            data["signature_sha256"] = self._signature["sha256"]
+        return data
+
+    def _issue(self) -> None:  # on a worker (the core loop's thread pool in the kiosk)
+        self._keep_evidence()
+        engine = FlowEngine(self.engine.store, self.engine.definitions,
+                            resources={**self.engine.resources, "progress": self._on_progress},
+                            on_event=self.engine.on_event)
+        try:
+            self.flow_id = engine.start(card_issuance.FLOW, self._flow_data())
+            data = engine.run(self.flow_id)
+        except Exception as exc:
+            code = failure_code(exc)
+            log.warning("card issuance failed: %s", exc)
+            self._set(state="failed", reason=code)
+            return
+        self._set(state="done", card_number=data.get("card_number", ""),
+                  receipt_printed=bool(data.get("receipt_printed")),
+                  receipt_url=str(data.get("receipt_url", "")))
+
+    def _on_progress(self, what: str, **info: Any) -> None:
+        if what == "dispensing":
+            self._set(state="dispensing")
+        elif what == "take_card":
+            self._set(state="take_card", take_timeout_s=float(info.get("timeout_s", 0)))
+        elif what == "printing":
+            self._set(state="printing")
+
+    def _keep_evidence(self) -> None:
+        """Store the signature strokes encrypted, and print the evidence slip."""
+        sig = self._signature
+        if sig is None:
+            return
+        doc = f"{AGREEMENT_ID}-{sig['sha256'][:12]}"
+        if self.evidence_vault is not None:
+            try:
+                self.evidence_vault = _resolve(self.evidence_vault)
+                self.evidence_vault.put(doc, "signature", sig["blob"])
+            except Exception:
+                log.exception("could not store the signature evidence")
+        self.journal("esign.signed", {"document": doc, "document_sha256": sig["sha256"],
+                                      "identity_session": self._identity_id})
+        printer = self.devices.get("printer")
+        if printer is None or not printer.can_print:
+            return
+        lang = self.language
+        values = {
+            "branch": self.kiosk.get("branch", "") or "-",
+            "kiosk_id": self.kiosk.get("kiosk_id", "") or "-",
+            "customer_name": self._customer_name or "-",
+            "document_title": "借记卡领用合约" if lang == "zh_CN" else "Debit card agreement",
+            "document_id": doc, "signed_at": sig["signed_at"].replace(tzinfo=None),
+            "document_sha256": sig["sha256"], "verify_url": f"{VERIFY_BASE}/{doc}",
+        }
+        try:
+            printer.print_template("esign_evidence", lang, values).result(timeout=30)
+        except Exception:  # the slip is a courtesy copy; the evidence is stored
+            log.exception("evidence slip not printed")
+
+    # -- end ----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """The customer left: stop the identity check (wiping its data). A device flow in
+        progress carries on to its end on its worker (it is persisted)."""
+        with self._lock:
+            self.closed = True
+        self._stop_runner()

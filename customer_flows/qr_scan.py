@@ -1,0 +1,44 @@
+"""Reading the customer's QR code from the camera: latest frame only, decoded off-screen.
+
+:meth:`QrScanner.next` blocks (call it on a worker, never the GUI thread): it takes the
+newest frame from the camera's one-slot mailbox (stale frames are dropped, never queued),
+decodes it with :func:`identity.qr.read_qr`, and returns the frame for the preview with
+what it read. One call per preview frame keeps decoding and preview in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+
+@dataclass(frozen=True)
+class ScanFrame:
+    image: npt.NDArray[np.uint8] | None  # RGB, or None when no frame came in time
+    text: str  # "" when no QR code was read
+
+
+class QrScanner:
+    def __init__(self, camera: Any) -> None:
+        self._box, self._stop = camera.mailbox()
+        self.frames = 0
+
+    def next(self, timeout: float = 1.0) -> ScanFrame:
+        from identity.qr import read_qr
+
+        frame = self._box.get(timeout)
+        if frame is None:
+            return ScanFrame(None, "")
+        self.frames += 1
+        read = read_qr(frame.image)
+        return ScanFrame(frame.image, read.text if read else "")
+
+    @property
+    def dropped(self) -> int:
+        return self._box.dropped
+
+    def close(self) -> None:
+        self._stop()

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# smartbranch set-up and entry points. Two commands do everything on a fresh machine:
+#   ./dev.sh demo    set up, then run the kiosk on simulated devices
+#   ./dev.sh test    set up, then lint, type-check and run the whole test suite
+# Other: ./dev.sh setup | bench | screens
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+VENV=.venv
+PY=$VENV/bin/python
+# Debian packages the project needs: CJK + OCR-B fonts, the libraries Qt's offscreen and
+# xcb platforms load, and Chromium for the browser tests (Playwright uses /usr/bin/chromium).
+APT_PACKAGES=(fonts-noto-cjk fonts-ocr-b fontconfig libegl1 libgl1 libxkbcommon0 libfontconfig1
+  libdbus-1-3 libglib2.0-0 chromium chromium-driver)
+
+log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }
+
+setup_system() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null; then
+    log "missing system packages (install them by hand): ${missing[*]}"; return 0
+  fi
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  log "installing system packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+setup_python() {
+  local stamp=$VENV/.smartbranch-stamp want
+  want=$(cat pyproject.toml constraints.txt dev.sh | sha256sum | cut -d' ' -f1)
+  if [ -x "$PY" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  if [ ! -x "$PY" ]; then
+    log "creating $VENV"
+    python3 -m venv "$VENV"
+  fi
+  log "installing Python packages (pinned by constraints.txt)"
+  "$PY" -m pip install -q --disable-pip-version-check -c constraints.txt -U pip "setuptools<82" wheel
+  "$PY" -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[dev]"
+  # face_recognition declares dlib, which pip would build from source (~12 min): dlib-bin
+  # (installed above) provides the same module, so install it without dependencies.
+  "$PY" -m pip install -q --disable-pip-version-check -c constraints.txt --no-deps face-recognition
+  echo "$want" > "$stamp"
+}
+
+setup_assets() {
+  # Compiled translations (.qm) are built from the .ts sources, never committed.
+  "$PY" -m kiosk_ui.i18n build >/dev/null
+}
+
+setup() { setup_system; setup_python; setup_assets; }
+
+cmd=${1:-help}; shift || true
+case "$cmd" in
+  setup) setup ;;
+  demo)
+    setup
+    exec "$VENV/bin/kiosk" run "$@" ;;
+  test)
+    setup
+    export QT_QPA_PLATFORM=offscreen
+    log "ruff"; "$VENV/bin/ruff" check .
+    log "mypy"; "$VENV/bin/mypy"
+    log "pytest"; exec "$PY" -m pytest "$@" ;;
+  bench)
+    setup
+    export QT_QPA_PLATFORM=offscreen
+    exec "$PY" -m bench "$@" ;;
+  screens)
+    setup
+    export QT_QPA_PLATFORM=offscreen
+    exec "$VENV/bin/kiosk" screens --out docs/screens "$@" ;;
+  *) sed -n '2,6p' "$0"; exit 2 ;;
+esac

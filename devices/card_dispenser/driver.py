@@ -1,0 +1,459 @@
+"""Vendor-neutral card dispenser driver (XFS4IoT CardReader vocabulary) over pyserial.
+
+``CardDispenser`` talks to a CRT-591 or a K720-style dispenser through a protocol
+adapter, on its own worker thread. Every public command returns a Future. The status
+model is the only place state is reported: every positive reply refreshes media,
+stacker and bin; every negative reply raises its typed error *and* updates the status.
+
+Recovery rules (so that a fault never poisons the next command):
+
+* a line problem (no ACK, no reply, corrupt replies) marks the line dirty: the next
+  command flushes stale input first, after an EOT told the device to give up;
+* a lost link (closed socket, unplugged adapter) is reopened by the next command;
+* "not initialised" (the device lost power) is answered by initialising (card left in
+  place) and sending the refused command once more; ``NotInitialised`` is raised only if
+  that fails too;
+* a jam stays reported until a reset succeeds.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import Future
+from typing import Any, Literal
+
+import serial
+
+from devices.base import Device, DeviceError, DeviceNotReady, SelfTestResult
+from devices.card_dispenser.adapters import ADAPTERS, Answer, ProtocolAdapter
+from devices.card_dispenser.errors import (
+    BinFull,
+    CardDispenserError,
+    CardJam,
+    CommunicationError,
+    LinkLost,
+    NotInitialised,
+    ProtocolError,
+    SequenceError,
+    StackerEmpty,
+)
+from devices.card_dispenser.model import CardPosition, Op, Reading, StackerLevel, TakeResult
+from devices.card_dispenser.settings import CardDispenserSettings
+from devices.card_dispenser.transport import READ_SLICE_S, Timing, Transport
+from devices.simlink import PtyLink, SimLink, TcpLink
+from devices.status import DeviceState, MediaState, SupplyState
+from devices.urls import parse_device_url
+
+log = logging.getLogger(__name__)
+
+ResetTo = Literal["current", "exit", "retain"]
+
+_MEDIA = {
+    CardPosition.NONE: MediaState.NOT_PRESENT,
+    CardPosition.GATE: MediaState.ENTERING,
+    CardPosition.READ: MediaState.PRESENT,
+}
+_STACKER = {
+    StackerLevel.EMPTY: SupplyState.EMPTY,
+    StackerLevel.LOW: SupplyState.LOW,
+    StackerLevel.OK: SupplyState.OK,
+}
+_RESET_OPS: dict[str, Op] = {"current": Op.INIT_KEEP, "exit": Op.INIT_GATE,
+                             "retain": Op.INIT_CAPTURE}
+#: Options of a ``sim://card-dispenser?…`` URL.
+SIM_OPTIONS = ("cards", "bin", "bin_capacity", "low", "take", "faults", "fault", "baud", "link")
+
+
+class CardDispenser(Device):
+    kind = "card_dispenser"
+
+    def __init__(self, name: str, settings: CardDispenserSettings) -> None:
+        super().__init__(name, settings.url)
+        self.settings = settings
+        self.adapter: ProtocolAdapter = ADAPTERS[settings.protocol](settings.address)
+        self.timing = Timing(ack_s=settings.ack_timeout_ms / 1000,
+                             reply_s=settings.reply_timeout_ms / 1000,
+                             interbyte_s=settings.interbyte_timeout_ms / 1000,
+                             retries=settings.retries)
+        #: The in-process simulator behind a sim:// URL (tests and demos inject faults here).
+        self.simulator: Any = None
+        self._link: SimLink | None = None
+        self._port_url = ""
+        self._transport: Transport | None = None
+        self._needs_init = True
+        self._jammed = False
+        self._position: CardPosition | None = None
+        self._bin_count: int | None = None
+        self._bin_full = False
+        self._counters = {"dispensed": 0, "retracted": 0, "captured": 0, "taken": 0}
+        self._cancel_wait = threading.Event()
+        self._closing = False
+        self.firmware = ""
+
+    # -- public API (every call returns a Future; the work runs on the device worker) --
+
+    def dispense(self) -> Future[Reading]:
+        """A card from the stacker to the gate (XFS Move unit1 → exit)."""
+        return self.submit(self._feed, Op.DISPENSE)
+
+    def to_read_position(self) -> Future[Reading]:
+        """A card from the stacker (or the gate) to the RF/IC read position."""
+        return self.submit(self._feed, Op.TO_READ)
+
+    def present(self) -> Future[Reading]:
+        """The card inside the channel to the gate, without feeding a new one."""
+        return self.submit(self._present)
+
+    def read_serial(self) -> Future[str]:
+        """The RF card's serial number (UID, hex) at the read position."""
+        return self.submit(lambda: self._call(Op.READ_UID).data.decode("ascii", "replace"))
+
+    def wait_taken(self, timeout: float | None = None, *, retract: bool = True
+                   ) -> Future[TakeResult]:
+        """Wait for the customer to take the card from the gate; retract it if not taken."""
+        self._cancel_wait.clear()
+        wait = self.settings.take_timeout_s if timeout is None else timeout
+        return self.submit(self._wait_taken, wait, retract)
+
+    def cancel_wait(self) -> None:
+        """Stop a running wait_taken now (it then retracts or returns NOT_TAKEN)."""
+        self._cancel_wait.set()
+
+    def retract(self) -> Future[Reading]:
+        """The card at the gate back into the retain bin (not taken)."""
+        return self.submit(self._to_bin, "retracted")
+
+    def capture(self) -> Future[Reading]:
+        """The card in the channel into the retain bin (kept by the bank)."""
+        return self.submit(self._to_bin, "captured")
+
+    def eject(self) -> Future[Reading]:
+        """Push the card out of the gate."""
+        return self.submit(self._eject)
+
+    def reset(self, to: ResetTo = "retain") -> Future[Reading]:
+        """Initialise the mechanism; a card inside goes to ``to`` (XFS Reset)."""
+        if to not in _RESET_OPS:
+            raise ValueError(f"reset to 'current', 'exit' or 'retain', not {to!r}")
+        return self.submit(self._reset, to)
+
+    def query_status(self) -> Future[Any]:
+        """Ask the device now; the Future's result is the refreshed DeviceStatus."""
+        def work() -> Any:
+            self._call(Op.STATUS)
+            return self.status
+        return self.submit(work)
+
+    def counters(self) -> Future[dict[str, int]]:
+        return self.submit(self._read_counters)
+
+    def firmware_version(self) -> Future[str]:
+        return self.submit(self._read_version)
+
+    def close(self, timeout: float | None = 5.0) -> None:
+        # A wait for the customer would hold the worker for up to take_timeout_s: end it
+        # first (without retracting: closing is not the customer's fault).
+        self._closing = True
+        self._cancel_wait.set()
+        super().close(timeout)
+
+    def describe(self) -> dict[str, Any]:
+        info = super().describe()
+        info.update(protocol=self.adapter.name, firmware=self.firmware,
+                    line=dict(self._transport.stats) if self._transport else {})
+        return info
+
+    # -- Device hooks ---------------------------------------------------------------
+
+    def open(self) -> None:
+        url = parse_device_url(self.url)
+        if self._link is not None:  # opened again after a failure
+            self._link.stop()
+            self._link = None
+        if url.is_sim:
+            self._start_simulator(url.target, url.params)
+        else:
+            self._port_url = self.url
+        self._connect()
+        self._reset(None)
+        self._read_version()
+        self._read_counters()
+
+    def shutdown(self) -> None:
+        self._cancel_wait.set()
+        if self._transport is not None:
+            try:
+                self._transport.port.close()
+            except (serial.SerialException, OSError):
+                pass
+            self._transport = None
+        if self._link is not None:
+            self._link.stop()
+            self._link = None
+
+    def _self_test(self) -> SelfTestResult:
+        checks: dict[str, str] = {}
+        try:
+            self._call(Op.STATUS)
+            checks["link"] = "ok"
+        except DeviceError as exc:
+            checks["link"] = str(exc)
+        s = self.status
+        checks["state"] = str(s.device)
+        for name, supply in s.supplies.items():
+            checks[name] = str(supply)
+        ok = (checks["link"] == "ok" and s.device is DeviceState.ONLINE
+              and s.supplies.get("stacker") is not SupplyState.EMPTY
+              and s.supplies.get("bin") is not SupplyState.FULL)
+        return SelfTestResult(ok=ok, checks=checks)
+
+    # -- connection -----------------------------------------------------------------
+
+    def _start_simulator(self, target: str, params: dict[str, str]) -> None:
+        from devices.card_dispenser.simulator import FaultError, make_simulator
+
+        if target not in ("card-dispenser", "card_dispenser"):
+            raise DeviceNotReady(f"sim://{target}: this driver simulates 'card-dispenser'")
+        unknown = sorted(set(params) - set(SIM_OPTIONS))
+        if unknown:
+            raise DeviceNotReady(f"sim:// option(s) {', '.join(unknown)} unknown "
+                                 f"(known: {', '.join(SIM_OPTIONS)})")
+        try:
+            take = params.get("take", "2")
+            faults = [f for key in ("faults", "fault")
+                      for f in params.get(key, "").split(",") if f.strip()]
+            sim = make_simulator(
+                self.settings.protocol, cards=int(params.get("cards", 50)),
+                bin_count=int(params.get("bin", 0)),
+                bin_capacity=int(params.get("bin_capacity", 100)),
+                low_threshold=int(params.get("low", 5)),
+                take_after=None if take == "never" else float(take), faults=faults,
+                address=self.settings.address)
+            baud = int(params.get("baud", 0))
+        except (ValueError, FaultError) as exc:
+            raise DeviceNotReady(f"sim:// URL {self.url!r}: {exc}") from None
+        kind = params.get("link", "pty")
+        if kind not in ("pty", "tcp"):
+            raise DeviceNotReady(f"sim:// link must be pty or tcp, not {kind!r}")
+        link: SimLink = (PtyLink(sim, baudrate=baud) if kind == "pty"
+                         else TcpLink(sim, baudrate=baud))
+        self.simulator = sim
+        self._link = link.start()
+        self._port_url = link.url
+
+    def _connect(self) -> None:
+        if self._transport is not None:
+            try:
+                self._transport.port.close()
+            except (serial.SerialException, OSError):
+                pass
+            self._transport = None
+        try:
+            port = serial.serial_for_url(self._port_url, baudrate=self.settings.baudrate,
+                                         timeout=READ_SLICE_S, write_timeout=2)
+        except (serial.SerialException, OSError, ValueError) as exc:
+            raise LinkLost(f"cannot open {self._port_url}: {exc}") from exc
+        self._transport = Transport(port, self.adapter.new_decoder(), self.timing,
+                                    enq_after_ack=self.adapter.enq_after_ack,
+                                    ack_replies=self.adapter.ack_replies)
+
+    # -- the one way a command goes to the device ---------------------------------------
+
+    def _call(self, op: Op) -> Answer:
+        if self._transport is None:
+            try:
+                self._connect()
+            except LinkLost as exc:
+                self._line_failed(exc)
+                raise
+        if self._needs_init and op not in _RESET_OPS.values():
+            self._exchange(Op.INIT_KEEP)
+            self._needs_init = False
+        try:
+            return self._exchange(op)
+        except NotInitialised as exc:
+            if op in _RESET_OPS.values():
+                raise
+            # The device lost its initialisation (a power cut): it refused the command
+            # without running it, so initialise (card left in place) and send it again.
+            log.warning("%s: %s; initialising and retrying", self.name, exc)
+            self._exchange(Op.INIT_KEEP)
+            self._needs_init = False
+            answer = self._exchange(op)
+            self.status_model.update(detail=f"re-initialised after: {exc}", error_code=exc.code)
+            return answer
+
+    def _exchange(self, op: Op) -> Answer:
+        transport = self._transport
+        assert transport is not None
+        try:
+            text = transport.transact(self.adapter.request(op), op.value,
+                                      lambda t: self.adapter.answers(op, t))
+            answer = self.adapter.parse(op, text)
+        except LinkLost as exc:
+            self._transport = None  # reopened by the next command
+            self._line_failed(exc)
+            raise
+        except CommunicationError as exc:
+            self._line_failed(exc)
+            raise
+        except ProtocolError as exc:
+            transport.cancel()
+            self.status_model.update(device=DeviceState.HARDWARE_ERROR, detail=str(exc),
+                                     error_code="PROTOCOL")
+            raise
+        except CardDispenserError as exc:
+            self._refused(op, exc)
+            raise
+        if answer.reading is not None:
+            self._apply(answer.reading)
+        return answer
+
+    def _line_failed(self, exc: CardDispenserError) -> None:
+        self._position = None
+        self.status_model.update(device=DeviceState.OFFLINE, detail=str(exc), error_code=exc.code)
+
+    def _refused(self, op: Op, exc: CardDispenserError) -> None:
+        """A negative reply: learn where things are, then report the error on top."""
+        if isinstance(exc, NotInitialised):
+            self._needs_init = True
+        elif op is not Op.STATUS:
+            try:
+                self._exchange(Op.STATUS)
+            except CardDispenserError:
+                pass  # the original error is the one to report
+        if isinstance(exc, CardJam):
+            self._jammed = True
+            self.status_model.update(device=DeviceState.HARDWARE_ERROR, media=MediaState.JAMMED)
+        elif isinstance(exc, StackerEmpty):
+            self.status_model.update(supplies={"stacker": SupplyState.EMPTY})
+        elif isinstance(exc, BinFull):
+            self.status_model.update(supplies={"bin": SupplyState.FULL})
+        self.status_model.update(detail=str(exc), error_code=exc.code)
+
+    def _apply(self, r: Reading) -> None:
+        self._position = r.position
+        self._bin_full = r.bin_full
+        supplies = {"stacker": _STACKER[r.stacker], "bin": self._bin_state()}
+        if self._jammed:
+            self.status_model.update(device=DeviceState.HARDWARE_ERROR, media=MediaState.JAMMED,
+                                     supplies=supplies)
+        else:
+            self.status_model.update(device=DeviceState.ONLINE, media=_MEDIA[r.position],
+                                     supplies=supplies, detail="", error_code="")
+
+    # -- commands (worker thread) -------------------------------------------------------
+
+    def _do(self, op: Op) -> Reading:
+        answer = self._call(op)
+        assert answer.reading is not None
+        return answer.reading
+
+    def _feed(self, op: Op) -> Reading:
+        fed = self._position is CardPosition.NONE
+        reading = self._do(op)
+        if fed:
+            self._count("dispensed")
+        return reading
+
+    def _present(self) -> Reading:
+        # CRT-591: MOVE-to-gate would feed a new card into an empty channel.
+        if self.adapter.present_feeds and self._do(Op.STATUS).position is CardPosition.NONE:
+            exc = SequenceError("no card in the channel to present", code="")
+            self.status_model.update(detail=str(exc), error_code="NO_CARD")
+            raise exc
+        return self._do(Op.PRESENT)
+
+    def _to_bin(self, counter: str) -> Reading:
+        reading = self._do(Op.CAPTURE)
+        self._count(counter)
+        if self._bin_count is not None:
+            self._bin_count += 1
+            self._publish_counters()
+        return reading
+
+    def _eject(self) -> Reading:
+        reading = self._do(Op.EJECT)
+        self._count("taken")
+        return reading
+
+    def _reset(self, to: ResetTo | None) -> Reading:
+        """Initialise. ``None`` (on open): leave any card where it is."""
+        op = _RESET_OPS[to or "current"]
+        if op in self.adapter.supported:
+            reading = self._do(op)
+        else:  # K720: RS, then move the card ourselves
+            reading = self._do(Op.INIT_KEEP)
+            if reading.position is not CardPosition.NONE and to == "retain":
+                self._needs_init = False
+                self._jammed = False
+                reading = self._to_bin("captured")
+            elif reading.position is CardPosition.READ and to == "exit":
+                reading = self._do(Op.PRESENT)
+        self._needs_init = False
+        if self._jammed:
+            self._jammed = False
+            self._apply(reading)
+        return reading
+
+    def _wait_taken(self, timeout: float, retract: bool) -> TakeResult:
+        deadline = time.monotonic() + timeout
+        while True:
+            reading = self._do(Op.STATUS)
+            if reading.position is CardPosition.NONE:
+                self._count("taken")
+                return TakeResult.TAKEN
+            if reading.position is CardPosition.READ:
+                exc = SequenceError("the card is inside, not at the gate: present() it first",
+                                    code="")
+                self.status_model.update(detail=str(exc), error_code="NOT_AT_GATE")
+                raise exc
+            left = deadline - time.monotonic()
+            if left <= 0 or self._cancel_wait.is_set():
+                break
+            self._cancel_wait.wait(min(self.settings.poll_interval_s, left))
+        if not retract or self._closing:
+            return TakeResult.NOT_TAKEN
+        self._to_bin("retracted")
+        return TakeResult.RETRACTED
+
+    def _read_version(self) -> str:
+        self.firmware = self._call(Op.VERSION).data.decode("ascii", "replace").strip()
+        return self.firmware
+
+    def _read_counters(self) -> dict[str, int]:
+        if Op.BIN_COUNT in self.adapter.supported:
+            raw = self._call(Op.BIN_COUNT).data
+            try:
+                self._bin_count = int(raw.decode("ascii"))
+            except ValueError:
+                raise ProtocolError(f"bin counter is not a number: {raw!r}") from None
+        elif self._bin_count is None:
+            self._bin_count = 0  # no device counter: count what we put in since opening
+        self._publish_counters()
+        return dict(self.status.counters)
+
+    def _count(self, name: str) -> None:
+        self._counters[name] += 1
+        self._publish_counters()
+
+    def _publish_counters(self) -> None:
+        counters = dict(self._counters)
+        if self._bin_count is not None:
+            counters["bin"] = self._bin_count
+        self.status_model.update(counters=counters, supplies={"bin": self._bin_state()})
+
+    def _bin_state(self) -> SupplyState:
+        if self._bin_full:
+            return SupplyState.FULL
+        if (self.settings.bin_high and self._bin_count is not None
+                and self._bin_count >= self.settings.bin_high):
+            return SupplyState.HIGH
+        return SupplyState.OK
+
+
+def create(name: str, settings: CardDispenserSettings) -> CardDispenser:
+    """Registry entry point: an unopened dispenser for ``[devices.card_dispenser]``."""
+    return CardDispenser(name, settings)

@@ -1,0 +1,385 @@
+"""The receipt printer driver: python-escpos transports, real status, jobs that survive faults.
+
+Every job is stored before it is sent (:mod:`devices.printer.jobs`). Around each job the
+driver reads the real-time status (DLE EOT 1-4) and maps it to the common status model.
+After the job's bytes it sends ``GS r 1``: the printer answers that only once everything
+before it has been processed, so a reply means "printed"; while waiting, DLE EOT polls
+tell a printer that stopped (paper out, cover open, cutter error…) from a slow one.
+A job that did not print stays on disk; :meth:`ReceiptPrinter.reprint` sends it again and
+:meth:`ReceiptPrinter.screen_receipt` gives the flow something to show instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from devices.base import Device, DeviceError, DeviceNotReady, DeviceTimeout, SelfTestResult
+from devices.printer.jobs import JobStore, PrintJob, new_job_id
+from devices.printer.rtstatus import (
+    QUERY_ALL,
+    PrinterCondition,
+    StatusReplyError,
+    is_status_byte,
+    parse_replies,
+)
+from devices.printer.settings import PrinterSettings
+from devices.printer.transport import Transport, open_transport
+from devices.status import DeviceState, DeviceStatus, MediaState, SupplyState
+from receipts.templates import Receipt, render_receipt
+
+log = logging.getLogger(__name__)
+
+GS_R_PAPER = b"\x1dr\x01"  # answered through the buffer: the "job done" marker
+DLE_ENQ_CLEAR = b"\x10\x05\x02"  # recover from a recoverable error, clearing the buffer
+
+
+class PrintFailed(DeviceError):
+    """The job did not print; it is kept (``job_id``) for reprint."""
+
+    def __init__(self, message: str, *, job_id: str, code: str = "") -> None:
+        super().__init__(message, code=code)
+        self.job_id = job_id
+
+
+@dataclass(frozen=True)
+class ScreenReceipt:
+    """What a flow shows when printing is out: the receipt as text and a QR to fetch it."""
+
+    job_id: str
+    title: str
+    text: str
+    url: str  # also the QR payload
+
+    @property
+    def qr_payload(self) -> str:
+        return self.url
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    job_id: str
+    printed: bool
+    status: DeviceStatus
+    error: str = ""
+    alternative: ScreenReceipt | None = None  # set when not printed
+
+
+class ReceiptPrinter(Device):
+    kind = "printer"
+
+    def __init__(self, name: str, settings: PrinterSettings, *,
+                 data_dir: str | Path | None = None) -> None:
+        super().__init__(name, settings.url)
+        self.settings = settings
+        self._data_dir = data_dir
+        self._jobs: JobStore | None = None  # opened on first use, after bind_storage
+        self._transport: Transport | None = None
+        self._parked: Transport | None = None
+        self._condition: PrinterCondition | None = None
+        self._poll_stop = threading.Event()
+        self._poller: threading.Thread | None = None
+        self._width_dots, self._columns = _profile_geometry(settings.profile)
+
+    def _jobs_dir(self, data_dir: str | Path | None) -> Path:
+        jobs_dir = Path(self.settings.jobs_dir)
+        if jobs_dir.is_absolute():
+            return jobs_dir
+        return Path(data_dir or os.environ.get("KIOSK_DATA_DIR") or "var") / jobs_dir
+
+    def bind_storage(self, data_dir: str | Path) -> None:
+        """Keep jobs under the kiosk's data dir (called by the runtime before start)."""
+        self._data_dir, self._jobs = data_dir, None
+
+    @property
+    def jobs(self) -> JobStore:
+        if self._jobs is None:
+            self._jobs = JobStore(self._jobs_dir(self._data_dir))
+        return self._jobs
+
+    # -- lifecycle (worker) ---------------------------------------------------------------
+
+    def open(self) -> None:
+        # The poller starts first: a printer switched on after the kiosk is found by it.
+        if self.settings.status_poll_s > 0 and self._poller is None:
+            self._poller = threading.Thread(target=self._poll, name=f"device-{self.name}-poll",
+                                            daemon=True)
+            self._poller.start()
+        self._count_jobs()
+        self._connect()
+        self.read_status_now()
+
+    def shutdown(self) -> None:
+        self._poll_stop.set()
+        if self._poller is not None and self._poller is not threading.current_thread():
+            self._poller.join(timeout=2)
+        self._disconnect()
+
+    @property
+    def simulator(self) -> Any:
+        """The PrinterSimulator behind a sim:// URL (None for real hardware)."""
+        t = self._transport or self._parked
+        return t.sim if t else None
+
+    # -- public API (any thread) ----------------------------------------------------------
+
+    @property
+    def can_print(self) -> bool:
+        return self.status.device == DeviceState.ONLINE
+
+    def render(self, template: str, lang: str, values: dict[str, Any]) -> Receipt:
+        """A template rendered for this printer (code page, paper width)."""
+        return render_receipt(template, lang, values, code_page=self.settings.code_page,
+                              columns=self._columns, width_dots=self._width_dots)
+
+    def print_receipt(self, receipt: Receipt) -> Future[PrintOutcome]:
+        """Store the job, then print it on the worker. The future never loses the job:
+        on failure the outcome has ``printed=False``, the reason and an on-screen alternative."""
+        return self.submit(self._store_and_run, receipt)
+
+    def print_template(self, template: str, lang: str,
+                       values: dict[str, Any]) -> Future[PrintOutcome]:
+        return self.print_receipt(self.render(template, lang, values))
+
+    def reprint(self, job_id: str) -> Future[PrintOutcome]:
+        """Send a kept job again (after the fault was cleared)."""
+        self.jobs.get(job_id)  # raise JobNotFound on the caller's thread
+        return self.submit(self._run_job, job_id)
+
+    def pending_jobs(self) -> list[PrintJob]:
+        return self.jobs.pending()
+
+    def refresh_status(self) -> Future[DeviceStatus]:
+        return self.submit(self.read_status_now)
+
+    def print_test_page(self, lang: str = "en_US", kiosk_id: str = "") -> Future[PrintOutcome]:
+        values = {
+            "kiosk_id": kiosk_id or self.name, "printer_url": self.url[:80],
+            "profile": self.settings.profile, "code_page": self.settings.code_page,
+            "printed_at": datetime.now(), "paper": str(self.status.supplies.get("paper", "?")),
+            "test_qr": f"smartbranch test page {self.name}",
+        }
+        return self.print_template("test_page", lang, values)
+
+    def receipt_url_for(self, job: PrintJob | str) -> str:
+        j = self.jobs.get(job) if isinstance(job, str) else job
+        return f"{self.settings.receipt_base_url.rstrip('/')}/{quote(j.id)}?t={quote(j.token)}"
+
+    def screen_receipt(self, job: PrintJob | str) -> ScreenReceipt:
+        j = self.jobs.get(job) if isinstance(job, str) else job
+        return ScreenReceipt(j.id, j.title, j.text, self.receipt_url_for(j))
+
+    # -- worker ----------------------------------------------------------------------------
+
+    def read_status_now(self) -> DeviceStatus:
+        """DLE EOT 1-4 → status model. Runs on the worker."""
+        t = self._transport
+        if t is None:
+            try:
+                t = self._connect()
+            except DeviceError as exc:
+                self.status_model.update(device=DeviceState.OFFLINE, detail=str(exc),
+                                         supplies={"paper": SupplyState.UNKNOWN})
+                return self.status
+        if not t.can_read:
+            # file:// and friends: writable is all we can know.
+            self.status_model.update(device=DeviceState.ONLINE, media=MediaState.UNKNOWN,
+                                     supplies={"paper": SupplyState.UNKNOWN},
+                                     detail="no status channel on this transport",
+                                     error_code="")
+            return self.status
+        try:
+            t.write(QUERY_ALL)
+            replies = self._read_status_bytes(t)
+            cond = parse_replies(replies)
+        except (DeviceError, StatusReplyError, OSError) as exc:
+            self._condition = None
+            self.status_model.update(device=DeviceState.OFFLINE,
+                                     supplies={"paper": SupplyState.UNKNOWN},
+                                     media=MediaState.UNKNOWN,
+                                     detail=f"printer does not answer status: {exc}",
+                                     error_code="noStatus")
+            self._disconnect()  # reconnect on the next try
+            return self.status
+        self._apply(cond)
+        return self.status
+
+    def _read_status_bytes(self, t: Transport, *, sync: list[bool] | None = None) -> bytes:
+        """Four DLE EOT replies; a GS r reply met on the way is noted in ``sync``."""
+        out = b""
+        deadline = time.monotonic() + self.settings.status_timeout_s
+        while len(out) < 4:
+            chunk = t.read_exact(1, max(0.001, deadline - time.monotonic()))
+            if is_status_byte(chunk[0]):
+                out += chunk
+            elif sync is not None and not chunk[0] & 0x93:
+                sync.append(True)  # GS r reply: 0xx0xx00
+            else:
+                raise StatusReplyError(f"unexpected byte 0x{chunk[0]:02x} from printer")
+        return out
+
+    def _apply(self, cond: PrinterCondition) -> None:
+        prev = self._condition
+        self._condition = cond
+        detail = "; ".join(cond.problems)
+        self.status_model.update(device=cond.device_state, media=cond.media,
+                                 supplies={"paper": cond.paper}, detail=detail,
+                                 error_code=cond.error_code)
+        if cond.paper == SupplyState.LOW and not (prev and prev.paper == SupplyState.LOW):
+            log.warning("%s: paper near end - replace the roll soon", self.name)
+
+    def _store_and_run(self, receipt: Receipt) -> PrintOutcome:
+        job = PrintJob(new_job_id(), receipt.template, receipt.lang, receipt.title, time.time(),
+                       text=receipt.text, qr_payloads=list(receipt.qr_payloads))
+        self.jobs.add(job, receipt.data)  # on disk before a single byte goes out
+        return self._run_job(job.id)
+
+    def _run_job(self, job_id: str) -> PrintOutcome:
+        job = self.jobs.get(job_id)
+        data = self.jobs.data(job_id)
+        status = self.read_status_now()
+        cond = self._condition
+        if cond is not None and (cond.cutter_error or cond.auto_recoverable):
+            self._transport.write(DLE_ENQ_CLEAR)  # type: ignore[union-attr]
+            status = self.read_status_now()
+        if status.device != DeviceState.ONLINE:
+            return self._failed(job, status.detail or f"printer {status.device}")
+        t = self._transport
+        assert t is not None
+        job.state, job.attempts, job.error = "sending", job.attempts + 1, ""
+        self.jobs.save(job)
+        try:
+            t.write(data)
+            # Without a read channel (file://) a completed write is all we can know.
+            printed = self._wait_printed(t) if t.can_read else True
+        except (OSError, DeviceError) as exc:
+            self._disconnect()
+            self.status_model.update(device=DeviceState.OFFLINE, detail=f"write failed: {exc}",
+                                     error_code="writeFailed")
+            return self._failed(job, f"could not send the job: {exc}")
+        status = self.read_status_now() if t.can_read else self.status
+        if printed and status.device == DeviceState.ONLINE:
+            self.jobs.done(job.id)
+            self._bump("jobs_printed")
+            self._count_jobs()
+            return PrintOutcome(job.id, True, self.status)
+        return self._failed(job, status.detail or "the printer did not confirm the job")
+
+    def _wait_printed(self, t: Transport) -> bool:
+        """True once the printer answered GS r after the job; False if it stopped."""
+        t.write(GS_R_PAPER)
+        deadline = time.monotonic() + self.settings.timeout_s
+        while time.monotonic() < deadline:
+            try:
+                b = t.read_exact(1, 0.05)
+            except DeviceTimeout:
+                # Still busy, or stopped? DLE EOT is answered at once either way.
+                sync: list[bool] = []
+                t.write(QUERY_ALL)
+                cond = parse_replies(self._read_status_bytes(t, sync=sync))
+                if sync:
+                    return True
+                if not cond.can_print:
+                    self._apply(cond)
+                    return False
+                continue
+            if not b[0] & 0x93:
+                return True
+            raise StatusReplyError(f"unexpected byte 0x{b[0]:02x} while printing")
+        return False
+
+    def _failed(self, job: PrintJob, reason: str) -> PrintOutcome:
+        job.state, job.error = "failed", reason
+        self.jobs.save(job)
+        self._bump("jobs_failed")
+        self._count_jobs()
+        log.warning("%s: job %s not printed: %s (kept for reprint)", self.name, job.id, reason)
+        return PrintOutcome(job.id, False, self.status, reason, self.screen_receipt(job))
+
+    def _bump(self, counter: str) -> None:
+        self.status_model.update(counters={counter: self.status.counters.get(counter, 0) + 1})
+
+    def _count_jobs(self) -> None:
+        self.status_model.update(counters={"jobs_pending": len(self.jobs.pending())})
+
+    def _connect(self) -> Transport:
+        if self._transport is None:
+            parked, self._parked = self._parked, None
+            if parked is not None:  # a sim:// printer keeps its state across reconnects
+                try:
+                    parked.printer.open()
+                except Exception as exc:
+                    self._parked = parked
+                    raise DeviceNotReady(f"cannot reconnect to {self.url}: {exc}") from None
+                self._transport = parked
+            else:
+                self._transport = open_transport(self.url, profile=self.settings.profile,
+                                                 timeout=self.settings.timeout_s,
+                                                 base_dir=self._data_dir)
+        return self._transport
+
+    def _disconnect(self) -> None:
+        t, self._transport = self._transport, None
+        if t is None:
+            return
+        if t.sim is not None:
+            try:
+                t.printer.close()
+            except Exception:
+                log.debug("closing the simulator connection failed", exc_info=True)
+            self._parked = t
+        else:
+            t.close()
+
+    def _poll(self) -> None:
+        while not self._poll_stop.wait(self.settings.status_poll_s):
+            try:
+                self.refresh_status().result(timeout=self.settings.timeout_s + 5)
+            except Exception as exc:  # closed, or a status error already reported
+                log.debug("status poll: %s", exc)
+
+    def _self_test(self) -> SelfTestResult:
+        status = self.read_status_now()
+        checks = {"state": str(status.device), "paper": str(status.supplies.get("paper", "?"))}
+        if status.detail:
+            checks["detail"] = status.detail
+        checks["pending_jobs"] = str(len(self.jobs.pending()))
+        return SelfTestResult(ok=status.device == DeviceState.ONLINE, checks=checks)
+
+    def close(self, timeout: float | None = 5.0) -> None:
+        super().close(timeout)
+        for t in (self._transport, self._parked):
+            if t is not None:
+                t.close()
+        self._transport = self._parked = None
+
+
+def _profile_geometry(profile: str) -> tuple[int, int]:
+    """Printable dots and Font A columns from the python-escpos profile."""
+    from escpos.capabilities import get_profile
+
+    try:
+        data = get_profile(profile).profile_data
+    except Exception as exc:
+        raise DeviceNotReady(f"unknown printer profile '{profile}': {exc}") from None
+    try:
+        width = int(data["media"]["width"]["pixels"])
+    except (KeyError, ValueError, TypeError):
+        width = 512
+    try:
+        columns = int(data["fonts"]["0"]["columns"])
+    except (KeyError, ValueError, TypeError):
+        columns = width // 12
+    return width, columns
+
+
+def create(name: str, settings: PrinterSettings, *, data_dir: str | Path | None = None) -> Device:
+    return ReceiptPrinter(name, settings, data_dir=data_dir)

@@ -1,0 +1,250 @@
+"""A receipt printer that speaks ESC/POS, on TCP (JetDirect style) or a pty.
+
+It answers DLE EOT 1-4 at once (as a real printer does, even when stopped), keeps a paper
+roll that runs down as it prints, can be told to fail (paper out mid-job, near end, cover
+open, offline, cutter error, unrecoverable error) and renders every job it receives to a
+PNG with :mod:`devices.printer.render`.
+
+Fault model (like an Epson TM printer with "clear buffer on error"): when printing stops,
+the rest of the job is discarded and the partial paper is saved as an *incomplete* page;
+the printer ignores print data until the host initialises it again (ESC @), which every
+job from our driver starts with.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from devices.printer.escpos_parse import Command, CommandParser
+from devices.printer.render import EscPosRenderer, RenderedPage
+from devices.printer.rtstatus import PrinterCondition, encode
+from devices.simlink import ByteSimulator
+
+log = logging.getLogger(__name__)
+
+DOTS_PER_MM = 180 / 25.4
+ROLL_MM = 20_000  # a fresh 80 mm roll: about 20 m
+NEAR_END_MM = 1_500  # the near-end sensor trips with this much left
+PAPER_LEVELS = {"ok": ROLL_MM, "near-end": 1_000, "out": 0}
+FAULTS = ("paper-out", "near-end", "cover-open", "offline", "cutter-error", "unrecoverable")
+#: How far into the next job a mid-job fault strikes (dots of paper printed).
+MID_JOB_DOTS = 200
+
+
+class SimulatorError(ValueError):
+    pass
+
+
+@dataclass
+class SimPage:
+    number: int
+    page: RenderedPage
+    path: Path | None
+
+
+class PrinterSimulator(ByteSimulator):
+    def __init__(self, *, paper: str = "ok", out_dir: str | Path | None = None,
+                 keep_pages: int = 100,
+                 on_page: Callable[[SimPage], None] | None = None) -> None:
+        super().__init__()
+        if paper not in PAPER_LEVELS:
+            raise SimulatorError(f"paper must be one of {', '.join(PAPER_LEVELS)}, got '{paper}'")
+        self.paper_dots = round(PAPER_LEVELS[paper] * DOTS_PER_MM)
+        self.out_dir = Path(out_dir) if out_dir else None
+        if self.out_dir:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.keep_pages = keep_pages
+        self.on_page = on_page
+        self.pages: list[SimPage] = []
+        self.cover_open = False
+        self.forced_offline = False
+        self.cutter_error = False
+        self.cutter_jammed = False
+        self.unrecoverable = False
+        self.stopped = False  # printing stopped by a fault: data dropped until ESC @
+        self.job_count = 0
+        self.bytes_received = 0
+        self.dropped_bytes = 0
+        self._armed: dict[str, int] = {}  # fault -> dots into the job at which it strikes
+        self._job_dots = 0
+        self._lock = threading.RLock()
+        self._parser = CommandParser()
+        self.renderer = EscPosRenderer(on_page=self._page_done, on_advance=self._advance)
+        self._page_event = threading.Condition(self._lock)
+
+    # -- control (tests, CLI) -------------------------------------------------------------
+
+    def inject(self, fault: str, *, mid_job: bool = False) -> None:
+        """Make ``fault`` happen now, or (``mid_job``) part-way through the next job.
+
+        ``cutter-error`` always strikes at the next cut; ``near-end`` sets the paper level.
+        """
+        if fault not in FAULTS:
+            raise SimulatorError(f"unknown fault '{fault}' (use {', '.join(FAULTS)})")
+        with self._lock:
+            if fault == "near-end":
+                self.paper_dots = min(self.paper_dots, round(1_000 * DOTS_PER_MM))
+            elif fault == "cutter-error":
+                self.cutter_jammed = True
+            elif mid_job:
+                self._armed[fault] = MID_JOB_DOTS
+            else:
+                self._strike(fault)
+
+    def clear(self, fault: str | None = None) -> None:
+        """A technician fixed ``fault`` (all if None): cover closed, paper loaded, jam cleared."""
+        with self._lock:
+            if fault in (None, "paper-out", "near-end"):
+                self.paper_dots = round(ROLL_MM * DOTS_PER_MM)
+            if fault in (None, "cover-open"):
+                self.cover_open = False
+            if fault in (None, "offline"):
+                self.forced_offline = False
+            if fault in (None, "cutter-error"):
+                self.cutter_jammed = self.cutter_error = False
+            if fault in (None, "unrecoverable"):
+                self.unrecoverable = False  # power-cycled
+            if fault is None:
+                self._armed.clear()
+            else:
+                self._armed.pop(fault, None)
+
+    def load_paper(self, mm: float = ROLL_MM) -> None:
+        with self._lock:
+            self.paper_dots = round(mm * DOTS_PER_MM)
+
+    @property
+    def paper_mm(self) -> float:
+        return self.paper_dots / DOTS_PER_MM
+
+    def condition(self) -> PrinterCondition:
+        with self._lock:
+            paper_end = self.paper_dots <= 0
+            error = self.cutter_error or self.unrecoverable
+            offline = paper_end or self.cover_open or self.forced_offline or error
+            return PrinterCondition(
+                offline=offline,
+                waiting_recovery=self.forced_offline,
+                cover_open=self.cover_open,
+                stopped_paper_end=paper_end,
+                error=error,
+                cutter_error=self.cutter_error,
+                unrecoverable=self.unrecoverable,
+                paper_near_end=self.paper_dots < NEAR_END_MM * DOTS_PER_MM,
+                paper_end=paper_end,
+            )
+
+    def wait_for_pages(self, count: int, timeout: float = 5.0) -> list[SimPage]:
+        """Block until at least ``count`` pages exist (tests)."""
+        with self._page_event:
+            self._page_event.wait_for(lambda: len(self.pages) >= count, timeout=timeout)
+            return list(self.pages)
+
+    # -- bytes from the host --------------------------------------------------------------
+
+    def on_bytes(self, data: bytes) -> None:
+        with self._lock:
+            self.bytes_received += len(data)
+            for cmd in self._parser.feed(data):
+                self._handle(cmd)
+
+    def _handle(self, cmd: Command) -> None:
+        if cmd.name == "DLE EOT":
+            n = cmd.arg[0]
+            if 1 <= n <= 4:
+                self.send(encode(self.condition())[n - 1:n])
+            return
+        if cmd.name == "DLE ENQ":
+            # Recover from a recoverable error (2: and clear the buffer) once its cause is gone.
+            if self.cutter_error and not self.cutter_jammed:
+                self.cutter_error = False
+            return
+        if cmd.name == "GS r":  # paper sensor status via the buffer: not answered when stopped
+            if not self.condition().offline:
+                cond = self.condition()
+                self.send(bytes([(0x0C if cond.paper_near_end else 0)]))
+            return
+        if cmd.name == "ESC @" and self.stopped and self._can_print():
+            self.stopped = False
+        if self.stopped or not self._can_print():
+            self.dropped_bytes += len(cmd.arg) + 1
+            if not self.stopped:
+                self._stop("printer not ready")
+            return
+        if cmd.name == "ESC @" and not self.renderer.page_started:
+            self._job_dots = 0
+        if cmd.name in ("GS V", "ESC i", "ESC m") and self.cutter_jammed:
+            self.cutter_error = True
+            self._stop("cutter error")
+            return
+        self.renderer.execute(cmd)
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _can_print(self) -> bool:
+        c = self.condition()
+        return not c.offline
+
+    def _strike(self, fault: str) -> None:
+        if fault == "paper-out":
+            self.paper_dots = 0
+        elif fault == "cover-open":
+            self.cover_open = True
+        elif fault == "offline":
+            self.forced_offline = True
+        elif fault == "unrecoverable":
+            self.unrecoverable = True
+
+    def _stop(self, reason: str) -> None:
+        self.stopped = True
+        if self.renderer.page_started:
+            self.renderer.finish_page(complete=False, reason=reason)
+        self.renderer.initialize()
+
+    def _advance(self, dots: int) -> bool:
+        """Paper used by the renderer; False once printing had to stop."""
+        self.paper_dots = max(0, self.paper_dots - dots)
+        self._job_dots += dots
+        for fault, at in list(self._armed.items()):
+            if self._job_dots >= at:
+                del self._armed[fault]
+                self._strike(fault)
+        if self._can_print():
+            return True
+        c = self.condition()
+        reason = ("paper out" if c.paper_end else "cover open" if c.cover_open
+                  else "unrecoverable error" if c.unrecoverable else "offline")
+        self._stop(reason)
+        return False
+
+    def _page_done(self, page: RenderedPage) -> None:
+        self.job_count += 1
+        path = None
+        if self.out_dir is not None:
+            suffix = "" if page.complete else "-incomplete"
+            path = self.out_dir / f"job-{self.job_count:04d}{suffix}.png"
+            page.image.save(path)
+        sp = SimPage(self.job_count, page, path)
+        self.pages.append(sp)
+        del self.pages[:-self.keep_pages]
+        self._job_dots = 0
+        with self._page_event:
+            self._page_event.notify_all()
+        if self.on_page is not None:
+            try:
+                self.on_page(sp)
+            except Exception:
+                log.exception("on_page listener failed")
+
+
+def condition_summary(c: PrinterCondition) -> str:
+    problems = c.problems
+    return "; ".join(problems) if problems else "ready, paper ok"
+
+
+__all__ = ["FAULTS", "PAPER_LEVELS", "PrinterSimulator", "SimPage", "SimulatorError",
+           "condition_summary"]

@@ -1,0 +1,183 @@
+"""Printer URLs to python-escpos transports, plus the raw status read python-escpos lacks.
+
+``usb://04b8:0202``, ``serial:///dev/ttyS0?baudrate=38400``, ``tcp://host:9100``,
+``file:///dev/usb/lp0`` open python-escpos' own Usb / Serial / Network / File classes; we
+only use their raw ``_raw`` write and ``_read`` (python-escpos's ``query_status`` wraps
+just DLE EOT 1 and 4, and its ``_read`` returns whatever one recv gave). ``sim://printer``
+starts :class:`~devices.printer.simulator.PrinterSimulator` on a pty or TCP port and
+opens it like real hardware.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from devices.base import DeviceNotReady, DeviceTimeout
+from devices.simlink import PtyLink, SimLink, TcpLink
+from devices.urls import DeviceURL, DeviceURLError, parse_device_url
+
+PRINTER_SCHEMES = frozenset({"usb", "serial", "tcp", "file", "sim"})
+
+
+@dataclass
+class Transport:
+    """One open python-escpos printer object and what it can do."""
+
+    printer: Any  # escpos.escpos.Escpos subclass
+    url: str
+    can_read: bool
+    sim: Any = None  # the PrinterSimulator behind a sim:// URL
+    link: SimLink | None = None
+    _rx: bytes = b""  # bytes read beyond what was asked (python-escpos reads up to 16)
+
+    def write(self, data: bytes) -> None:
+        self.printer._raw(data)
+
+    def read_exact(self, n: int, timeout: float) -> bytes:
+        """Read exactly ``n`` bytes or raise DeviceTimeout (python-escpos reads up to 16)."""
+        if not self.can_read:
+            raise DeviceNotReady(f"{self.url}: this transport cannot read status")
+        buf, self._rx = self._rx, b""
+        deadline = time.monotonic() + timeout
+        dev = self.printer.device
+        while len(buf) < n:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self._rx = buf
+                raise DeviceTimeout(f"{self.url}: no status reply ({len(buf)}/{n} bytes)")
+            _set_timeout(dev, left)
+            try:
+                if hasattr(dev, "in_waiting"):
+                    # pyserial's read(16) would wait for all 16 bytes: ask for what we need.
+                    chunk = dev.read(n - len(buf))
+                else:
+                    chunk = self.printer._read()
+            except TimeoutError:
+                chunk = b""
+            except OSError as exc:
+                raise DeviceNotReady(f"{self.url}: read failed: {exc}") from exc
+            buf += bytes(chunk)
+        self._rx = buf[n:]
+        return buf[:n]
+
+    def drain(self) -> None:
+        """Throw away stale input (late replies from a timed-out query)."""
+        if not self.can_read:
+            return
+        self._rx = b""
+        dev = self.printer.device
+        _set_timeout(dev, 0.01)
+        with contextlib.suppress(OSError, TimeoutError):
+            for _ in range(64):
+                if not self.printer._read():
+                    break
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.printer.close()
+        if self.link is not None:
+            self.link.stop()
+
+
+def _set_timeout(dev: Any, seconds: float) -> None:
+    seconds = max(0.001, seconds)
+    if hasattr(dev, "settimeout"):  # socket
+        dev.settimeout(seconds)
+    elif hasattr(dev, "timeout"):  # pyserial
+        dev.timeout = seconds
+
+
+def parse_printer_url(url: str) -> DeviceURL:
+    return parse_device_url(url, PRINTER_SCHEMES)
+
+
+def open_transport(url: str, *, profile: str, timeout: float,
+                   base_dir: str | Path | None = None) -> Transport:
+    """Open the printer at ``url`` (raises DeviceURLError / DeviceNotReady).
+
+    ``base_dir`` (the kiosk's data dir) anchors a relative ``sim://printer?out=DIR``.
+    """
+    u = parse_printer_url(url)
+    if u.scheme == "sim":
+        out = u.params.get("out")
+        if out and base_dir is not None and not Path(out).is_absolute():
+            u = replace(u, params={**u.params, "out": str(Path(base_dir) / out)})
+        return _open_sim(u, profile=profile, timeout=timeout)
+    return _open_real(u, profile=profile, timeout=timeout)
+
+
+def _open_real(u: DeviceURL, *, profile: str, timeout: float) -> Transport:
+    from escpos.exceptions import DeviceNotFoundError
+
+    try:
+        if u.scheme == "tcp":
+            from escpos.printer import Network
+
+            host, _, port = u.target.rstrip("/").rpartition(":")
+            printer: Any = Network(host, int(port), timeout=timeout, profile=profile)
+            can_read = True
+        elif u.scheme == "serial":
+            from escpos.printer import Serial
+
+            baud = int(u.params.get("baudrate", "38400"))
+            printer = Serial(u.target, baudrate=baud, timeout=timeout, profile=profile)
+            can_read = True
+        elif u.scheme == "usb":
+            from escpos.printer import Usb
+
+            vid, sep, pid = u.target.strip("/").partition(":")
+            if not sep:
+                raise DeviceURLError(f"usb:// needs VID:PID in hex, got '{u.raw}'")
+            printer = Usb(int(vid, 16), int(pid, 16), timeout=int(timeout * 1000),
+                          profile=profile)
+            can_read = True
+        elif u.scheme == "file":
+            from escpos.printer import File
+
+            printer = File(u.target, profile=profile)
+            can_read = False  # a device file (/dev/usb/lp0) is write-only for us
+        else:  # pragma: no cover - parse_printer_url refuses other schemes
+            raise DeviceURLError(f"unsupported scheme '{u.scheme}'")
+    except ValueError as exc:
+        raise DeviceURLError(f"bad printer URL '{u.raw}': {exc}") from None
+    try:
+        printer.open()
+    except DeviceNotFoundError as exc:
+        raise DeviceNotReady(f"cannot open {u.raw}: {' '.join(str(exc).split())}") from None
+    except Exception as exc:  # pyusb missing, permission denied…
+        raise DeviceNotReady(f"cannot open {u.raw}: {exc}") from None
+    return Transport(printer, u.raw, can_read)
+
+
+def _open_sim(u: DeviceURL, *, profile: str, timeout: float) -> Transport:
+    from devices.printer.simulator import PrinterSimulator, SimulatorError
+
+    p = u.params
+    try:
+        sim = PrinterSimulator(paper=p.get("paper", "ok"), out_dir=p.get("out") or None)
+        for fault in filter(None, p.get("faults", "").split(",")):
+            name, _, when = fault.partition("@")
+            sim.inject(name, mid_job=(when == "mid-job"))
+    except SimulatorError as exc:
+        raise DeviceURLError(f"{u.raw}: {exc}") from None
+    kind = p.get("link", "tcp")
+    link: SimLink
+    if kind == "tcp":
+        link = TcpLink(sim, scheme="tcp").start()
+        real = parse_printer_url(link.url)
+    elif kind == "pty":
+        link = PtyLink(sim).start()
+        real = parse_printer_url(f"serial://{link.url}")
+    else:
+        raise DeviceURLError(f"{u.raw}: link must be tcp or pty, got '{kind}'")
+    try:
+        t = _open_real(real, profile=profile, timeout=timeout)
+    except Exception:
+        link.stop()
+        raise
+    t.sim, t.link, t.url = sim, link, u.raw
+    return t

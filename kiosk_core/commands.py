@@ -1,0 +1,176 @@
+"""``kiosk config …``, ``kiosk journal …`` and ``kiosk flows …``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk_core.cli import CommandError, Commands, command_config
+
+
+def add_commands(cli: Commands) -> None:
+    config = cli.group("config", "check kiosk.toml")
+    check = config.add_parser("check", help="validate a configuration file")
+    check.add_argument(
+        "path", nargs="?", help="kiosk.toml (default: $KIOSK_CONFIG or ./kiosk.toml)"
+    )
+    check.set_defaults(handler=config_check)
+
+    journal = cli.group("journal", "the electronic journal")
+    verify = journal.add_parser(
+        "verify", help="check the hash chain; exit 1 naming the first bad record"
+    )
+    verify.add_argument("--db", help="journal file (default: from kiosk.toml)")
+    verify.add_argument("--config", help="kiosk.toml")
+    verify.set_defaults(handler=journal_verify)
+    lst = journal.add_parser("list", help="show records")
+    lst.add_argument("--db", help="journal file (default: from kiosk.toml)")
+    lst.add_argument("--config", help="kiosk.toml")
+    lst.add_argument("--json", action="store_true", help="one JSON object per line")
+    lst.add_argument("--kind", help="only records of this kind")
+    lst.add_argument("--since", type=int, default=0, help="only records after this seq")
+    lst.add_argument("--limit", type=int, help="at most this many records")
+    lst.set_defaults(handler=journal_list)
+
+    status = cli.diag.add_parser(
+        "all", help="open every configured device; print status and self-test"
+    )
+    status.add_argument("--config", help="kiosk.toml")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=diag_all)
+
+    flows = cli.group("flows", "customer transactions in progress")
+    fl = flows.add_parser("list", help="transactions not yet finished")
+    fl.add_argument("--config", help="kiosk.toml")
+    fl.add_argument("--all", action="store_true", help="include finished ones")
+    fl.add_argument("--json", action="store_true")
+    fl.set_defaults(handler=flows_list)
+
+
+
+def config_check(args: argparse.Namespace) -> int:
+    from kiosk_core.config import ConfigError, load_config
+
+    try:
+        cfg = load_config(args.path)
+    except ConfigError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
+    devices = ", ".join(f"{k}={s.url}" for k, s in cfg.devices.configured().items()) or "none"
+    print(
+        f"ok: kiosk {cfg.kiosk.id} at {cfg.kiosk.branch} ({cfg.kiosk.timezone}); devices: {devices}"
+    )
+    return 0
+
+
+def _journal_path(args: argparse.Namespace) -> Path:
+    if args.db:
+        return Path(args.db)
+    return command_config(args.config).path("journal")
+
+
+def journal_verify(args: argparse.Namespace) -> int:
+    from kiosk_core.journal import verify_file
+
+    path = _journal_path(args)
+    try:
+        result = verify_file(path)
+    except FileNotFoundError as exc:
+        raise CommandError(str(exc)) from None
+    if result.ok:
+        print(f"ok: {result.count} records, chain intact ({path})")
+        return 0
+    where = f"record {result.bad_seq}" if result.bad_seq is not None else "journal"
+    print(
+        f"BROKEN at {where}: {result.reason} ({result.count} records before it are intact)",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def journal_list(args: argparse.Namespace) -> int:
+    from kiosk_core.journal import connect, iter_records
+
+    path = _journal_path(args)
+    if not path.exists():
+        raise CommandError(f"no journal at {path}")
+    conn = connect(path, readonly=True)
+    try:
+        for rec in iter_records(conn, since=args.since, kind=args.kind, limit=args.limit):
+            if args.json:
+                print(json.dumps(rec.as_dict(), ensure_ascii=False))
+            else:
+                data = json.dumps(rec.data, ensure_ascii=False, sort_keys=True)
+                print(f"{rec.seq:>6}  {rec.ts}  {rec.kind:<24} {data}")
+    finally:
+        conn.close()
+    return 0
+
+
+def flows_list(args: argparse.Namespace) -> int:
+    from kiosk_core.flows import FlowStore
+
+    cfg = command_config(args.config)
+    store = FlowStore(cfg.path("flows"))
+    try:
+        rows = store.all() if args.all else store.unfinished()
+        for row in rows:
+            if args.json:
+                print(json.dumps(row.as_dict(), ensure_ascii=False))
+            else:
+                print(
+                    f"{row.flow_id}  {row.flow_type:<20} {row.status:<10} step={row.step} "
+                    f"phase={row.phase} updated={row.updated}"
+                )
+    finally:
+        store.close()
+    return 0
+
+
+def diag_all(args: argparse.Namespace) -> int:
+    """Open every device of kiosk.toml as the kiosk would, report, and close them again."""
+    from devices.base import SelfTestResult
+    from devices.registry import create_device
+
+    cfg = command_config(args.config)
+    report: dict[str, dict[str, Any]] = {}
+    for kind, settings in cfg.devices.configured().items():
+        entry: dict[str, Any] = {"url": settings.url, "required": settings.required}
+        try:
+            device = create_device(kind, settings)
+        except Exception as exc:
+            entry.update(device="noDevice", detail=f"no driver: {exc}")
+            report[kind] = entry
+            continue
+        try:
+            try:
+                device.start().result(timeout=cfg.timeouts.device_open_s)
+                test: SelfTestResult = device.self_test().result(timeout=cfg.timeouts.device_open_s)
+                entry["self_test"] = {"ok": test.ok, **test.checks}
+            except Exception as exc:
+                entry["error"] = str(exc)
+            entry.update(device.status.as_dict())
+        finally:
+            device.close()
+        report[kind] = entry
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for kind, entry in report.items():
+            req = "required" if entry.get("required") else "optional"
+            supplies = ", ".join(f"{k}={v}" for k, v in dict(entry.get("supplies") or {}).items())
+            line = f"{kind:<16} {entry.get('device', '?'):<14} {req:<9} {entry['url']}"
+            if supplies:
+                line += f"  [{supplies}]"
+            if entry.get("detail") or entry.get("error"):
+                line += f"  ({entry.get('error') or entry.get('detail')})"
+            print(line)
+    bad = [
+        k
+        for k, e in report.items()
+        if e.get("required") and e.get("device") not in ("online", "deviceBusy")
+    ]
+    return 1 if bad else 0

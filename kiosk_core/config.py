@@ -1,0 +1,171 @@
+"""kiosk.toml: the whole configuration, validated at start.
+
+Every problem is reported as ``key.path: what is wrong`` — never a traceback — and
+unknown keys are errors, so a typo cannot silently fall back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from devices.camera.settings import CameraSettings
+from devices.card_dispenser.settings import CardDispenserSettings
+from devices.printer.settings import PrinterSettings
+from devices.settings import DeviceSettings
+from identity.settings import IdentitySettings
+from o2o_sync.settings import SyncSettings
+from video_teller.settings import HubSettings
+
+DEFAULT_CONFIG = "kiosk.toml"
+Language = Literal["zh_CN", "en_US"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class KioskSettings(_Section):
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    branch: str = Field(min_length=1, max_length=64)
+    locale: Language = "zh_CN"
+    languages: list[Language] = Field(
+        default_factory=lambda: list[Language](["zh_CN", "en_US"]), min_length=1
+    )
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone '{value}'") from None
+        return value
+
+
+class StorageSettings(_Section):
+    # Relative paths are taken from the folder kiosk.toml is in.
+    data_dir: Path = Path("var")
+    journal: Path = Path("journal.sqlite")
+    flows: Path = Path("flows.sqlite")
+    branch_db: Path = Path("branch.sqlite")
+    secrets_dir: Path = Path("secrets")
+
+
+class TimeoutSettings(_Section):
+    inactivity_s: float = Field(60.0, gt=0, description="idle time before 'need more time?'")
+    more_time_prompt_s: float = Field(20.0, gt=0, description="how long that prompt waits")
+    device_open_s: float = Field(10.0, gt=0)
+
+
+class UISettings(_Section):
+    width: int = Field(1080, ge=320)
+    height: int = Field(1920, ge=320)
+    fullscreen: bool = True
+
+
+class DevicesSettings(_Section):
+    card_dispenser: CardDispenserSettings | None = None
+    printer: PrinterSettings | None = None
+    camera: CameraSettings | None = None
+
+    def configured(self) -> dict[str, DeviceSettings]:
+        """Enabled devices by kind."""
+        out: dict[str, DeviceSettings] = {}
+        for kind in type(self).model_fields:
+            settings = getattr(self, kind)
+            if settings is not None and settings.enabled:
+                out[kind] = settings
+        return out
+
+
+class KioskConfig(_Section):
+    kiosk: KioskSettings
+    storage: StorageSettings = StorageSettings()
+    timeouts: TimeoutSettings = TimeoutSettings()
+    ui: UISettings = UISettings()
+    devices: DevicesSettings = DevicesSettings()
+    hub: HubSettings = HubSettings()
+    sync: SyncSettings = SyncSettings()
+    identity: IdentitySettings = IdentitySettings()
+
+    #: Folder of the file this came from; relative storage paths hang off it.
+    base_dir: Path = Field(default=Path("."), exclude=True)
+
+    def path(self, name: Literal["journal", "flows", "branch_db", "secrets_dir"]) -> Path:
+        """A storage path, resolved: data_dir/<name> unless given as absolute."""
+        data_dir = self.storage.data_dir
+        if not data_dir.is_absolute():
+            data_dir = self.base_dir / data_dir
+        p: Path = getattr(self.storage, name)
+        return p if p.is_absolute() else data_dir / p
+
+    @property
+    def data_dir(self) -> Path:
+        d = self.storage.data_dir
+        return d if d.is_absolute() else self.base_dir / d
+
+
+class ConfigError(Exception):
+    """kiosk.toml is unusable. ``problems`` are ``key.path: message`` lines."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source}: " + "; ".join(problems))
+
+    def report(self) -> str:
+        lines = [f"{self.source}: {len(self.problems)} problem(s)"]
+        lines += [f"  {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+_MESSAGES = {
+    "extra_forbidden": "unknown key",
+    "missing": "required key is missing",
+}
+
+
+def _format_error(err: Any) -> str:
+    loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
+    # Drop pydantic's model/union prefixes such as "CardDispenserSettings".
+    msg = _MESSAGES.get(err["type"], err["msg"])
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    if err["type"] in ("literal_error", "enum") and "input" in err:
+        msg = f"{msg}, got {err['input']!r}"
+    return f"{loc}: {msg}" if loc else msg
+
+
+def parse_config(
+    data: dict[str, Any], source: str = DEFAULT_CONFIG, base_dir: Path | None = None
+) -> KioskConfig:
+    try:
+        cfg = KioskConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(source, [_format_error(e) for e in exc.errors()]) from None
+    return cfg.model_copy(update={"base_dir": base_dir or Path(".")})
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> KioskConfig:
+    """Read and validate kiosk.toml (``$KIOSK_CONFIG`` or ./kiosk.toml by default)."""
+    p = Path(path or os.environ.get("KIOSK_CONFIG") or DEFAULT_CONFIG)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(str(p), ["file not found"]) from None
+    except OSError as exc:
+        raise ConfigError(str(p), [f"cannot read: {exc.strerror}"]) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(p), [f"not UTF-8 text (byte {exc.start})"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(p), [f"TOML syntax: {exc}"]) from None
+    return parse_config(data, str(p), p.resolve().parent)

@@ -1,0 +1,183 @@
+"""The kiosk's core, without Qt: configuration, devices, journal, flows and the core loop.
+
+The UI holds one :class:`KioskRuntime` and listens to its events (through
+kiosk_ui.bridge); tests drive it directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from devices.base import Device
+from devices.listeners import Listeners
+from devices.registry import create_device
+from devices.status import DeviceState, DeviceStatus, StatusChanged
+from kiosk_core.config import KioskConfig
+from kiosk_core.core_loop import CoreLoop
+from kiosk_core.flows import FlowDefinition, FlowEngine, FlowStore
+from kiosk_core.journal import Journal
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServiceState:
+    """Is the kiosk fit to serve customers? ``down`` lists required devices not usable."""
+
+    in_service: bool
+    down: tuple[str, ...] = ()
+    degraded: tuple[str, ...] = ()  # optional devices not usable
+
+
+@dataclass(frozen=True)
+class RuntimeEvent:
+    kind: str  # "device" | "service"
+    device: StatusChanged | None = None
+    service: ServiceState | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+RuntimeListener = Callable[[RuntimeEvent], None]
+
+
+class KioskRuntime:
+    def __init__(
+        self, config: KioskConfig, flows: Mapping[str, FlowDefinition] | None = None
+    ) -> None:
+        self.config = config
+        self.devices: dict[str, Device] = {}
+        self.required: set[str] = set()
+        self.open_errors: dict[str, str] = {}
+        self.journal: Journal | None = None
+        self.flow_store: FlowStore | None = None
+        self.flow_engine: FlowEngine | None = None
+        self.loop = CoreLoop()
+        self._flow_defs = dict(flows or {})
+        self._listeners: Listeners[RuntimeEvent] = Listeners("runtime")
+        self._lock = threading.Lock()
+        self._service = ServiceState(in_service=False, down=("starting",))
+
+    # -- lifecycle ----------------------------------------------------------------
+
+    def start(self, *, wait_devices: bool = False) -> None:
+        """Open storage and start every device; devices finish opening on their workers."""
+        cfg = self.config
+        cfg.data_dir.mkdir(parents=True, exist_ok=True)
+        self.journal = Journal(cfg.path("journal"), kiosk_id=cfg.kiosk.id)
+        self.journal.append("kiosk.start", {"branch": cfg.kiosk.branch})
+        self.flow_store = FlowStore(cfg.path("flows"))
+        self.flow_engine = FlowEngine(
+            self.flow_store,
+            self._flow_defs,
+            resources=self._resources(),
+            on_event=self._journal_flow_event,
+        )
+        self.loop.start()
+        futures = []
+        for kind, settings in cfg.devices.configured().items():
+            if settings.required:
+                self.required.add(kind)
+            try:
+                device = create_device(kind, settings)
+            except Exception as exc:  # a driver that cannot even be built
+                log.error("device %s (%s): %s", kind, settings.url, exc)
+                self.open_errors[kind] = str(exc)
+                continue
+            # Devices that keep files (the printer's kept jobs) put them in the data dir.
+            device.bind_storage(cfg.data_dir)
+            self.devices[kind] = device
+            device.subscribe(self._on_device_event)
+            futures.append(device.start())
+        if wait_devices:
+            for fut in futures:
+                try:
+                    fut.result(timeout=cfg.timeouts.device_open_s)
+                except Exception as exc:
+                    log.warning("device failed to open: %s", exc)
+        self._update_service()
+
+    def add_flows(self, flows: Mapping[str, FlowDefinition]) -> None:
+        """Add flow definitions (the app adds them after its first frame, before start())."""
+        self._flow_defs.update(flows)
+        if self.flow_engine is not None:
+            self.flow_engine.definitions.update(flows)
+
+    def recover_flows(self) -> list[tuple[str, str]]:
+        """Settle transactions a power cut left open. Call once devices are up."""
+        assert self.flow_engine is not None
+        return list(self.flow_engine.recover())
+
+    def stop(self) -> None:
+        for device in self.devices.values():
+            device.close()
+        self.loop.stop()
+        if self.journal is not None:
+            try:
+                self.journal.append("kiosk.stop", {})
+            finally:
+                self.journal.close()
+                self.journal = None
+        if self.flow_store is not None:
+            self.flow_store.close()
+            self.flow_store = None
+
+    # -- events -------------------------------------------------------------------
+
+    def subscribe(self, listener: RuntimeListener) -> Callable[[], None]:
+        return self._listeners.subscribe(listener)
+
+    @property
+    def service(self) -> ServiceState:
+        return self._service
+
+    def device_statuses(self) -> dict[str, DeviceStatus]:
+        out = {name: dev.status for name, dev in self.devices.items()}
+        for name, err in self.open_errors.items():
+            out[name] = DeviceStatus(device=DeviceState.NO_DEVICE, detail=err)
+        return out
+
+    def _emit(self, event: RuntimeEvent) -> None:
+        self._listeners.emit(event)
+
+    def _on_device_event(self, event: StatusChanged) -> None:
+        if "device" in event.changed and self.journal is not None:
+            try:
+                self.journal.append(
+                    "device.status",
+                    {
+                        "device": event.device_name,
+                        "state": str(event.current.device),
+                        "detail": event.current.detail,
+                        "code": event.current.error_code,
+                    },
+                )
+            except Exception:
+                log.exception("journal write failed")
+        self._emit(RuntimeEvent("device", device=event))
+        self._update_service()
+
+    def _update_service(self) -> None:
+        statuses = self.device_statuses()
+        down = tuple(
+            sorted(k for k in self.required if k not in statuses or not statuses[k].device.usable)
+        )
+        degraded = tuple(
+            sorted(k for k, s in statuses.items() if k not in self.required and not s.device.usable)
+        )
+        state = ServiceState(in_service=not down, down=down, degraded=degraded)
+        with self._lock:
+            changed = state != self._service
+            self._service = state
+        if changed:
+            self._emit(RuntimeEvent("service", service=state))
+
+    def _resources(self) -> dict[str, Any]:
+        return {"devices": self.devices, "runtime": self}
+
+    def _journal_flow_event(self, flow_id: str, kind: str, detail: str) -> None:
+        if self.journal is not None:
+            self.journal.append(kind, {"flow": flow_id, "detail": detail})

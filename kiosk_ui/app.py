@@ -1,0 +1,147 @@
+"""Build the kiosk's Qt application: runtime bridge, view-models, translations, QML window.
+
+Start-up order matters for the cold start (bench/cold_start.py): Qt and the attract
+screen come first; the runtime (storage, device drivers that may pull in OpenCV) and the
+flow modules start only once the first frame has been drawn, off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtQml import QQmlApplicationEngine
+from PySide6.QtQuick import QQuickWindow
+
+from kiosk_core.config import KioskConfig
+from kiosk_core.runtime import KioskRuntime
+from kiosk_ui.bridge import RuntimeBridge
+from kiosk_ui.registry import FLOW_MODULES, ScreenRegistry
+from kiosk_ui.translator import Translations
+from kiosk_ui.viewmodels import ShellViewModel
+
+log = logging.getLogger(__name__)
+
+QML_DIR = Path(__file__).resolve().parent / "qml"
+FONT_FAMILY = "Noto Sans CJK SC"
+
+
+def application(argv: list[str] | None = None) -> QGuiApplication:
+    """The process's QGuiApplication (created once), with the kiosk's font."""
+    app = QGuiApplication.instance()
+    if app is None:
+        app = QGuiApplication(argv or [sys.argv[0]])
+        app.setApplicationName("smartbranch-kiosk")
+    assert isinstance(app, QGuiApplication)
+    font = QFont(FONT_FAMILY)
+    font.setPixelSize(40)
+    app.setFont(font)
+    return app
+
+
+class KioskApp(QObject):
+    """The running shell. ``close()`` stops the runtime and its workers."""
+
+    #: The attract screen is on the glass (first frame swapped): seconds since process start.
+    firstFrame = Signal(float)
+
+    def __init__(
+        self,
+        config: KioskConfig,
+        *,
+        runtime: KioskRuntime | None = None,
+        registry: ScreenRegistry | None = None,
+        start_runtime: bool = True,
+        flow_modules: Iterable[str] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.app = application()
+        self.runtime = runtime or KioskRuntime(config)
+        self.bridge = RuntimeBridge(self.runtime, parent=self)
+        self.registry = registry or ScreenRegistry()
+        # Which flow modules to load after the first frame (tests pass their own or none).
+        self._flow_modules = tuple(FLOW_MODULES if flow_modules is None else flow_modules)
+        self.translations = Translations(list(config.kiosk.languages), parent=self)
+        self.shell = ShellViewModel(config, self.bridge, self.registry, self.translations,
+                                    monotonic=monotonic, wall_clock=wall_clock, parent=self)
+        self.engine = QQmlApplicationEngine()
+        self.translations.attach(self.engine)
+        ctx = self.engine.rootContext()
+        ctx.setContextProperty("shell", self.shell)
+        ctx.setContextProperty("i18n", self.translations)
+        ctx.setContextProperty("teller", self.shell.teller)
+        self.engine.load(QML_DIR / "Main.qml")
+        roots = self.engine.rootObjects()
+        if not roots or not isinstance(roots[0], QQuickWindow):
+            raise RuntimeError(f"cannot load {QML_DIR / 'Main.qml'} (see the QML errors above)")
+        self.window: QQuickWindow = roots[0]
+        self.window.resize(config.ui.width, config.ui.height)
+        self.shell.watch_activity(self.window)
+        self._start_runtime = start_runtime
+        self._framed = False
+        self._closed = False
+        self.window.frameSwapped.connect(self._on_frame, Qt.ConnectionType.QueuedConnection)
+        self.bridge.started.connect(self._recover_flows)
+
+    def show(self, *, fullscreen: bool | None = None) -> None:
+        if fullscreen is None:
+            fullscreen = self.config.ui.fullscreen
+        if fullscreen:
+            self.window.showFullScreen()
+            self.app.setOverrideCursor(Qt.CursorShape.BlankCursor)  # a touchscreen
+        else:
+            self.window.show()
+
+    def _on_frame(self) -> None:
+        if self._framed:
+            return
+        self._framed = True
+        self.firstFrame.emit(process_age())
+        # Only now: flows (their modules may be heavy) and the runtime (I/O, drivers).
+        self.registry.load_installed(self._flow_modules)
+        import customer_flows  # persisted flows: settled after a power cut once devices are up
+
+        self.runtime.add_flows(customer_flows.definitions())
+        if self._start_runtime:
+            self.bridge.start()
+        self.shell.refresh()
+
+    def _recover_flows(self) -> None:
+        import customer_flows
+
+        customer_flows.recover_when_ready(self.runtime)  # on the core loop, not here
+
+    def close(self) -> None:
+        """Stop workers and the runtime; the window goes away with the engine."""
+        if self._closed:
+            return
+        self._closed = True
+        self.shell.stop()
+        self.translations.attach(None)
+        self.bridge.stop()
+        self.window.close()
+        # Delete the QML scene now, while the view-models its bindings read still exist.
+        shiboken6.delete(self.engine)
+
+
+def process_age() -> float:
+    """Seconds since this process started (from /proc, so it includes interpreter start)."""
+    try:
+        with open(f"/proc/{os.getpid()}/stat") as f:
+            start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+        return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return time.perf_counter()

@@ -1,0 +1,88 @@
+"""``kiosk run`` and ``kiosk screens``. Qt is imported inside the handlers only."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+from kiosk_core.cli import CommandError, Commands, command_config
+
+#: Modules that must not be loaded before the attract screen is drawn (checked by the
+#: cold-start benchmark through ``kiosk run --exit-after-first-frame``).
+HEAVY_MODULES = ("face_recognition", "cv2", "dlib", "escpos", "aiohttp", "numpy")
+
+
+def add_commands(cli: Commands) -> None:
+    run = cli.root.add_parser("run", help="run the kiosk app (full screen, portrait)")
+    run.add_argument("--config", help="kiosk.toml (default: $KIOSK_CONFIG or ./kiosk.toml)")
+    run.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    # For bench/cold_start.py: print a JSON line when the first frame is drawn, then quit.
+    run.add_argument("--exit-after-first-frame", action="store_true", help=argparse.SUPPRESS)
+    run.set_defaults(handler=run_kiosk)
+
+    screens = cli.root.add_parser("screens", help="render every screen in every language to PNG")
+    screens.add_argument("--out", required=True, help="folder for the PNG files")
+    screens.add_argument("--config", help="kiosk.toml (default: $KIOSK_CONFIG or ./kiosk.toml)")
+    screens.add_argument("--language", action="append", help="only this language (repeatable)")
+    screens.set_defaults(handler=render_screens)
+
+
+
+def _translations() -> None:
+    """Compile the translations if set-up has not (or the .ts changed since)."""
+    from kiosk_ui import i18n
+
+    if i18n.stale():
+        try:
+            i18n.build()
+        except i18n.ToolError as exc:
+            print(f"kiosk: warning: {exc}; screens will show English", file=sys.stderr)
+
+
+def run_kiosk(args: argparse.Namespace) -> int:
+    cfg = command_config(args.config)
+    _translations()
+    from kiosk_ui.app import KioskApp
+
+    kiosk = KioskApp(cfg)
+    app = kiosk.app
+    from customer_flows.demo import start_if_demo  # demo config: channel + sync on the core loop
+
+    kiosk.bridge.started.connect(lambda: start_if_demo(kiosk.runtime))
+    if args.exit_after_first_frame:
+        def report(age: float) -> None:
+            heavy = sorted(m for m in HEAVY_MODULES if m in sys.modules)
+            print(json.dumps({"first_frame_s": round(age, 4), "heavy_loaded": heavy}), flush=True)
+            app.quit()
+
+        kiosk.firstFrame.connect(report)
+    # SIGTERM/SIGINT end the app cleanly (devices closed, journal "kiosk.stop" written);
+    # Python sees the signal at the view-model's next timer tick.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: app.quit())
+    try:
+        kiosk.show(fullscreen=cfg.ui.fullscreen and not args.windowed)
+        return int(app.exec())
+    finally:
+        kiosk.close()
+
+
+def render_screens(args: argparse.Namespace) -> int:
+    cfg = command_config(args.config)
+    languages = args.language or list(cfg.kiosk.languages)
+    unknown = [lang for lang in languages if lang not in cfg.kiosk.languages]
+    if unknown:
+        raise CommandError(f"language(s) {', '.join(unknown)} not in kiosk.languages "
+                           f"({', '.join(cfg.kiosk.languages)})")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _translations()
+    from kiosk_ui.screens import render
+
+    out = Path(args.out)
+    for path in render(cfg, out, languages):
+        print(path)
+    return 0

@@ -1,0 +1,412 @@
+import QtQuick
+import "../qml"
+
+// "Get a debit card". Binds to `flow` (kiosk_ui.flows.card_issuance.CardIssuanceModel) and
+// forwards taps; what to show comes from flow.state.
+Item {
+    id: page
+    objectName: "cardIssuancePage"
+    property QtObject flow
+    readonly property string st: flow ? flow.state : ""
+    readonly property string lang: shell.language
+
+    onFlowChanged: if (flow) { flow.attachPage(page); flow.setLanguage(lang) }
+    onLangChanged: if (flow) flow.setLanguage(lang)
+
+    function words(map) { return map ? (map[lang] || map["en_US"] || "") : "" }
+
+    function failText(code) {
+        if (code === "stacker_empty")
+            return qsTr("Sorry, this machine has no cards left at the moment.")
+        if (code === "not_taken")
+            return qsTr("The card was not taken in time, so the machine took it back and locked it away. Nobody can use it.")
+        if (code === "bin_full" || code === "jam" || code === "card_in_machine")
+            return qsTr("The card machine needs attention from staff.")
+        if (code === "card_pulled")
+            return qsTr("The card was pulled out too early.")
+        if (code === "no_camera")
+            return qsTr("The camera is not working, so we cannot check your ID here.")
+        return qsTr("Something went wrong with the card machine.")
+    }
+
+    component Title: Text {
+        width: parent.width
+        color: Theme.ink
+        font { family: Theme.font; pixelSize: Theme.title; weight: Font.Bold }
+        wrapMode: Text.WordWrap
+    }
+    component Body: Text {
+        width: parent.width
+        color: Theme.ink
+        font { family: Theme.font; pixelSize: Theme.body }
+        wrapMode: Text.WordWrap
+        lineHeight: 1.15
+    }
+    component Bullet: Row {
+        property string icon
+        property string text
+        spacing: 30
+        IconDisc { width: 110; icon: parent.icon; color: Theme.blue; anchors.verticalCenter: parent.verticalCenter }
+        Text {
+            width: 760; anchors.verticalCenter: parent.verticalCenter
+            text: parent.text; color: Theme.ink; wrapMode: Text.WordWrap
+            font { family: Theme.font; pixelSize: Theme.body; weight: Font.DemiBold }
+        }
+    }
+
+    // -- 1. what you need, consent --------------------------------------------------------
+    Column {
+        objectName: "cardIntro"
+        visible: page.st === "intro"
+        anchors { fill: parent; margins: Theme.margin; topMargin: 60 }
+        spacing: 44
+        Title { text: qsTr("Get a debit card") }
+        Body { text: qsTr("It takes about 3 minutes. You will need:"); color: Theme.inkSoft }
+        Bullet { icon: "card.svg"; text: qsTr("Your ID card") }
+        Bullet { icon: "touch.svg"; text: qsTr("To look at the camera and do what the screen asks") }
+        Bullet { icon: "check.svg"; text: qsTr("To sign with your finger") }
+        Rectangle {
+            width: parent.width; height: consent.implicitHeight + 60
+            radius: Theme.radius; color: Theme.card; border { width: 2; color: Theme.line }
+            Text {
+                id: consent
+                anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 36 }
+                text: qsTr("The bank will photograph your ID card and your face to check that the card is yours. The pictures are encrypted and deleted when you finish.")
+                color: Theme.inkSoft; wrapMode: Text.WordWrap
+                font { family: Theme.font; pixelSize: Theme.small + 2 }
+            }
+        }
+        KioskButton {
+            objectName: "card_accept"
+            width: parent.width
+            icon: "check.svg"
+            text: qsTr("I agree, let's start")
+            onClicked: flow.accept()
+        }
+    }
+
+    // -- 2. identity: ID card, face, liveness -----------------------------------------------
+    Column {
+        objectName: "cardIdentity"
+        visible: page.st === "identity"
+        anchors { fill: parent; margins: Theme.margin; topMargin: 40 }
+        spacing: 30
+        Title {
+            objectName: "identityTitle"
+            text: flow && flow.phase === "liveness" && flow.promptCode !== "hold_still"
+                  ? qsTr("Follow the instructions")
+                : flow && flow.phase !== "id_capture" ? qsTr("Look at the camera")
+                : qsTr("Hold your ID card up to the camera")
+        }
+        Rectangle {
+            width: parent.width; height: width * 3 / 4
+            radius: Theme.radius; color: "#000000"; clip: true
+            Image {
+                objectName: "cameraPreview"
+                anchors.fill: parent
+                source: flow ? flow.frameUrl : ""
+                cache: false
+                asynchronous: false
+                // Not mirrored: a mirrored ID card would read backwards, and flipping the
+                // picture between the card and the face would confuse more than it helps.
+                mirror: false
+                fillMode: Image.PreserveAspectCrop
+            }
+            Text {
+                visible: !flow || flow.frameUrl === ""
+                anchors.centerIn: parent
+                text: qsTr("Starting the camera…")
+                color: Theme.onDark
+                font { family: Theme.font; pixelSize: Theme.body }
+            }
+            // The challenge counter sits on the picture, where the customer is looking.
+            Rectangle {
+                visible: flow && flow.phase === "liveness" && flow.challenges > 0
+                anchors { top: parent.top; right: parent.right; margins: 24 }
+                width: stepText.implicitWidth + 48; height: 80; radius: 40
+                color: Qt.rgba(0, 0, 0, 0.6)
+                Text {
+                    id: stepText
+                    anchors.centerIn: parent
+                    text: flow ? qsTr("Step %1 of %2").arg(flow.challenge).arg(flow.challenges) : ""
+                    color: Theme.onDark
+                    font { family: Theme.font; pixelSize: Theme.small; weight: Font.Bold }
+                }
+            }
+        }
+        Rectangle {
+            width: parent.width; height: 200
+            radius: Theme.radius; color: Theme.navy
+            Text {
+                objectName: "identityPrompt"
+                anchors { fill: parent; margins: 30 }
+                horizontalAlignment: Text.AlignHCenter; verticalAlignment: Text.AlignVCenter
+                text: page.words(flow ? flow.prompt : null) || qsTr("Please wait a moment…")
+                color: Theme.onDark; wrapMode: Text.WordWrap
+                font { family: Theme.font; pixelSize: Theme.heading - 6; weight: Font.Bold }
+                fontSizeMode: Text.Fit; minimumPixelSize: Theme.body
+            }
+        }
+        Rectangle {
+            width: parent.width; height: 24; radius: 12; color: Theme.line
+            Rectangle {
+                width: parent.width * (flow ? flow.progress : 0); height: parent.height
+                radius: 12; color: Theme.teal
+                Behavior on width { NumberAnimation { duration: 300 } }
+            }
+        }
+    }
+
+    // -- 3. result of the identity check --------------------------------------------------
+    Column {
+        objectName: "cardIdentityPassed"
+        visible: page.st === "identity_passed"
+        anchors { fill: parent; margins: Theme.margin; topMargin: 140 }
+        spacing: 50
+        IconDisc { width: 220; icon: "check.svg"; color: Theme.teal; anchors.horizontalCenter: parent.horizontalCenter }
+        Title { text: qsTr("Identity confirmed"); horizontalAlignment: Text.AlignHCenter }
+        Body { text: page.words(flow ? flow.prompt : null); horizontalAlignment: Text.AlignHCenter }
+        Body { text: qsTr("Next, please sign the card agreement."); horizontalAlignment: Text.AlignHCenter; color: Theme.inkSoft }
+        KioskButton {
+            objectName: "card_continue"
+            width: parent.width
+            text: qsTr("Continue")
+            icon: "chevron.svg"
+            onClicked: flow.toSignature()
+        }
+    }
+
+    Column {
+        objectName: "cardIdentityFailed"
+        visible: page.st === "identity_failed"
+        anchors { fill: parent; margins: Theme.margin; topMargin: 120 }
+        spacing: 44
+        IconDisc { width: 200; icon: "lock.svg"; color: Theme.amber; anchors.horizontalCenter: parent.horizontalCenter }
+        Title { text: qsTr("We could not confirm your identity"); horizontalAlignment: Text.AlignHCenter }
+        Rectangle {
+            width: parent.width; height: why.implicitHeight + 70
+            radius: Theme.radius; color: Theme.warnBg
+            Text {
+                id: why
+                objectName: "identityReason"
+                anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 40 }
+                text: page.words(flow ? flow.reasonText : null)
+                color: Theme.warnInk; wrapMode: Text.WordWrap
+                font { family: Theme.font; pixelSize: Theme.body; weight: Font.DemiBold }
+            }
+        }
+        Body {
+            text: flow && flow.canRetry ? qsTr("You can try once more, or ask a teller for help.")
+                                        : qsTr("Please ask a teller. They will help you get your card.")
+            horizontalAlignment: Text.AlignHCenter
+        }
+        KioskButton {
+            objectName: "card_retry"
+            visible: flow && flow.canRetry
+            width: parent.width
+            text: qsTr("Try again")
+            onClicked: flow.retry()
+        }
+        KioskButton {
+            objectName: "card_failed_teller"
+            width: parent.width
+            icon: "teller.svg"
+            colour: Theme.amber; pressedColour: Theme.amberPressed
+            text: qsTr("Call a teller")
+            onClicked: shell.callTeller()
+        }
+    }
+
+    // -- 4. e-signature --------------------------------------------------------------------
+    Column {
+        objectName: "cardSignature"
+        visible: page.st === "signature"
+        anchors { fill: parent; margins: Theme.margin; topMargin: 40 }
+        spacing: 28
+        Title { text: qsTr("Sign the card agreement") }
+        Body {
+            text: qsTr("By signing you agree to the debit card terms: keep your card and PIN safe, and report a lost card at once.")
+            color: Theme.inkSoft; font.pixelSize: Theme.small + 2
+        }
+        Rectangle {
+            id: padFrame
+            width: parent.width; height: 720
+            radius: Theme.radius; color: Theme.card
+            border { width: 4; color: Theme.blue }
+            Text {
+                visible: pad.strokes.length === 0
+                anchors.centerIn: parent
+                text: qsTr("Sign here with your finger")
+                color: "#8693A6"
+                font { family: Theme.font; pixelSize: Theme.heading }
+            }
+            Rectangle { x: 60; width: parent.width - 120; y: parent.height - 150; height: 3; color: Theme.line }
+            Canvas {
+                id: pad
+                objectName: "signaturePad"
+                anchors.fill: parent
+                property var strokes: []
+                property var current: null
+                onPaint: {
+                    var g = getContext("2d")
+                    g.clearRect(0, 0, width, height)
+                    g.strokeStyle = Theme.navy
+                    g.lineWidth = 7; g.lineCap = "round"; g.lineJoin = "round"
+                    var all = current ? strokes.concat([current]) : strokes
+                    for (var i = 0; i < all.length; ++i) {
+                        var s = all[i]
+                        g.beginPath()
+                        g.moveTo(s[0][0], s[0][1])
+                        for (var j = 1; j < s.length; ++j) g.lineTo(s[j][0], s[j][1])
+                        if (s.length === 1) g.lineTo(s[0][0] + 0.5, s[0][1])
+                        g.stroke()
+                    }
+                }
+                function clear() { strokes = []; current = null; hint.visible = false; requestPaint() }
+                MouseArea {
+                    anchors.fill: parent
+                    preventStealing: true
+                    onPressed: (m) => { pad.current = [[m.x, m.y]]; pad.requestPaint() }
+                    onPositionChanged: (m) => { if (pad.current) { pad.current.push([m.x, m.y]); pad.requestPaint() } }
+                    onReleased: {
+                        if (pad.current) { pad.strokes = pad.strokes.concat([pad.current]); pad.current = null }
+                        pad.requestPaint()
+                    }
+                }
+            }
+        }
+        Text {
+            id: hint
+            objectName: "signatureHint"
+            visible: false
+            width: parent.width
+            text: qsTr("Please sign your name in the box.")
+            color: Theme.warnInk; wrapMode: Text.WordWrap
+            font { family: Theme.font; pixelSize: Theme.body; weight: Font.Bold }
+        }
+        Row {
+            spacing: Theme.gap
+            KioskButton {
+                objectName: "card_clear"
+                width: 340; outline: true; colour: Theme.navy
+                text: qsTr("Clear")
+                onClicked: pad.clear()
+            }
+            KioskButton {
+                objectName: "card_sign"
+                width: 952 - 340 - Theme.gap
+                icon: "check.svg"
+                text: qsTr("Confirm signature")
+                onClicked: {
+                    var ok = flow.sign(pad.strokes, pad.width, pad.height)
+                    hint.visible = !ok
+                }
+            }
+        }
+    }
+
+    // -- 5. card, receipt -------------------------------------------------------------------
+    Column {
+        objectName: "cardDevice"
+        visible: ["dispensing", "take_card", "printing"].indexOf(page.st) >= 0
+        anchors { fill: parent; margins: Theme.margin; topMargin: 140 }
+        spacing: 50
+        IconDisc {
+            width: 260; anchors.horizontalCenter: parent.horizontalCenter
+            icon: page.st === "printing" ? "check.svg" : "card.svg"
+            color: page.st === "take_card" ? Theme.teal : Theme.blue
+            SequentialAnimation on scale {
+                running: page.st === "take_card"; loops: Animation.Infinite
+                NumberAnimation { to: 1.08; duration: 600 } NumberAnimation { to: 1.0; duration: 600 }
+            }
+        }
+        Title {
+            objectName: "deviceTitle"
+            horizontalAlignment: Text.AlignHCenter
+            font.pixelSize: page.st === "take_card" ? Theme.huge - 20 : Theme.title
+            text: page.st === "take_card" ? qsTr("Please take your card")
+                : page.st === "printing" ? qsTr("Printing your receipt…")
+                : qsTr("Preparing your card…")
+        }
+        Body {
+            horizontalAlignment: Text.AlignHCenter
+            text: page.st === "take_card"
+                  ? qsTr("It is in the card slot below the screen. If it is not taken within %1 seconds, the machine keeps it safe.").arg(flow ? flow.takeTimeout : 0)
+                  : qsTr("Please wait. This takes a few seconds.")
+        }
+    }
+
+    Column {
+        objectName: "cardDone"
+        visible: page.st === "done"
+        anchors { fill: parent; margins: Theme.margin; topMargin: 100 }
+        spacing: 40
+        IconDisc { width: 200; icon: "check.svg"; color: Theme.teal; anchors.horizontalCenter: parent.horizontalCenter }
+        Title { text: qsTr("Your card is ready"); horizontalAlignment: Text.AlignHCenter }
+        Body {
+            horizontalAlignment: Text.AlignHCenter
+            text: qsTr("Card number %1").arg(flow ? flow.cardNumber : "")
+            font.weight: Font.Bold
+        }
+        Body {
+            objectName: "receiptText"
+            horizontalAlignment: Text.AlignHCenter
+            text: flow && flow.receiptPrinted ? qsTr("Please take your receipt. Set your PIN at any ATM of our bank before using the card.")
+                : qsTr("The printer is not working right now. Scan this code with your phone to get your receipt.")
+        }
+        Rectangle {
+            objectName: "receiptQr"
+            visible: flow && !flow.receiptPrinted && flow.receiptUrl !== ""
+            width: 420; height: 420; color: "white"
+            anchors.horizontalCenter: parent.horizontalCenter
+            Image {
+                anchors { fill: parent; margins: 10 }
+                source: flow && flow.receiptUrl !== "" ? "image://" + "cardcam" + "/qr/" + encodeURIComponent(flow.receiptUrl) : ""
+                smooth: false; cache: false
+            }
+        }
+        KioskButton {
+            objectName: "card_finish"
+            width: parent.width
+            text: qsTr("Finish")
+            icon: "home.svg"
+            onClicked: flow.finish()
+        }
+    }
+
+    Column {
+        objectName: "cardFailed"
+        visible: page.st === "failed"
+        anchors { fill: parent; margins: Theme.margin; topMargin: 120 }
+        spacing: 44
+        IconDisc { width: 200; icon: "card.svg"; color: Theme.amber; anchors.horizontalCenter: parent.horizontalCenter }
+        Title { text: qsTr("We could not give you a card"); horizontalAlignment: Text.AlignHCenter }
+        Rectangle {
+            width: parent.width; height: failWhy.implicitHeight + 70
+            radius: Theme.radius; color: Theme.warnBg
+            Text {
+                id: failWhy
+                objectName: "failReason"
+                anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 40 }
+                text: page.failText(flow ? flow.reason : "")
+                color: Theme.warnInk; wrapMode: Text.WordWrap
+                font { family: Theme.font; pixelSize: Theme.body; weight: Font.DemiBold }
+            }
+        }
+        Body { text: qsTr("A teller can help you get your card."); horizontalAlignment: Text.AlignHCenter }
+        KioskButton {
+            objectName: "card_teller"
+            width: parent.width
+            icon: "teller.svg"
+            colour: Theme.amber; pressedColour: Theme.amberPressed
+            text: qsTr("Call a teller")
+            onClicked: shell.callTeller()
+        }
+        KioskButton {
+            objectName: "card_back"
+            width: parent.width; outline: true; colour: Theme.navy
+            text: qsTr("Back to the menu")
+            onClicked: flow.finish()
+        }
+    }
+}

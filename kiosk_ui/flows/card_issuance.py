@@ -1,0 +1,257 @@
+""""Get a debit card": view-model over customer_flows.card_session, and its camera preview.
+
+The page (CardIssuance.qml) only binds to the properties here and forwards taps. All the
+waiting happens off the GUI thread: the identity check on its runner thread, the device
+flow on the core loop's worker threads (``bridge.run_async``). This model polls the
+session's version on a timer and re-publishes it, so nothing from another thread ever
+touches a QObject.
+
+The preview is a QQuickImageProvider (``image://cardcam/<n>``): QML asks for the newest
+frame only when the number changes, and the provider converts just that frame.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from PySide6.QtCore import Property, QObject, QSize, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtQml import qmlEngine
+from PySide6.QtQuick import QQuickImageProvider
+
+from customer_flows.card_session import BUSY, CardIssuanceSession
+from kiosk_ui.registry import FlowContext, FlowScreen, ScreenRegistry
+
+log = logging.getLogger(__name__)
+
+PAGE = Path(__file__).with_name("CardIssuance.qml")
+PROVIDER = "cardcam"
+POLL_MS = 66  # ~15 frames/s: the camera's own rate
+
+
+class CameraFrames(QQuickImageProvider):
+    """The newest camera frame as a QImage (called on the GUI thread by QML's Image)."""
+
+    def __init__(self) -> None:
+        super().__init__(QQuickImageProvider.ImageType.Image)
+        self.camera: Any = None
+
+    def requestImage(self, id: str, size: QSize, requestedSize: QSize) -> QImage:
+        if id.startswith("qr/"):
+            return _qr_image(unquote(id[3:]))
+        camera = self.camera
+        frame = camera.latest() if camera is not None else None
+        if frame is None:
+            img = QImage(4, 3, QImage.Format.Format_RGB888)
+            img.fill(0)
+            return img
+        rgb = frame.image
+        h, w = rgb.shape[:2]
+        return QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+def _qr_image(text: str) -> QImage:
+    """The receipt's QR code, black on white, 8 px a module (the Image scales it)."""
+    import qrcode
+
+    qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(text)
+    qr.make(fit=True)
+    rows = qr.get_matrix()
+    k = 8
+    img = QImage(len(rows[0]) * k, len(rows) * k, QImage.Format.Format_RGB32)
+    img.fill(0xFFFFFF)
+    painter = QPainter(img)
+    for y, row in enumerate(rows):
+        for x, dark in enumerate(row):
+            if dark:
+                painter.fillRect(x * k, y * k, k, k, QColor(0, 0, 0))
+    painter.end()
+    return img
+
+
+def _provider_for(item: QObject) -> CameraFrames | None:
+    engine = qmlEngine(item)
+    if engine is None:
+        return None
+    provider = engine.imageProvider(PROVIDER)
+    if provider is None:
+        provider = CameraFrames()
+        engine.addImageProvider(PROVIDER, provider)
+    return provider if isinstance(provider, CameraFrames) else None
+
+
+def _vault(root: Path, secrets_dir: Path, retention_s: float) -> Any:
+    from identity.privacy import BiometricVault
+
+    return BiometricVault(root, secrets_dir, retention_s)
+
+
+class CardIssuanceModel(QObject):
+    changed = Signal()
+    frameChanged = Signal()
+
+    def __init__(self, ctx: FlowContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        runtime = ctx.bridge.runtime
+        cfg = runtime.config
+        self._camera = runtime.devices.get("camera")
+        engine = runtime.flow_engine
+        data_dir, secrets = cfg.data_dir, cfg.path("secrets_dir")
+        retention = cfg.identity.retention_minutes * 60.0
+        self.session = CardIssuanceSession(
+            devices=runtime.devices, engine=engine, submit=self._submit,
+            language=ctx.language, identity_settings=cfg.identity,
+            vault=lambda: _vault(data_dir / "identity", secrets, retention),
+            # Signed agreements are bank records: kept (encrypted) beyond the session.
+            evidence_vault=lambda: _vault(data_dir / "esign", secrets, float("inf")),
+            journal=ctx.bridge.journal,
+            kiosk={"branch": cfg.kiosk.branch, "kiosk_id": cfg.kiosk.id},
+            # The demo's simulated customer follows the flow (customer_flows.demo_camera).
+            demo=bool(self._camera is not None and str(self._camera.url).startswith("sim://")),
+        )
+        self._snap = self.session.snapshot()
+        self._frame_no = 0
+        self._last_seq = -1
+        self._provider: CameraFrames | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._poll)
+        self._timer.start()
+        session = self.session
+        self.destroyed.connect(lambda *_: session.close())
+
+    def _submit(self, fn: Callable[[], Any]) -> None:
+        self.ctx.bridge.run_async(asyncio.to_thread(fn))
+
+    # -- polling ---------------------------------------------------------------------------
+
+    def _poll(self) -> None:
+        if self.session.version != self._snap.version:
+            self._snap = self.session.snapshot()
+            self.changed.emit()
+        if self._snap.state in BUSY:
+            self.ctx.keep_alive()  # the customer is busy with the machine, not the screen
+        if self._snap.state == "identity" and self._camera is not None:
+            frame = self._camera.latest()
+            if frame is not None and frame.seq != self._last_seq:
+                self._last_seq = frame.seq
+                self._frame_no += 1
+                self.frameChanged.emit()
+
+    # -- properties ------------------------------------------------------------------------
+
+    def _state(self) -> str:
+        return self._snap.state
+
+    def _phase(self) -> str:
+        return self._snap.phase
+
+    def _prompt(self) -> dict[str, str]:
+        return dict(self._snap.prompt)
+
+    def _prompt_code(self) -> str:
+        return self._snap.prompt_code
+
+    def _progress(self) -> float:
+        return self._snap.progress
+
+    def _challenge(self) -> int:
+        return self._snap.challenge
+
+    def _challenges(self) -> int:
+        return self._snap.challenges
+
+    def _reason(self) -> str:
+        return self._snap.reason
+
+    def _reason_text(self) -> dict[str, str]:
+        return dict(self._snap.reason_text)
+
+    def _can_retry(self) -> bool:
+        return self._snap.can_retry
+
+    def _card_number(self) -> str:
+        return self._snap.card_number
+
+    def _receipt_printed(self) -> bool:
+        return self._snap.receipt_printed
+
+    def _receipt_url(self) -> str:
+        return self._snap.receipt_url
+
+    def _take_timeout(self) -> int:
+        return round(self._snap.take_timeout_s)
+
+    def _frame_url(self) -> str:
+        return f"image://{PROVIDER}/{self._frame_no}" if self._frame_no else ""
+
+    state = Property(str, _state, notify=changed)
+    phase = Property(str, _phase, notify=changed)
+    prompt = Property(dict, _prompt, notify=changed)
+    promptCode = Property(str, _prompt_code, notify=changed)
+    progress = Property(float, _progress, notify=changed)
+    challenge = Property(int, _challenge, notify=changed)
+    challenges = Property(int, _challenges, notify=changed)
+    reason = Property(str, _reason, notify=changed)
+    reasonText = Property(dict, _reason_text, notify=changed)
+    canRetry = Property(bool, _can_retry, notify=changed)
+    cardNumber = Property(str, _card_number, notify=changed)
+    receiptPrinted = Property(bool, _receipt_printed, notify=changed)
+    receiptUrl = Property(str, _receipt_url, notify=changed)
+    takeTimeout = Property(int, _take_timeout, notify=changed)
+    frameUrl = Property(str, _frame_url, notify=frameChanged)
+
+    # -- taps ------------------------------------------------------------------------------
+
+    @Slot(QObject)
+    def attachPage(self, page: QObject) -> None:
+        """The page is loaded: make sure its engine has the preview provider."""
+        self._provider = _provider_for(page)
+        if self._provider is not None:
+            self._provider.camera = self._camera
+
+    @Slot(str)
+    def setLanguage(self, language: str) -> None:
+        self.session.set_language(language)
+
+    @Slot()
+    def accept(self) -> None:
+        self.session.accept()
+        self._poll()
+
+    @Slot()
+    def retry(self) -> None:
+        self.session.retry_identity()
+        self._poll()
+
+    @Slot()
+    def toSignature(self) -> None:
+        self.session.continue_to_signature()
+        self._poll()
+
+    @Slot("QVariantList", float, float, result=bool)
+    def sign(self, strokes: list[Any], width: float, height: float) -> bool:
+        clean = [[(float(p[0]), float(p[1])) for p in stroke] for stroke in strokes]
+        ok = self.session.sign(clean, width, height)
+        self._poll()
+        return ok
+
+    @Slot()
+    def finish(self) -> None:
+        self.ctx.finish()
+
+
+def register(registry: ScreenRegistry) -> None:
+    registry.register(FlowScreen(
+        id="card_issuance",
+        qml=PAGE,
+        view_model=CardIssuanceModel,
+        devices=("card_dispenser", "printer"),
+    ))

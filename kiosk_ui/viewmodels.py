@@ -1,0 +1,314 @@
+"""The shell's view-model: publishes kiosk_ui.shell.Shell to QML and forwards taps to it.
+
+QML only binds to these properties and calls these slots; every rule lives in the Qt-free
+Shell, the registry and the bridge.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Property, QEvent, QObject, QTimer, QUrl, Signal, Slot
+
+from kiosk_core.config import KioskConfig
+from kiosk_ui import clock
+from kiosk_ui.bridge import RuntimeBridge
+from kiosk_ui.registry import SERVICES, FlowContext, ScreenRegistry
+from kiosk_ui.shell import Overlay, Screen, ServiceView, Shell
+from kiosk_ui.teller import TellerDesk
+from kiosk_ui.translator import Translations
+
+log = logging.getLogger(__name__)
+
+#: How often the inactivity clock and the time on screen are checked.
+TICK_MS = 250
+
+_ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress}
+
+
+class ShellViewModel(QObject):
+    changed = Signal()  # screen, overlay, language, service, menu
+    clockChanged = Signal()
+    promptChanged = Signal()
+
+    def __init__(
+        self,
+        config: KioskConfig,
+        bridge: RuntimeBridge,
+        registry: ScreenRegistry,
+        translations: Translations,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._cfg = config
+        self._bridge = bridge
+        self._registry = registry
+        self._translations = translations
+        self._now = monotonic
+        self._wall = wall_clock or (lambda: clock.local_now(config.kiosk.timezone))
+        self.shell = Shell(
+            default_language=config.kiosk.locale,
+            languages=list(config.kiosk.languages),
+            inactivity_s=config.timeouts.inactivity_s,
+            prompt_s=config.timeouts.more_time_prompt_s,
+            now=self._now(),
+        )
+        self.teller = TellerDesk(journal=bridge.journal, parent=self)
+        self._flow_model: QObject | None = None
+        self._time_text = ""
+        self._date_text = ""
+        self._prompt_left = 0
+        self._menu: list[dict[str, Any]] = []
+        bridge.serviceChanged.connect(self._on_service)
+        bridge.deviceChanged.connect(self._refresh_menu)
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+        self._update_clock()
+        self._refresh_menu()
+        translations.install(self.shell.language)
+
+    # -- properties --------------------------------------------------------------
+
+    def _screen(self) -> str:
+        return self.shell.visible_screen
+
+    def _overlay(self) -> str:
+        return str(self.shell.overlay)
+
+    def _language(self) -> str:
+        return self.shell.language
+
+    def _languages(self) -> list[str]:
+        return self.shell.languages
+
+    def _default_language(self) -> str:
+        return self.shell.default_language
+
+    def _branch(self) -> str:
+        return self._cfg.kiosk.branch
+
+    def _kiosk_id(self) -> str:
+        return self._cfg.kiosk.id
+
+    def _in_service(self) -> bool:
+        return self.shell.service.in_service
+
+    def _starting(self) -> bool:
+        return self.shell.service.starting
+
+    def _down(self) -> list[str]:
+        return list(self.shell.service.down)
+
+    def _menu_entries(self) -> list[dict[str, Any]]:
+        return self._menu
+
+    def _flow_page(self) -> QUrl:
+        flow = self._registry.get(self.shell.flow_id or "")
+        return QUrl.fromLocalFile(str(flow.qml)) if flow and self.shell.flow_id else QUrl()
+
+    def _get_flow_model(self) -> QObject | None:
+        return self._flow_model
+
+    def _time(self) -> str:
+        return self._time_text
+
+    def _date(self) -> str:
+        return self._date_text
+
+    def _prompt_seconds(self) -> int:
+        return self._prompt_left
+
+    def _prompt_total(self) -> int:
+        return int(self._cfg.timeouts.more_time_prompt_s + 0.999)
+
+    def _get_teller(self) -> QObject:
+        return self.teller
+
+    screen = Property(str, _screen, notify=changed)
+    overlay = Property(str, _overlay, notify=changed)
+    language = Property(str, _language, notify=changed)
+    languages = Property(list, _languages, constant=True)
+    defaultLanguage = Property(str, _default_language, constant=True)
+    branchName = Property(str, _branch, constant=True)
+    kioskId = Property(str, _kiosk_id, constant=True)
+    inService = Property(bool, _in_service, notify=changed)
+    starting = Property(bool, _starting, notify=changed)
+    downDevices = Property(list, _down, notify=changed)
+    menu = Property(list, _menu_entries, notify=changed)
+    flowPage = Property(QUrl, _flow_page, notify=changed)
+    flowModel = Property(QObject, _get_flow_model, notify=changed)
+    timeText = Property(str, _time, notify=clockChanged)
+    dateText = Property(str, _date, notify=clockChanged)
+    promptSecondsLeft = Property(int, _prompt_seconds, notify=promptChanged)
+    promptSeconds = Property(int, _prompt_total, constant=True)
+    tellerDesk = Property(QObject, _get_teller, constant=True)
+
+    # -- customer actions (QML) --------------------------------------------------
+
+    @Slot()
+    def startSession(self) -> None:
+        self.shell.start_session(self._now())
+        self._publish()
+
+    @Slot(str)
+    def chooseLanguage(self, language: str) -> None:
+        self._switch_language(lambda: self.shell.choose_language(language, self._now()))
+
+    @Slot(str)
+    def setLanguage(self, language: str) -> None:
+        self._switch_language(lambda: self.shell.set_language(language, self._now()))
+
+    @Slot(str)
+    def openService(self, service_id: str) -> None:
+        entry = next((e for e in self._menu if e["id"] == service_id), None)
+        if entry is None or not entry["available"]:
+            return  # disabled tiles explain themselves; nothing to open
+        if service_id == "teller":
+            self.callTeller()
+            return
+        svc_flow = next(s.flow for s in SERVICES if s.id == service_id)
+        flow = self._registry.get(svc_flow or "")
+        if flow is None:
+            return
+        ctx = FlowContext(bridge=self._bridge, language=self.shell.language,
+                          finish=self.backToMenu, keep_alive=self.touched)
+        self._set_flow_model(flow.view_model(ctx))
+        self.shell.open_flow(flow.id, self._now())
+        self._publish()
+
+    @Slot()
+    def backToMenu(self) -> None:
+        self.shell.back_to_menu(self._now())
+        self._set_flow_model(None)
+        self._publish()
+
+    @Slot()
+    def callTeller(self) -> None:
+        self.shell.call_teller(self._now())
+        self.teller.request(self.shell.language, self.shell.visible_screen)
+        self._publish()
+
+    @Slot()
+    def cancelTeller(self) -> None:
+        self.shell.cancel_teller(self._now())
+        self.teller.cancel()
+        self._publish()
+
+    @Slot()
+    def moreTime(self) -> None:
+        self.shell.more_time(self._now())
+        self._publish()
+        self._update_prompt()
+
+    @Slot()
+    def endSession(self) -> None:
+        self._end_session()
+        self._publish()
+
+    @Slot()
+    def touched(self) -> None:
+        self.shell.activity(self._now())
+
+    # -- plumbing ---------------------------------------------------------------
+
+    def stop(self) -> None:
+        """No more ticks: the window is going away."""
+        self._timer.stop()
+
+    def watch_activity(self, window: QObject) -> None:
+        """Count every press on ``window`` as activity (QML cannot see all of them)."""
+        window.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() in _ACTIVITY:
+            self.shell.activity(self._now())
+        return False
+
+    def _switch_language(self, action: Callable[[], None]) -> None:
+        before = self.shell.language
+        action()
+        if self.shell.language != before:
+            self._translations.install(self.shell.language)
+            self._update_clock(force=True)
+        self._publish()
+
+    def _end_session(self) -> None:
+        language = self.shell.language
+        self.shell.end_session()
+        self._after_session_end(language, why="customer")
+
+    def _after_session_end(self, language: str, why: str) -> None:
+        """The shell forgot the customer; drop what hangs off the session too."""
+        self.teller.cancel(why=why)
+        self._set_flow_model(None)
+        if self.shell.language != language:
+            self._translations.install(self.shell.language)
+            self._update_clock(force=True)
+
+    def _set_flow_model(self, model: QObject | None) -> None:
+        old, self._flow_model = self._flow_model, model
+        if old is not None:
+            old.deleteLater()  # a flow's state never outlives its customer
+
+    def _tick(self) -> None:
+        before = (self.shell.screen, self.shell.overlay)
+        language = self.shell.language
+        if self.shell.tick(self._now()):
+            self._after_session_end(language, why="timeout")
+        if (self.shell.screen, self.shell.overlay) != before:
+            self._publish()
+        self._update_prompt()
+        self._update_clock()
+
+    def _update_prompt(self) -> None:
+        left = self.shell.prompt_seconds_left(self._now())
+        if left != self._prompt_left:
+            self._prompt_left = left
+            self.promptChanged.emit()
+
+    def _update_clock(self, force: bool = False) -> None:
+        now = self._wall()
+        t, d = clock.format_time(now), clock.format_date(now, self.shell.language)
+        if force or (t, d) != (self._time_text, self._date_text):
+            self._time_text, self._date_text = t, d
+            self.clockChanged.emit()
+
+    @Slot(object)
+    def _on_service(self, view: ServiceView) -> None:
+        self.shell.set_service(view)
+        self._refresh_menu()
+
+    def refresh(self) -> None:
+        """Re-read the registry and device statuses (after flows were loaded)."""
+        self._refresh_menu()
+
+    @Slot()
+    def _refresh_menu(self, *_: Any) -> None:
+        entries = self._registry.menu(self._bridge.device_statuses(),
+                                      starting=self.shell.service.starting)
+        self._menu = [e.as_dict() for e in entries]
+        self._publish()
+
+    def _publish(self) -> None:
+        self.changed.emit()
+
+    # For `kiosk screens` and tests: put the shell in a given state without a customer.
+    def show_state(self, screen: Screen, overlay: Overlay = Overlay.NONE,
+                   service: ServiceView | None = None) -> None:
+        self.shell.screen = screen
+        self.shell.overlay = overlay
+        if service is not None:
+            self.shell.set_service(service)
+        self.shell.idle.touch(self._now())
+        self._refresh_menu()
+        self._update_prompt()
+

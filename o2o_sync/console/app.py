@@ -1,0 +1,269 @@
+"""The staff console: a small web app on 127.0.0.1 for branch staff.
+
+Security: sign-in with scrypt-hashed passwords; an HttpOnly, SameSite=Strict session cookie;
+every state-changing request needs the session's CSRF token in ``X-CSRF-Token`` and, when the
+browser sends one, an ``Origin`` equal to ours; a strict Content-Security-Policy (no inline
+script). Live updates: a WebSocket that says "changed" whenever the branch database is
+committed by anyone (kiosk, sync, another console) — detected with ``PRAGMA data_version``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from o2o_sync.console.auth import Session, Sessions, verify_password
+from o2o_sync.services import SERVICES
+from o2o_sync.store import BranchStore, LookupRefused
+from o2o_sync.timeutil import local_today
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+COOKIE = "sb_staff"
+STORE_KEY: web.AppKey[BranchStore] = web.AppKey("store", BranchStore)
+SESSIONS_KEY: web.AppKey[Sessions] = web.AppKey("sessions", Sessions)
+WATCH_KEY: web.AppKey[asyncio.Task[None]] = web.AppKey("watch", asyncio.Task)
+_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def make_console_app(
+    store: BranchStore, *, branch_name: str = "Branch", poll_s: float = 0.1
+) -> web.Application:
+    app = web.Application(client_max_size=16 * 1024)
+    sessions = Sessions()
+    app[STORE_KEY] = store
+    app[SESSIONS_KEY] = sessions
+    sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+
+    async def in_thread(fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(None, lambda: fn(*args, **kw))
+
+    def session_of(request: web.Request) -> Session | None:
+        return sessions.get(request.cookies.get(COOKIE))
+
+    def same_origin(request: web.Request) -> bool:
+        origin = request.headers.get("Origin")
+        return origin is None or origin == f"{request.scheme}://{request.host}"
+
+    @web.middleware
+    async def headers_mw(request: web.Request, handler: Handler) -> web.StreamResponse:
+        resp = await handler(request)
+        if not resp.prepared:
+            resp.headers.update(_HEADERS)
+        return resp
+
+    # -- pages ----------------------------------------------------------------------
+
+    async def login_page(request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(STATIC / "login.html")
+
+    async def login(request: web.Request) -> web.StreamResponse:
+        if not same_origin(request):
+            log.warning("staff console: cross-origin sign-in refused")
+            raise web.HTTPForbidden(text="cross-origin request refused")
+        form = await request.post()
+        user = str(form.get("username", ""))[:64]
+        password = str(form.get("password", ""))[:256]
+        if sessions.locked_out(user):
+            log.warning("staff console: sign-in for %r refused, locked out", user)
+            raise web.HTTPFound("/login?error=locked")
+        if not await in_thread(verify_password, password, await in_thread(store.staff_hash, user)):
+            sessions.failed(user)
+            log.warning("staff console: failed sign-in for %r from %s", user, request.remote)
+            raise web.HTTPFound("/login?error=1")
+        sessions.succeeded(user)
+        token, _ = sessions.create(user)
+        log.info("staff console: %s signed in", user)
+        resp = web.HTTPFound("/")
+        resp.set_cookie(
+            COOKIE, token, httponly=True, samesite="Strict", path="/", secure=request.secure
+        )
+        raise resp
+
+    async def logout(request: web.Request) -> web.StreamResponse:
+        s = session_of(request)
+        if s is not None and request.headers.get("X-CSRF-Token") == s.csrf and same_origin(request):
+            sessions.drop(request.cookies.get(COOKIE))
+        resp = web.json_response({"ok": True})
+        resp.del_cookie(COOKIE, path="/")
+        return resp
+
+    async def index(request: web.Request) -> web.StreamResponse:
+        if session_of(request) is None:
+            raise web.HTTPFound("/login")
+        return web.FileResponse(STATIC / "index.html")
+
+    # -- API --------------------------------------------------------------------------
+
+    def api(fn: Callable[[web.Request, Session], Awaitable[Any]], *, write: bool) -> Handler:
+        async def handler(request: web.Request) -> web.StreamResponse:
+            s = session_of(request)
+            if s is None:
+                return web.json_response({"error": "sign in first"}, status=401)
+            if write and (
+                request.headers.get("X-CSRF-Token") != s.csrf or not same_origin(request)
+            ):
+                log.warning(
+                    "staff console: %s %s refused: bad CSRF token or origin",
+                    request.method,
+                    request.path,
+                )
+                return web.json_response({"error": "bad CSRF token or origin"}, status=403)
+            try:
+                result = await fn(request, s)
+            except LookupRefused as exc:
+                return web.json_response({"error": str(exc), "code": exc.code}, status=409)
+            except (KeyError, TypeError, ValueError) as exc:
+                return web.json_response({"error": f"bad request: {exc}"}, status=400)
+            if write:
+                await broadcast()
+            return web.json_response(result)
+
+        return handler
+
+    async def body(request: web.Request) -> dict[str, Any]:
+        data = await request.json()
+        if not isinstance(data, dict):
+            raise ValueError("expected an object")
+        return data
+
+    async def state(request: web.Request, s: Session) -> Any:
+        q = request.query.get("q", "")[:64]
+        appts = await in_thread(store.today, None, q)
+        tickets = await in_thread(store.tickets_today)
+        return {
+            "branch": branch_name,
+            "zone": store.zone,
+            "user": s.username,
+            "csrf": s.csrf,
+            "day": local_today(store.zone).isoformat(),
+            "appointments": appts,
+            "tickets": [
+                {
+                    k: t[k]
+                    for k in (
+                        "id",
+                        "number",
+                        "service",
+                        "status",
+                        "counter",
+                        "appointment_id",
+                        "name",
+                    )
+                }
+                for t in tickets
+            ],
+            "services": SERVICES,
+        }
+
+    async def check_in(request: web.Request, s: Session) -> Any:
+        d = await body(request)
+        t = await in_thread(
+            store.check_in, str(d["id"]), via=f"staff:{s.username}", enforce_window=False
+        )
+        return {"ticket": t.number, "ahead": t.ahead, "wait_min": t.estimated_wait_min}
+
+    async def call_next(request: web.Request, s: Session) -> Any:
+        d = await body(request)
+        row = await in_thread(store.call_next, str(d.get("counter", "1"))[:8])
+        return {"called": row and {"number": row["number"], "counter": row["counter"]}}
+
+    async def no_show(request: web.Request, s: Session) -> Any:
+        d = await body(request)
+        if d.get("ticket_id") is not None:
+            await in_thread(store.mark_no_show, ticket_id=int(d["ticket_id"]))
+        else:
+            await in_thread(store.mark_no_show, appointment_id=str(d["id"]))
+        return {"ok": True}
+
+    async def served(request: web.Request, s: Session) -> Any:
+        d = await body(request)
+        await in_thread(store.mark_served, int(d["ticket_id"]))
+        return {"ok": True}
+
+    async def walk_in(request: web.Request, s: Session) -> Any:
+        d = await body(request)
+        service = str(d["service"])
+        if service not in SERVICES:
+            raise ValueError(f"unknown service {service!r}")
+        t = await in_thread(store.issue_walk_in, service)
+        return {"ticket": t.number, "ahead": t.ahead, "wait_min": t.estimated_wait_min}
+
+    # -- live updates ----------------------------------------------------------------
+
+    async def live(request: web.Request) -> web.StreamResponse:
+        if session_of(request) is None or not same_origin(request):
+            return web.json_response({"error": "sign in first"}, status=401)
+        ws = web.WebSocketResponse(heartbeat=20)
+        await ws.prepare(request)
+        sockets.add(ws)
+        try:
+            async for msg in ws:
+                if msg.type == WSMsgType.ERROR:
+                    break
+        finally:
+            sockets.discard(ws)
+        return ws
+
+    async def broadcast() -> None:
+        for ws in list(sockets):
+            if not ws.closed:
+                try:
+                    await ws.send_str('{"type":"changed"}')
+                except ConnectionError:
+                    pass
+
+    async def watch(app: web.Application) -> None:
+        # data_version moves when another connection (kiosk, sync, webhook) commits.
+        last = await in_thread(store.data_version)
+        while True:
+            await asyncio.sleep(poll_s)
+            try:
+                now = await in_thread(store.data_version)
+            except Exception:
+                log.exception("staff console: cannot read the branch database")
+                continue
+            if now != last:
+                last = now
+                await broadcast()
+
+    async def start_watch(app: web.Application) -> None:
+        app[WATCH_KEY] = asyncio.create_task(watch(app))
+
+    async def stop_watch(app: web.Application) -> None:
+        app[WATCH_KEY].cancel()
+        for ws in list(sockets):
+            await ws.close()
+
+    app.middlewares.append(headers_mw)
+    app.router.add_get("/", index)
+    app.router.add_get("/login", login_page)
+    app.router.add_post("/login", login)
+    app.router.add_post("/logout", logout)
+    app.router.add_get("/api/state", api(state, write=False))
+    app.router.add_post("/api/check-in", api(check_in, write=True))
+    app.router.add_post("/api/call-next", api(call_next, write=True))
+    app.router.add_post("/api/no-show", api(no_show, write=True))
+    app.router.add_post("/api/served", api(served, write=True))
+    app.router.add_post("/api/walk-in", api(walk_in, write=True))
+    app.router.add_get("/api/live", live)
+    app.router.add_static("/static/", STATIC)
+    app.on_startup.append(start_watch)
+    app.on_shutdown.append(stop_watch)
+    return app

@@ -1,0 +1,54 @@
+"""Times: stored as UTC ISO strings ending in Z, shown in an IANA zone.
+
+The offset used for display is the zone's offset *at that instant*, so an appointment made
+before a DST change is still shown at the local time the customer booked.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+FMT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_utc_text(dt: datetime) -> str:
+    if dt.tzinfo is None:
+        raise ValueError("naive datetime: give a zone")
+    return dt.astimezone(UTC).strftime(FMT)
+
+
+def parse_utc(text: str) -> datetime:
+    """Parse an RFC 3339 time with an offset (Z or ±hh:mm); naive times are refused."""
+    dt = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    if dt.tzinfo is None:
+        raise ValueError(f"time without offset: {text!r}")
+    return dt.astimezone(UTC)
+
+
+def normalise_utc(text: str) -> str:
+    return to_utc_text(parse_utc(text))
+
+
+def local(text_utc: str, zone: str) -> datetime:
+    return parse_utc(text_utc).astimezone(ZoneInfo(zone))
+
+
+def local_hm(text_utc: str, zone: str) -> str:
+    return local(text_utc, zone).strftime("%H:%M")
+
+
+def day_bounds_utc(day: date, zone: str) -> tuple[str, str]:
+    """[start, end) of a local calendar day in UTC text — 23 or 25 hours long on DST days."""
+    z = ZoneInfo(zone)
+    start = datetime.combine(day, time(0), tzinfo=z)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=z)
+    return to_utc_text(start), to_utc_text(end)
+
+
+def local_today(zone: str, now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(ZoneInfo(zone)).date()

@@ -1,0 +1,58 @@
+"""Shared fixtures. Qt runs offscreen; every device and runtime a test opens is closed."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def kiosk_config(tmp_path: Path) -> Any:
+    """The repository's kiosk.toml with storage under tmp_path."""
+    from kiosk_core.config import load_config
+
+    cfg = load_config(REPO / "kiosk.toml")
+    return cfg.model_copy(update={"base_dir": tmp_path})
+
+
+@pytest.fixture
+def closing() -> Iterator[Callable[[Any], Any]]:
+    """Register anything with close()/stop() to be shut down after the test, newest first."""
+    items: list[Any] = []
+
+    def add(obj: Any) -> Any:
+        items.append(obj)
+        return obj
+
+    yield add
+    for obj in reversed(items):
+        for name in ("close", "stop"):
+            fn = getattr(obj, name, None)
+            if callable(fn):
+                fn()
+                break
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_device_threads() -> Iterator[None]:
+    """Fail a test that leaves a device worker or simulator thread running."""
+    before = {t.ident for t in threading.enumerate()}
+    yield
+    leaked: list[str] = []
+    for t in threading.enumerate():
+        if t.ident in before or not t.is_alive():
+            continue
+        if t.name.startswith(("device-", "sim-", "core-loop")):
+            t.join(timeout=2)
+            if t.is_alive():
+                leaked.append(t.name)
+    assert not leaked, f"threads left running: {leaked}"

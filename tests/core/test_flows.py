@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk_core.flows import FlowError, StepFailed
+
+from .demo_flow import engine
+
+HERE = Path(__file__).resolve().parent
+
+
+def run_until_cut(workdir: Path, cut: str, policy: str = "unwind") -> str:
+    """Run the flow in another process that dies (os._exit) at ``cut``; return the flow id."""
+    env = {**os.environ, "CUT_AT": cut}
+    proc = subprocess.run(
+        [sys.executable, str(HERE / "demo_flow.py"), str(workdir), policy],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 137, proc.stderr
+    return proc.stdout.strip()
+
+
+def test_completes_and_logs_every_step(tmp_path: Path) -> None:
+    eng, dev = engine(tmp_path)
+    fid = eng.start("test.issue_card")
+    data = eng.run(fid)
+    assert data == {"reserved": True, "dispensed": True, "printed": True}
+    row = eng.store.get(fid)
+    assert row.status == "completed"
+    phases = [(s, p) for s, p, _ in eng.store.history(fid)]
+    assert phases[1:7] == [
+        (0, "intent"),
+        (0, "done"),
+        (1, "intent"),
+        (1, "done"),
+        (2, "intent"),
+        (2, "done"),
+    ]
+    assert dev.state()["at_gate"] == fid
+    eng.store.close()
+
+
+def test_power_cut_after_device_acted_unwinds_with_retract(tmp_path: Path) -> None:
+    fid = run_until_cut(tmp_path, "after-dispense")
+    eng, dev = engine(tmp_path)
+    assert eng.store.get(fid).phase == "intent"  # the cut left the step in doubt
+    assert eng.recover() == [(fid, "unwound")]
+    state = dev.state()
+    assert state["at_gate"] is None and state["bin"] == 1
+    assert state["log"] == [f"dispense {fid}", f"retract {fid}"]
+    assert eng.store.unfinished() == []
+    # Recovering again does nothing more.
+    assert eng.recover() == []
+    eng.store.close()
+
+
+def test_power_cut_before_device_acted_does_not_retract(tmp_path: Path) -> None:
+    fid = run_until_cut(tmp_path, "before-dispense")
+    eng, dev = engine(tmp_path)
+    assert eng.recover() == [(fid, "unwound")]
+    assert dev.state() == {"stacker": 5, "at_gate": None, "bin": 0, "log": []}
+    eng.store.close()
+
+
+def test_power_cut_with_resume_policy_finishes_the_flow(tmp_path: Path) -> None:
+    fid = run_until_cut(tmp_path, "during-print", policy="resume")
+    eng, dev = engine(tmp_path, policy="resume")
+    assert eng.recover() == [(fid, "completed")]
+    row = eng.store.get(fid)
+    assert row.data["printed"] and row.status == "completed"
+    assert dev.state()["log"] == [f"dispense {fid}"]  # the card was not dispensed twice
+    eng.store.close()
+
+
+def test_resume_after_cut_before_device_acted_redoes_step(tmp_path: Path) -> None:
+    fid = run_until_cut(tmp_path, "before-dispense", policy="resume")
+    eng, dev = engine(tmp_path, policy="resume")
+    assert eng.recover() == [(fid, "completed")]
+    assert dev.state()["log"] == [f"dispense {fid}"]
+    eng.store.close()
+
+
+def test_step_failure_unwinds_done_steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAIL_AT", "dispense")
+    eng, dev = engine(tmp_path)
+    fid = eng.start("test.issue_card")
+    with pytest.raises(StepFailed) as info:
+        eng.run(fid)
+    assert info.value.step == "dispense"
+    row = eng.store.get(fid)
+    assert row.status == "unwound" and "jam" in row.error
+    # The failed step itself was not compensated (it did not complete)…
+    assert dev.state()["log"] == [f"dispense {fid}"]
+    eng.store.close()
+
+
+def test_failed_compensation_is_retried_on_next_recover(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fid = run_until_cut(tmp_path, "after-dispense")
+    monkeypatch.setenv("FAIL_COMPENSATE", "1")
+    eng, dev = engine(tmp_path)
+    assert eng.recover() == [(fid, "unwinding")]
+    assert dev.state()["at_gate"] == fid
+    monkeypatch.delenv("FAIL_COMPENSATE")
+    assert eng.recover() == [(fid, "unwound")]
+    assert dev.state()["bin"] == 1
+    eng.store.close()
+
+
+def test_unknown_flow_type(tmp_path: Path) -> None:
+    eng, _ = engine(tmp_path)
+    with pytest.raises(FlowError):
+        eng.start("nope")
+    eng.store.close()
+
+
+def test_in_doubt_step_without_recover_unwinds_even_with_resume(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRINT_IDEMPOTENT", "0")
+    fid = run_until_cut(tmp_path, "during-print", policy="resume")
+    eng, dev = engine(tmp_path, policy="resume")
+    assert eng.recover() == [(fid, "unwound")]
+    # print was in doubt and cannot be judged: everything up to it is compensated.
+    assert dev.state()["log"] == [f"dispense {fid}", f"retract {fid}"]
+    eng.store.close()

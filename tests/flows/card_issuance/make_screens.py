@@ -1,0 +1,176 @@
+"""Screenshots of every step of the debit-card flow, in both languages, into
+docs/screens/card-<step>-<lang>.png (offscreen, 1080×1920, real simulated devices).
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/flows/card_issuance/make_screens.py \
+        docs/screens [LANG…]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parents[1]), str(HERE.parents[2])]
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QPointF, Qt  # noqa: E402
+from PySide6.QtGui import QGuiApplication  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from ui.conftest import find  # noqa: E402
+
+from flows.card_issuance.ui_helpers import demo_config  # noqa: E402
+
+_watch: list[Any] = []
+CLOSER = "Bring the card closer to the camera."
+
+
+def pump(seconds: float = 0.3, until: Any = None, limit: float = 90.0) -> None:
+    end = time.monotonic() + (limit if until else seconds)
+    while time.monotonic() < end:
+        QGuiApplication.processEvents()
+        time.sleep(0.01)
+        if until is not None and until():
+            return
+    if until is not None:
+        raise TimeoutError(f"screen did not come: {[w.snapshot() for w in _watch]}")
+
+
+def tap(app: Any, name: str) -> None:
+    pump(until=lambda: find(app, name) is not None, limit=10)
+    item = find(app, name)
+    assert item is not None
+    p = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
+    QTest.mouseClick(app.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, p)
+    pump(0.2)
+
+
+def shoot(app: Any, out: Path, step: str, lang: str, settle: float = 0.6) -> None:
+    pump(settle)
+    path = out / f"card-{step}-{lang}.png"
+    app.window.grabWindow().save(str(path))
+    print(path)
+
+
+def run(out: Path, lang: str, tmp: Path, *, printer: str = "", camera: str = "scene=customer",
+        only_fail: bool = False, not_taken: bool = False) -> None:
+    from flows.card_issuance.ui_helpers import draw_signature
+    from kiosk_ui import i18n
+    from kiosk_ui.app import KioskApp
+
+    if i18n.stale():
+        i18n.build()
+    app = KioskApp(demo_config(tmp, camera=camera, small=False,
+                               dispenser="take=never" if not_taken else "cards=50&take=1.5"))
+    try:
+        app.show(fullscreen=False)
+        pump(until=lambda: app._framed and app.shell.inService, limit=30)
+        tap(app, "attractScreen")
+        tap(app, f"language_{lang}")
+        tap(app, "service_card")
+        flow: Any = app.shell.flowModel
+        _watch[:] = [flow.session]
+        if only_fail:
+            flow.session.identity_options = {"id_timeout_s": 0.5}
+            tap(app, "card_accept")
+            pump(until=lambda: flow.state == "identity_failed")
+            shoot(app, out, "identity-failed", lang)
+            return
+        if not printer:
+            shoot(app, out, "intro", lang)
+        # A slower hand, so that the guidance ("bring it closer") is on screen long enough
+        # to be photographed on a busy machine.
+        cam: Any = app.runtime.devices["camera"]
+        pump(until=lambda: cam.scene is not None, limit=30)
+        scene = cam.scene
+        scene.card = _Slow(scene.card)
+        tap(app, "card_accept")
+        if not printer and not not_taken:
+            for _ in range(3):
+                # The very first check of a process may be slow to start (models loading)
+                # and miss the guidance; then the customer starts again.
+                pump(until=lambda: _seen(flow) == ("id_capture", CLOSER)  # noqa: B023
+                     or flow.phase not in ("", "id_capture"), limit=30)  # noqa: B023
+                if flow.phase == "id_capture":
+                    break
+                pump(until=lambda: flow.state != "identity")  # noqa: B023
+                flow.finish()
+                tap(app, "service_card")
+                flow = app.shell.flowModel
+                _watch[:] = [flow.session]
+                tap(app, "card_accept")
+            shoot(app, out, "id-capture", lang, settle=0.05)
+            pump(until=lambda: flow.phase == "face_match", limit=30)
+            shoot(app, out, "face", lang, settle=0.4)
+            pump(until=lambda: flow.phase == "liveness" and flow.prompt.get(
+                "en_US", "").startswith(("Please turn", "Please smile", "Please blink")))
+            shoot(app, out, "liveness", lang, settle=0.15)
+        pump(until=lambda: flow.state != "identity")
+        if not printer and not not_taken:
+            shoot(app, out, "identity-passed", lang)
+        tap(app, "card_continue")
+        pump(0.3)
+        draw_signature(_Bot(), app, find(app, "signaturePad"))
+        if not printer and not not_taken:
+            shoot(app, out, "signature", lang)
+        elif printer:  # the roll runs out before the receipt: the kiosk shows it as a QR code
+            prn: Any = app.runtime.devices["printer"]
+            prn.simulator.inject("paper-out")
+            prn.refresh_status().result(5)
+        tap(app, "card_sign")
+        pump(until=lambda: flow.state == "take_card", limit=30)
+        if not printer and not not_taken:
+            shoot(app, out, "take-card", lang)
+        if not_taken:
+            pump(until=lambda: flow.state == "failed", limit=30)
+            shoot(app, out, "not-taken", lang)
+            return
+        pump(until=lambda: flow.state == "done", limit=30)
+        shoot(app, out, "done-no-printer" if printer else "done", lang)
+    finally:
+        app.close()
+
+
+def _seen(flow: Any) -> tuple[str, str]:
+    now = (str(flow.phase), str(flow.prompt.get("en_US", "")))
+    if os.environ.get("SCREENS_DEBUG"):
+        print(now, flow.frameUrl, flush=True)
+    return now
+
+
+class _Slow:
+    def __init__(self, card: Any) -> None:
+        self.card = card
+
+    def frame(self, t: float) -> Any:
+        # Nobody for a moment, then a hand bringing the card closer slowly.
+        if t < 1.0:
+            from devices.camera import synth
+
+            return synth.room(self.card.size, 0)
+        return self.card.frame((t - 1.0) * 0.3)
+
+
+class _Bot:
+    @staticmethod
+    def wait(ms: int) -> None:
+        pump(ms / 1000)
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screens")
+    out.mkdir(parents=True, exist_ok=True)
+    langs = sys.argv[2:] or ["zh_CN", "en_US"]
+    for lang in langs:
+        with tempfile.TemporaryDirectory() as d:
+            run(out, lang, Path(d))
+        with tempfile.TemporaryDirectory() as d:
+            run(out, lang, Path(d), printer="paper=out")
+        with tempfile.TemporaryDirectory() as d:
+            run(out, lang, Path(d), camera="scene=empty", only_fail=True)
+        with tempfile.TemporaryDirectory() as d:
+            run(out, lang, Path(d), not_taken=True)

@@ -1,0 +1,195 @@
+"""Tap through the debit-card pages on the offscreen kiosk, against the real simulated
+camera, dispenser and printer (sim:// URLs)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QImage
+from ui.conftest import find
+from ui.conftest import tap as tap_item
+
+from .ui_helpers import demo_config, draw_signature, texts
+
+
+@pytest.fixture
+def app_for(qtbot: Any) -> Iterator[Any]:
+    from kiosk_ui import i18n
+    from kiosk_ui.app import KioskApp
+
+    if i18n.stale():
+        i18n.build()
+    apps: list[Any] = []
+
+    def make(cfg: Any) -> Any:
+        app = KioskApp(cfg)
+        apps.append(app)
+        app.show(fullscreen=False)
+        qtbot.waitUntil(lambda: app._framed, timeout=5000)
+        qtbot.waitUntil(lambda: app.shell.inService, timeout=20000)
+        return app
+
+    yield make
+    for app in reversed(apps):
+        app.close()
+
+
+def tap(qtbot: Any, app: Any, name: str) -> None:
+    """Tap once the page has been laid out and drawn after the last change (a Column
+    positions its children when the frame is prepared, not when visibility changes)."""
+    with qtbot.waitSignal(app.window.frameSwapped, timeout=5000):
+        app.window.update()
+    tap_item(qtbot, app, name)
+
+
+def open_card_flow(qtbot: Any, app: Any, language: str) -> Any:
+    tap(qtbot, app, "attractScreen")
+    qtbot.waitUntil(lambda: find(app, "languageScreen") is not None)
+    tap(qtbot, app, f"language_{language}")
+    qtbot.waitUntil(lambda: find(app, "service_card") is not None)
+    tap(qtbot, app, "service_card")
+    qtbot.waitUntil(lambda: find(app, "cardIntro") is not None)
+    return app.shell.flowModel
+
+
+def test_customer_gets_a_card_end_to_end(qtbot: Any, app_for: Any, tmp_path: Path) -> None:
+    # A short inactivity time-out: waiting on the camera and the dispenser keeps the
+    # session alive although nobody touches the screen.
+    app = app_for(demo_config(tmp_path, inactivity_s=2))
+    flow = open_card_flow(qtbot, app, "en_US")
+    assert "Get a debit card" in texts(app)
+    tap(qtbot, app, "card_accept")
+    qtbot.waitUntil(lambda: find(app, "cardIdentity") is not None)
+    # The live preview shows camera frames; the simulated customer holds up the card.
+    qtbot.waitUntil(lambda: flow.frameUrl.startswith("image://cardcam/"), timeout=10000)
+    preview = find(app, "cameraPreview")
+    assert preview is not None
+    qtbot.waitUntil(lambda: preview.property("sourceSize").width() == 640)  # a real frame
+    seen: set[str] = set()
+    prompts: set[str] = set()
+
+    def progressed() -> bool:
+        seen.add(flow.phase)
+        prompts.add(flow.prompt.get("en_US", ""))
+        return flow.state != "identity"
+
+    qtbot.waitUntil(progressed, timeout=60000)
+    assert flow.state == "identity_passed", (flow.reason, flow.reasonText)
+    assert {"id_capture", "face_match", "liveness"} <= seen
+    assert any(p.startswith("Please") for p in prompts)  # instructions were shown
+    assert "Identity confirmed" in texts(app)
+    tap(qtbot, app, "card_continue")
+    qtbot.waitUntil(lambda: find(app, "signaturePad") is not None)
+    tap(qtbot, app, "card_sign")  # nothing drawn: refused with a hint
+    qtbot.waitUntil(lambda: find(app, "signatureHint") is not None)
+    assert flow.state == "signature"
+    draw_signature(qtbot, app, find(app, "signaturePad"))
+    tap(qtbot, app, "card_sign")
+    qtbot.waitUntil(lambda: flow.state == "take_card", timeout=20000)
+    assert "Please take your card" in texts(app)
+    qtbot.waitUntil(lambda: flow.state == "done", timeout=20000)
+    assert app.shell.overlay == "" and app.shell.screen == "flow"  # never timed out
+    assert flow.receiptPrinted and "*" in flow.cardNumber
+    assert any(flow.cardNumber in t for t in texts(app))
+    runtime = app.runtime
+    pages = runtime.devices["printer"].simulator.pages
+    assert [p.page.complete for p in pages] == [True, True]  # evidence slip, then receipt
+    assert "E-SIGNATURE" in "\n".join(pages[0].page.texts)
+    assert "CARD ISSUED" in "\n".join(pages[1].page.texts)
+    kinds = [r.kind for r in runtime.journal.records()]
+    assert {"identity.checked", "esign.signed", "card.issued"} <= set(kinds)
+    # The signature is kept, encrypted.
+    stored = list((runtime.config.data_dir / "esign").rglob("*.enc"))
+    assert len(stored) == 1 and b"strokes" not in stored[0].read_bytes()
+    tap(qtbot, app, "card_finish")
+    qtbot.waitUntil(lambda: find(app, "menuScreen") is not None)
+
+
+def test_identity_fails_twice_then_only_a_teller(qtbot: Any, app_for: Any,
+                                                 tmp_path: Path) -> None:
+    app = app_for(demo_config(tmp_path, camera="scene=empty"))
+    flow = open_card_flow(qtbot, app, "zh_CN")
+    flow.session.identity_options = {"id_timeout_s": 0.5}
+    tap(qtbot, app, "card_accept")
+    qtbot.waitUntil(lambda: flow.state == "identity_failed", timeout=20000)
+    assert flow.reason == "fail_id_timeout" and flow.canRetry
+    assert "无法读取您的证件" in " ".join(texts(app))
+    tap(qtbot, app, "card_retry")
+    qtbot.waitUntil(lambda: flow.state == "identity_failed" and not flow.canRetry, timeout=20000)
+    assert find(app, "card_retry") is None
+    tap(qtbot, app, "card_failed_teller")
+    qtbot.waitUntil(lambda: app.shell.overlay == "call-teller")
+
+
+def test_empty_stacker_says_so_and_offers_a_teller(qtbot: Any, app_for: Any,
+                                                   tmp_path: Path) -> None:
+    app = app_for(demo_config(tmp_path, dispenser="cards=1&take=never"))
+    flow = open_card_flow(qtbot, app, "en_US")
+    session = flow.session
+    # Straight to the device part (the identity path is covered above).
+    session._set(state="signature")
+    session.sign([[(0.0, 0.0), (300.0, 0.0)]], 1000, 600)
+    qtbot.waitUntil(lambda: flow.state == "take_card", timeout=20000)
+    session.engine.resources["devices"]["card_dispenser"].cancel_wait()  # "time is up"
+    qtbot.waitUntil(lambda: flow.state == "failed", timeout=20000)
+    assert flow.reason == "not_taken"
+    assert any("took it back" in t for t in texts(app))
+    flow.finish()
+    qtbot.waitUntil(lambda: find(app, "menuScreen") is not None)
+    tap(qtbot, app, "service_card")  # the stacker is now empty
+    qtbot.waitUntil(lambda: find(app, "cardIntro") is not None)
+    flow = app.shell.flowModel
+    tap(qtbot, app, "card_accept")  # told at once, before any identity check
+    qtbot.waitUntil(lambda: flow.state == "failed")
+    assert flow.reason == "stacker_empty"
+    assert "Sorry, this machine has no cards left at the moment." in texts(app)
+    tap(qtbot, app, "card_teller")
+    qtbot.waitUntil(lambda: app.shell.overlay == "call-teller")
+
+
+def test_printer_out_shows_the_receipt_as_a_qr_code(qtbot: Any, app_for: Any,
+                                                    tmp_path: Path) -> None:
+    import cv2
+    import numpy as np
+
+    app = app_for(demo_config(tmp_path, dispenser="take=0.3"))
+    flow = open_card_flow(qtbot, app, "zh_CN")
+    printer = app.runtime.devices["printer"]
+    printer.simulator.inject("paper-out")  # the roll ran out before this customer
+    printer.refresh_status().result(5)
+    flow.session._set(state="signature")  # the identity path is covered above
+    flow.session.sign([[(0.0, 0.0), (300.0, 0.0)]], 1000, 600)
+    qtbot.waitUntil(lambda: flow.state == "done", timeout=20000)
+    assert not flow.receiptPrinted and flow.receiptUrl.startswith("https://")
+    kept = printer.pending_jobs()
+    assert len(kept) == 1 and kept[0].id in flow.receiptUrl  # kept for a reprint
+    qr = find(app, "receiptQr")
+    assert qr is not None
+
+    def decoded() -> str:
+        shot = app.window.grabWindow().convertToFormat(QImage.Format.Format_RGB888)
+        rgb = np.frombuffer(shot.constBits(), np.uint8).reshape(
+            shot.height(), shot.bytesPerLine())[:, :shot.width() * 3].reshape(
+            shot.height(), shot.width(), 3)
+        # Decode the QR item's own area, with a quiet zone, at a few scales: the detector
+        # misses some codes at one scale and reads them at another.
+        pos = qr.mapToScene(QPointF(0, 0))
+        x0, y0 = max(0, int(pos.x()) - 24), max(0, int(pos.y()) - 24)
+        x1, y1 = int(pos.x() + qr.width()) + 24, int(pos.y() + qr.height()) + 24
+        crop = np.ascontiguousarray(rgb[y0:y1, x0:x1])
+        for fx in (1, 2, 3):
+            text, _, _ = cv2.QRCodeDetector().detectAndDecode(
+                cv2.resize(crop, None, fx=fx, fy=fx, interpolation=cv2.INTER_NEAREST))
+            if text:
+                return str(text)
+        return ""
+
+    # The QR image is painted once its pixels arrive (on a slow machine a frame or two later).
+    seen: list[str] = []
+    qtbot.waitUntil(lambda: bool(seen.append(decoded()) or seen[-1]), timeout=5000)
+    assert seen[-1] == flow.receiptUrl
+    assert "打印机暂时无法使用。请用手机扫描此二维码获取凭条。" in texts(app)

@@ -1,0 +1,146 @@
+"""The debit-card screens without a screen: the identity check on the simulated camera,
+the signature, then the real simulated dispenser and printer."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from customer_flows.card_session import CardIssuanceSession, ink
+from devices.camera.driver import create as create_camera
+from devices.camera.scenes import FaceScene
+from devices.camera.settings import CameraSettings
+from identity.privacy import BiometricVault
+from identity.settings import IdentitySettings
+
+SIGNATURE = [[(100.0 + 10 * i, 300.0 + (40 if i % 2 else -40)) for i in range(30)]]
+
+
+@pytest.fixture
+def pool() -> Iterator[ThreadPoolExecutor]:
+    with ThreadPoolExecutor(4, thread_name_prefix="test-flow") as ex:
+        yield ex
+
+
+@pytest.fixture
+def camera(closing: Callable[[Any], Any]) -> Any:
+    cam = closing(create_camera("camera", CameraSettings(url="sim://camera?scene=customer")))
+    cam.start().result(timeout=30)
+    return cam
+
+
+class NoBlinkFirst(random.Random):
+    """Challenges other than a blink first (the simulated person blinks on their own)."""
+
+    def shuffle(self, x: Any) -> None:
+        x.sort(key=lambda c: (c == "blink", c))
+
+
+def make_session(tmp_path: Path, pool: ThreadPoolExecutor, engine: Any, devices: dict[str, Any],
+                 **identity: Any) -> tuple[CardIssuanceSession, list[tuple[str, dict[str, Any]]]]:
+    journal: list[tuple[str, dict[str, Any]]] = []
+    session = CardIssuanceSession(
+        devices=devices, engine=engine(**devices), submit=pool.submit, language="en_US",
+        identity_settings=IdentitySettings(**{"liveness_challenges": 1, **identity}),
+        vault=BiometricVault(tmp_path / "bio", tmp_path / "secrets", 60),
+        evidence_vault=lambda: BiometricVault(tmp_path / "esign", tmp_path / "secrets", 1e9),
+        journal=lambda kind, data: journal.append((kind, data)),
+        kiosk={"branch": "Demo Branch", "kiosk_id": "KIOSK-TEST"}, demo=True,
+        identity_options={"rng": NoBlinkFirst(4)})
+    return session, journal
+
+
+def wait_for(session: CardIssuanceSession, *states: str, timeout: float = 60) -> str:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if session.state in states:
+            return session.state
+        assert session.state != "failed", session.snapshot()  # not worth waiting for
+        time.sleep(0.05)
+    raise AssertionError(f"still {session.state!r}, wanted {states}")
+
+
+def test_identity_signature_card_and_receipt(tmp_path: Path, pool: ThreadPoolExecutor,
+                                             engine: Any, camera: Any, dispenser: Any,
+                                             printer: Any) -> None:
+    devices = {"camera": camera, "card_dispenser": dispenser(), "printer": printer()}
+    session, journal = make_session(tmp_path, pool, engine, devices)
+    session.continue_to_signature()  # taps out of order do nothing
+    assert session.state == "intro"
+    session.accept()
+    phases = set()
+    while session.state == "identity":
+        phases.add(session.snapshot().phase)
+        time.sleep(0.02)
+    assert session.state == "identity_passed", session.snapshot()
+    assert {"id_capture", "liveness"} <= phases
+    identity_id = session._identity_id
+    checked = dict(journal)["identity.checked"]
+    assert checked["passed"] and checked["distance"] <= checked["threshold"]
+    session.continue_to_signature()
+    assert not session.sign([[(0.0, 0.0), (5.0, 5.0)]], 1000, 700)  # a dot is no signature
+    assert session.sign(SIGNATURE, 1000, 700) and ink(SIGNATURE) > 250
+    wait_for(session, "done", "failed")
+    snap = session.snapshot()
+    assert snap.state == "done" and snap.receipt_printed and snap.card_number.count("*") == 9
+    pages = devices["printer"].simulator.pages
+    receipt = "\n".join(pages[-1].page.texts)
+    if checked["name_confirmed"]:  # the MRZ name, read exactly alike on the card's face
+        assert "COLLINS EILEEN MARIE" in receipt, receipt
+    else:  # a misread name is not printed
+        assert "COLLINS" not in receipt, receipt
+    assert snap.card_number[-4:] in receipt
+    # The biometric data of the check is gone; the signature is kept, encrypted.
+    wait_for_wiped = time.monotonic() + 10
+    vault = session.vault
+    while vault.items(identity_id) and time.monotonic() < wait_for_wiped:
+        time.sleep(0.05)
+    assert vault.items(identity_id) == []
+    assert len(list((tmp_path / "esign").rglob("signature.enc"))) == 1
+    session.close()
+
+
+def test_someone_else_holding_the_card_is_refused(tmp_path: Path, pool: ThreadPoolExecutor,
+                                                  engine: Any, camera: Any,
+                                                  dispenser: Any) -> None:
+    camera.scene.face = FaceScene(person="hopper")  # not the person on the ID card
+    session, journal = make_session(tmp_path, pool, engine,
+                                    {"camera": camera, "card_dispenser": dispenser()})
+    session.accept()
+    wait_for(session, "identity_failed", "identity_passed")
+    snap = session.snapshot()
+    assert snap.reason == "fail_no_match" and snap.can_retry
+    assert "does not match" in snap.reason_text["en_US"]
+    assert not dict(journal)["identity.checked"]["passed"]
+    session.close()
+
+
+def test_a_customer_who_does_not_follow_the_challenge_fails_liveness(
+        tmp_path: Path, pool: ThreadPoolExecutor, engine: Any, camera: Any,
+        dispenser: Any) -> None:
+    scene = camera.scene
+    scene.act = lambda action: None  # the person ignores the instructions
+    session, _ = make_session(tmp_path, pool, engine,
+                              {"camera": camera, "card_dispenser": dispenser()},
+                              challenge_time_s=1.5, liveness_attempts=1)
+    session.accept()
+    wait_for(session, "identity_failed", "identity_passed")
+    snap = session.snapshot()
+    assert snap.reason == "fail_timeout", snap
+    assert "did not see the movement" in snap.reason_text["en_US"]
+    session.close()
+
+
+def test_an_empty_stacker_is_told_before_the_identity_check(
+        tmp_path: Path, pool: ThreadPoolExecutor, engine: Any, dispenser: Any) -> None:
+    session, _ = make_session(tmp_path, pool, engine, {"card_dispenser": dispenser("cards=0")})
+    session.accept()
+    snap = session.snapshot()
+    assert (snap.state, snap.reason, snap.attempts) == ("failed", "stacker_empty", 0)
+    session.close()

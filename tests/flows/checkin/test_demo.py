@@ -1,0 +1,122 @@
+"""The demo's appointments: reference channel + branch sync on the core loop, seeded today;
+a check-in made while the link is down reaches the channel exactly once afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from customer_flows import checkin, demo
+from customer_flows.qr_scan import QrScanner
+from kiosk_core.core_loop import CoreLoop
+from kiosk_core.flows import FlowEngine, FlowStore
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def poll(pred: Callable[[], Any], timeout: float = 20.0) -> Any:
+    """Wait for something another thread does (not a timing assertion: generous limit)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = pred()
+        if value:
+            return value
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.05)
+
+
+class DemoO2O:
+    """run_demo_o2o on a core loop, stoppable and restartable (the link going down/up)."""
+
+    def __init__(self, cfg: Any) -> None:
+        self.cfg = cfg
+        self.loop = CoreLoop().start()
+        self._stop: asyncio.Event | None = None
+        self._task: Any = None
+
+    def start(self) -> None:
+        async def run() -> None:
+            self._stop = asyncio.Event()
+            await demo.run_demo_o2o(self.cfg, self._stop)
+
+        self._task = self.loop.submit(run())
+        poll(lambda: self._stop is not None)
+
+    def down(self) -> None:
+        assert self._stop is not None
+        self.loop.call_soon(self._stop.set)
+        self._task.result(timeout=15)
+        self._stop = None
+
+    def close(self) -> None:
+        if self._stop is not None:
+            self.down()
+        self.loop.stop()
+
+
+def test_demo_booking_checked_in_offline_reaches_the_channel_once(
+        kiosk_config: Any, closing: Any, tmp_path: Path) -> None:
+    from o2o_sync.channel.service import ChannelService
+
+    sync = kiosk_config.sync.model_copy(update={
+        "channel_url": f"http://127.0.0.1:{free_port()}",
+        "webhook_listen": f"127.0.0.1:{free_port()}", "interval_s": 0.5})
+    cfg = kiosk_config.model_copy(update={"sync": sync})
+    assert demo.is_demo(cfg)
+    o2o = closing(DemoO2O(cfg))
+    o2o.start()
+    state = cfg.data_dir / "demo-appointments.json"
+    poll(lambda: demo.demo_qr_text())  # seeded, and the channel is listening
+    seeded = json.loads(state.read_text("utf-8"))
+    first = seeded["bookings"][0]
+    assert demo.demo_qr_text() == first["qr"]
+    desk = checkin.desk_for(cfg)
+    closing(type("Desks", (), {"close": staticmethod(checkin.close_desks)})())
+    # Booked on the channel → at the branch (pulled by the sync loop).
+    poll(lambda: desk.store.appointment(first["id"]))
+
+    o2o.down()  # the link to the channel is cut
+    engine = FlowEngine(closing(FlowStore(tmp_path / "flows.sqlite")),
+                        {checkin.FLOW: checkin.definition()},
+                        resources={"devices": {}, "checkin_desk": desk})
+    svc = checkin.CheckinService(desk, engine, branch="Demo Branch",
+                                 zone=cfg.kiosk.timezone, printer=None)
+    found = svc.find_by_qr(first["qr"])  # the day's appointments stay available offline
+    result = svc.check_in(found.appointment_id, "en_US")
+    assert not result.printed and result.ticket_number.startswith("A")
+    assert desk.store.outbox_depth() == 1  # queued for the link
+
+    o2o.start()  # link back: seeded once per day, so no new bookings; the outbox goes up
+    poll(lambda: desk.store.outbox_depth() == 0)
+    channel = ChannelService(cfg.data_dir / "demo-channel.sqlite")
+    try:
+        events = channel.branch_events(first["id"])
+    finally:
+        channel.close()
+    assert [e["kind"] for e in events] == ["check_in"]
+    assert len(json.loads((cfg.data_dir / "demo-appointments.json").read_text())["bookings"]) \
+        == len(seeded["bookings"])
+
+
+def test_the_simulated_customer_shows_the_demo_qr(kiosk_config: Any, opened: Any) -> None:
+    camera = opened("camera", kiosk_config.devices.camera)  # sim://camera?scene=customer
+    before = camera.scene
+    restore = demo.show_phone(camera, "O2O:demo-token-123456")
+    assert restore is not None
+    scanner = QrScanner(camera)
+    try:
+        text = poll(lambda: scanner.next(timeout=2.0).text)
+    finally:
+        scanner.close()
+        restore()
+    assert text == "O2O:demo-token-123456"
+    assert camera.scene is before

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devices.camera import scenes
+from identity import messages
+from identity.attacks import make_presenter, run_liveness
+from identity.liveness import GeometricChallenge, LivenessParams, make_method
+from identity.privacy import BiometricVault
+from identity.session import IdentitySession
+from identity.settings import IdentitySettings
+
+
+def test_genuine_person_passes_random_challenges() -> None:
+    m = GeometricChallenge(count=3, rng=random.Random(7))
+    up: Any = run_liveness(make_presenter("genuine"), m)
+    assert up.state == "passed", (m.challenges, up.reason, up.metrics)
+    assert up.metrics["same_person_max_distance"] < 0.5
+
+
+def test_challenges_are_random_and_validated() -> None:
+    orders = {tuple(GeometricChallenge(count=3).challenges) for _ in range(20)}
+    assert len(orders) > 3
+    with pytest.raises(ValueError):
+        GeometricChallenge(["jump"])
+    with pytest.raises(ValueError):
+        make_method("nope")
+
+
+@pytest.mark.parametrize(("attack", "challenges"), [
+    ("tilt", ["turn_left", "turn_right"]),  # a rocked photo does not turn like a head
+    ("print", ["blink", "smile"]),
+    ("wrong_video", ["turn_right", "blink"]),  # the video turns left instead
+])
+def test_attacks_are_refused(attack: str, challenges: list[str]) -> None:
+    fast = LivenessParams(time_limit_s=3.0)
+    up: Any = run_liveness(make_presenter(attack), GeometricChallenge(challenges, params=fast),
+                           max_s=16)
+    assert up.state == "failed"
+
+
+def test_screen_replay_has_a_high_moire_score() -> None:
+    up: Any = run_liveness(make_presenter("replay"), GeometricChallenge(["smile", "blink"]),
+                           max_s=16)
+    assert up.state == "failed" and up.metrics["moire_median"] > 60
+
+
+def test_person_swapped_mid_challenge_is_refused() -> None:
+    a, b = make_presenter("genuine", "astronaut"), make_presenter("genuine", "hopper")
+
+    class Swap:
+        def frame(self, t: float) -> Any:
+            return (a if t < 1.2 else b).frame(t)
+
+        def act(self, challenge: str) -> None:
+            a.act(challenge)
+            b.act(challenge)
+
+    up: Any = run_liveness(Swap(), GeometricChallenge(["turn_left", "smile"]), max_s=16)
+    assert up.state == "failed" and up.reason == "fail_person_changed"
+
+
+def _drive(scene: Any, session: IdentitySession, max_s: float = 40.0) -> Any:
+    t = 0.0
+    while t < max_s:
+        ev = session.feed(scene.frame(t), t)
+        if ev.done:
+            return ev
+        t += 1 / 10
+    raise AssertionError(f"session did not finish (phase {session.phase})")
+
+
+def test_session_end_to_end_passes_and_wipes(tmp_path: Path) -> None:
+    scene = scenes.CustomerScene(id_s=2.5)
+    vault = BiometricVault(tmp_path / "bio", tmp_path / "secrets", retention_s=60)
+    s = IdentitySession(IdentitySettings(liveness_challenges=2), vault=vault,
+                        rng=random.Random(3), on_challenge=scene.act)
+    phases = []
+    t = 0.0
+    while True:
+        ev = s.feed(scene.frame(t), t)
+        phases.append(ev.phase)
+        assert set(ev.messages) == {"zh_CN", "en_US"}
+        if ev.done:
+            break
+        t += 0.1
+    assert ev.passed, (ev.reason, ev.details)
+    assert ev.messages == messages.both("pass")
+    assert ev.details["match"] and ev.details["mrz_valid"] and ev.details["name_agrees"]
+    assert [p for i, p in enumerate(phases) if i == 0 or phases[i - 1] != p] == [
+        "id_capture", "face_match", "liveness", "result"]
+    assert set(vault.items(s.id)) == {"id_card", "id_template", "live_face"}
+    s.close()
+    assert vault.items(s.id) == []
+
+
+def test_session_refuses_an_impostor() -> None:
+    class Impostor(scenes.CustomerScene):
+        def __init__(self) -> None:
+            super().__init__(id_s=2.5)
+            self.face = scenes.FaceScene(person="hopper", start=2.5)
+
+    ev = _drive(Impostor(), IdentitySession(rng=random.Random(1)))
+    assert not ev.passed and ev.reason == "fail_no_match"
+    assert ev.details["distance"] > ev.details["threshold"]
+    assert "工作人员" in ev.messages["zh_CN"]
+
+
+def test_session_times_out_without_a_card() -> None:
+    ev = _drive(scenes.EmptyScene(), IdentitySession(id_timeout_s=1.0))
+    assert ev.reason == "fail_id_timeout" and not ev.passed
+
+
+def test_a_timed_out_challenge_is_retried_with_other_movements() -> None:
+    class CannotBlink(scenes.CustomerScene):
+        def __init__(self) -> None:
+            super().__init__(id_s=2.5)
+            self.face = scenes.FaceScene(start=2.5)  # no natural blinks either
+
+        def act(self, action: str) -> None:
+            if action != "blink":
+                self.face.act(action)
+
+    class BlinkFirst(random.Random):
+        def shuffle(self, x: Any) -> None:
+            x.sort(key=lambda c: (c != "blink", c))
+
+    scene = CannotBlink()
+    settings = IdentitySettings(liveness_challenges=2, challenge_time_s=2.0)
+    s = IdentitySession(settings, rng=BlinkFirst(), on_challenge=scene.act)
+    prompts = []
+    t = 0.0
+    while not (ev := s.feed(scene.frame(t), t)).done:
+        prompts.append(ev.prompt)
+        t += 0.1
+    assert "try_other" in prompts and ev.passed, ev.reason
+    assert "blink" not in ev.details["challenges"] and s.attempts == 2
+    once = IdentitySettings(liveness_challenges=2, challenge_time_s=2.0, liveness_attempts=1)
+    scene = CannotBlink()
+    ev = _drive(scene, IdentitySession(once, rng=BlinkFirst(), on_challenge=scene.act))
+    assert not ev.passed and ev.reason == "fail_timeout"

@@ -1,0 +1,85 @@
+"""Translations: every string a customer can see exists, finished, in every language."""
+
+from __future__ import annotations
+
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from kiosk_ui import i18n
+
+
+def messages(ts: Path) -> set[tuple[str, str]]:
+    root = ET.parse(ts).getroot()
+    return {(c.findtext("name") or "", m.findtext("source") or "")
+            for c in root.iter("context") for m in c.iter("message")}
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_no_unfinished_or_empty_translation(language: str) -> None:
+    ts = i18n.ts_file(language)
+    root = ET.parse(ts).getroot()
+    assert root.get("language") == language
+    assert len(messages(ts)) >= 30
+    problems = i18n.problems(ts)
+    assert not problems, "\n".join(map(str, problems))
+
+
+def test_ts_files_hold_every_string_in_the_sources(tmp_path: Path) -> None:
+    """A qsTr added to QML without running `python -m kiosk_ui.i18n update` fails here."""
+    for lang in i18n.LANGUAGES:
+        shutil.copy(i18n.ts_file(lang), tmp_path)
+    i18n.update(target_dir=tmp_path)
+    for lang in i18n.LANGUAGES:
+        fresh = tmp_path / i18n.ts_file(lang).name
+        assert messages(fresh) == messages(i18n.ts_file(lang)), f"{fresh.name} is out of date"
+
+
+def test_chinese_is_actually_chinese() -> None:
+    root = ET.parse(i18n.ts_file("zh_CN")).getroot()
+    for m in root.iter("message"):
+        text = m.findtext("translation") or ""
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in text), m.findtext("source")
+
+
+def test_problems_are_found(tmp_path: Path) -> None:
+    ts = tmp_path / "kiosk_xx.ts"
+    ts.write_text("""<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS><TS version="2.1" language="zh_CN">
+<context><name>A</name>
+ <message><source>One</source><translation type="unfinished"></translation></message>
+ <message><source>Two</source><translation>  </translation></message>
+ <message><source>Hi %1</source><translation>你好</translation></message>
+ <message><source>Ok</source><translation>好</translation></message>
+</context></TS>""", encoding="utf-8")
+    found = {(p.source, p.what) for p in i18n.problems(ts)}
+    assert found == {("One", "translation unfinished"), ("Two", "empty translation"),
+                     ("Hi %1", "placeholder %1 differs")}
+
+
+def test_build_is_idempotent() -> None:
+    i18n.build()
+    before = {lang: i18n.qm_file(lang).read_bytes() for lang in i18n.LANGUAGES}
+    assert i18n.build() == []  # nothing changed the second time
+    assert not i18n.stale()
+    for lang in i18n.LANGUAGES:
+        assert i18n.qm_file(lang).read_bytes() == before[lang]
+        assert len(before[lang]) > 100
+
+
+def test_source_language_is_filled_in(tmp_path: Path) -> None:
+    ts = tmp_path / "kiosk_en_US.ts"
+    ts.write_text("""<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS><TS version="2.1" language="en_US">
+<context><name>A</name>
+ <message><source>New text %1</source><translation type="unfinished"></translation></message>
+ <message><source>Kept</source><translation>Kept as is</translation></message>
+</context></TS>""", encoding="utf-8")
+    assert i18n.fill_source_language(ts) is True
+    assert i18n.problems(ts) == []
+    root = ET.parse(ts).getroot()
+    assert [m.findtext("translation") for m in root.iter("message")] == ["New text %1",
+                                                                         "Kept as is"]
+    assert i18n.fill_source_language(ts) is False
