@@ -18,10 +18,14 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def kiosk_config(tmp_path: Path) -> Any:
     """The repository's kiosk.toml with storage under tmp_path."""
+    from daytime import ZONE
+
     from kiosk_core.config import load_config
 
     cfg = load_config(REPO / "kiosk.toml")
-    return cfg.model_copy(update={"base_dir": tmp_path})
+    # Mid-morning in the branch whatever the hour: see tests/daytime.py.
+    kiosk = cfg.kiosk.model_copy(update={"timezone": ZONE})
+    return cfg.model_copy(update={"base_dir": tmp_path, "kiosk": kiosk})
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 import QtQuick
-import SmartBranch.Checkin 1.0
+import SmartBranch.Views 1.0
 import "../qml"
 
 // Appointment check-in: QR code or phone + booking code → confirm → queue ticket.

@@ -1,4 +1,5 @@
 import QtQuick
+import SmartBranch.Views 1.0
 import "../qml"
 
 // "Get a debit card". Binds to `flow` (kiosk_ui.flows.card_issuance.CardIssuanceModel) and
@@ -359,10 +360,11 @@ Item {
             visible: flow && !flow.receiptPrinted && flow.receiptUrl !== ""
             width: 420; height: 420; color: "white"
             anchors.horizontalCenter: parent.horizontalCenter
-            Image {
+            FrameView {
                 anchors { fill: parent; margins: 10 }
-                source: flow && flow.receiptUrl !== "" ? "image://" + "cardcam" + "/qr/" + encodeURIComponent(flow.receiptUrl) : ""
-                smooth: false; cache: false
+                smooth: false
+                background: "white"
+                image: flow ? flow.receiptQrImage : undefined
             }
         }
         KioskButton {

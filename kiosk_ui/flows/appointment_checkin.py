@@ -13,12 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Property, QObject, QRectF, Signal, Slot
-from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtQml import qmlRegisterType
-from PySide6.QtQuick import QQuickPaintedItem
+from PySide6.QtCore import Property, QObject, Signal, Slot
+from PySide6.QtGui import QImage
 
 from customer_flows.checkin_session import CODE_KEYS, CheckinSession
+from kiosk_ui.qr_view import qr_image, register_qml_types
 from kiosk_ui.registry import QT_TRANSLATE_NOOP, FlowContext, FlowScreen, ScreenRegistry
 
 log = logging.getLogger(__name__)
@@ -37,67 +36,10 @@ SERVICE_TITLES = (
 )
 
 
-class FrameView(QQuickPaintedItem):
-    """Draws a QImage (the camera's latest frame, a QR code) scaled to fit, centred.
-    ``smooth: false`` keeps a QR code's modules sharp."""
-
-    imageChanged = Signal()
-    backgroundChanged = Signal()
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._image = QImage()
-        self._background = QColor("black")
-
-    def _get(self) -> QImage:
-        return self._image
-
-    def _set(self, image: QImage) -> None:
-        self._image = image
-        self.update()
-        self.imageChanged.emit()
-
-    image = Property(QImage, _get, _set, notify=imageChanged)
-
-    def _get_bg(self) -> QColor:
-        return self._background
-
-    def _set_bg(self, colour: QColor) -> None:
-        self._background = QColor(colour)
-        self.update()
-        self.backgroundChanged.emit()
-
-    background = Property(QColor, _get_bg, _set_bg, notify=backgroundChanged)
-
-    def paint(self, painter: QPainter) -> None:
-        painter.fillRect(QRectF(0, 0, self.width(), self.height()), self._background)
-        img = self._image
-        if img.isNull():
-            return
-        k = min(self.width() / img.width(), self.height() / img.height())
-        if not self.smooth():  # whole pixels per module: a QR code stays readable
-            k = max(1.0, float(int(k)))
-        w, h = img.width() * k, img.height() * k
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.smooth())
-        painter.drawImage(QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h), img)
-
-
 def _to_qimage(rgb: Any) -> QImage:
     h, w = rgb.shape[:2]
     return QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
-
-def qr_image(text: str) -> QImage:
-    """A QR code as a QImage, one pixel per module (FrameView scales it without blur)."""
-    import numpy as np
-    import qrcode
-
-    qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data(text)
-    qr.make(fit=True)
-    grey = np.where(np.array(qr.get_matrix(), dtype=bool), 0, 255).astype(np.uint8)
-    h, w = grey.shape
-    return QImage(grey.tobytes(), w, h, w, QImage.Format.Format_Grayscale8).copy()
 
 
 class CheckinModel(QObject):
@@ -397,14 +339,8 @@ def _now() -> float:
     return time.monotonic()
 
 
-_registered = False
-
-
 def register(registry: ScreenRegistry) -> None:
-    global _registered
-    if not _registered:
-        qmlRegisterType(FrameView, "SmartBranch.Checkin", 1, 0, "FrameView")  # type: ignore[call-overload]  # stub wants bytes, runtime str
-        _registered = True
+    register_qml_types()
     registry.register(FlowScreen(
         id="appointment_checkin",
         qml=PAGE,

@@ -17,14 +17,14 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from PySide6.QtCore import Property, QObject, QSize, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QImage
 from PySide6.QtQml import qmlEngine
 from PySide6.QtQuick import QQuickImageProvider
 
 from customer_flows.card_session import BUSY, CardIssuanceSession
+from kiosk_ui.qr_view import qr_image, register_qml_types
 from kiosk_ui.registry import FlowContext, FlowScreen, ScreenRegistry
 
 log = logging.getLogger(__name__)
@@ -42,8 +42,6 @@ class CameraFrames(QQuickImageProvider):
         self.camera: Any = None
 
     def requestImage(self, id: str, size: QSize, requestedSize: QSize) -> QImage:
-        if id.startswith("qr/"):
-            return _qr_image(unquote(id[3:]))
         camera = self.camera
         frame = camera.latest() if camera is not None else None
         if frame is None:
@@ -53,26 +51,6 @@ class CameraFrames(QQuickImageProvider):
         rgb = frame.image
         h, w = rgb.shape[:2]
         return QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
-
-
-def _qr_image(text: str) -> QImage:
-    """The receipt's QR code, black on white, 8 px a module (the Image scales it)."""
-    import qrcode
-
-    qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data(text)
-    qr.make(fit=True)
-    rows = qr.get_matrix()
-    k = 8
-    img = QImage(len(rows[0]) * k, len(rows) * k, QImage.Format.Format_RGB32)
-    img.fill(0xFFFFFF)
-    painter = QPainter(img)
-    for y, row in enumerate(rows):
-        for x, dark in enumerate(row):
-            if dark:
-                painter.fillRect(x * k, y * k, k, k, QColor(0, 0, 0))
-    painter.end()
-    return img
 
 
 def _provider_for(item: QObject) -> CameraFrames | None:
@@ -117,6 +95,7 @@ class CardIssuanceModel(QObject):
             demo=bool(self._camera is not None and str(self._camera.url).startswith("sim://")),
         )
         self._snap = self.session.snapshot()
+        self._receipt_qr = QImage()
         self._frame_no = 0
         self._last_seq = -1
         self._provider: CameraFrames | None = None
@@ -134,7 +113,11 @@ class CardIssuanceModel(QObject):
 
     def _poll(self) -> None:
         if self.session.version != self._snap.version:
+            url = self._snap.receipt_url
             self._snap = self.session.snapshot()
+            if self._snap.receipt_url != url:
+                self._receipt_qr = qr_image(self._snap.receipt_url) if self._snap.receipt_url \
+                    else QImage()
             self.changed.emit()
         if self._snap.state in BUSY:
             self.ctx.keep_alive()  # the customer is busy with the machine, not the screen
@@ -186,6 +169,9 @@ class CardIssuanceModel(QObject):
     def _receipt_url(self) -> str:
         return self._snap.receipt_url
 
+    def _receipt_qr_image(self) -> QImage:
+        return self._receipt_qr
+
     def _take_timeout(self) -> int:
         return round(self._snap.take_timeout_s)
 
@@ -205,6 +191,7 @@ class CardIssuanceModel(QObject):
     cardNumber = Property(str, _card_number, notify=changed)
     receiptPrinted = Property(bool, _receipt_printed, notify=changed)
     receiptUrl = Property(str, _receipt_url, notify=changed)
+    receiptQrImage = Property(QImage, _receipt_qr_image, notify=changed)
     takeTimeout = Property(int, _take_timeout, notify=changed)
     frameUrl = Property(str, _frame_url, notify=frameChanged)
 
@@ -249,6 +236,7 @@ class CardIssuanceModel(QObject):
 
 
 def register(registry: ScreenRegistry) -> None:
+    register_qml_types()
     registry.register(FlowScreen(
         id="card_issuance",
         qml=PAGE,

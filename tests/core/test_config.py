@@ -115,3 +115,17 @@ def test_cli_config_check(tmp_path: Path) -> None:
     assert res.returncode == 1
     assert "devices.printer.url: unknown scheme 'ftp'" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_the_tests_branch_zone_is_mid_morning_at_every_hour() -> None:
+    """tests/daytime.py keeps bookings "in N minutes" on today's date whenever CI runs."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from daytime import daytime_zone
+
+    for minute in range(0, 24 * 60, 7):
+        now = datetime(2026, 3, 29, tzinfo=UTC) + timedelta(minutes=minute)
+        local = now.astimezone(ZoneInfo(daytime_zone(now)))
+        assert local.hour == 10
+        assert (local + timedelta(hours=3)).date() == (local - timedelta(hours=1)).date()

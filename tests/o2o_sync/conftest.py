@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from daytime import ZONE
 
 from o2o_sync.aio import ServerThread
 from o2o_sync.channel.app import Faults, make_app
@@ -18,7 +19,9 @@ from o2o_sync.sync import ChannelClient
 from o2o_sync.timeutil import to_utc_text, utcnow
 from o2o_sync.wire import Item, parse_item
 
-ZONE = "Asia/Shanghai"
+#: The zone of tests that name fixed instants ("02:00Z is 10:00 in Shanghai"); tests that
+#: book "in N minutes" use ZONE (tests/daytime.py), where it is mid-morning now.
+SHANGHAI = "Asia/Shanghai"
 TOKEN = "test-branch-token"
 SECRET = "test-webhook-secret"
 
@@ -49,6 +52,14 @@ class Channel:
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[BranchStore]:
     s = BranchStore(tmp_path / "branch.sqlite", ZONE)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def shanghai_store(tmp_path: Path) -> Iterator[BranchStore]:
+    """A branch in Shanghai, for tests at fixed instants."""
+    s = BranchStore(tmp_path / "branch.sqlite", SHANGHAI)
     yield s
     s.close()
 

@@ -8,7 +8,13 @@ from o2o_sync.lookup import CheckInDesk, LookupRefused
 from o2o_sync.store import BranchStore
 from o2o_sync.wire import parse_item
 
-from .conftest import item
+from .conftest import SHANGHAI, item
+
+
+@pytest.fixture
+def store(shanghai_store: BranchStore) -> BranchStore:
+    return shanghai_store  # every test here is at a fixed instant in Shanghai
+
 
 NOW = datetime(2026, 11, 23, 1, 50, tzinfo=UTC)  # 09:50 in Shanghai
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
@@ -19,10 +25,21 @@ def desk(store: BranchStore) -> CheckInDesk:
     store.apply_page(
         [
             item(
-                "a1", start=START, phone="+86 139 1234 5678", code="QR0001", token="token-a1-xxxx"
+                "a1",
+                start=START,
+                phone="+86 139 1234 5678",
+                code="QR0001",
+                token="token-a1-xxxx",
+                zone=SHANGHAI,
             ),
-            item("a2", start=START + timedelta(days=1), code="TMRW01", token="token-a2-xxxx"),
-            item("a3", start=START, code="GONE01", token="token-a3-xxxx"),
+            item(
+                "a2",
+                start=START + timedelta(days=1),
+                code="TMRW01",
+                token="token-a2-xxxx",
+                zone=SHANGHAI,
+            ),
+            item("a3", start=START, code="GONE01", token="token-a3-xxxx", zone=SHANGHAI),
         ],
         "c1",
     )
@@ -81,7 +98,9 @@ def test_phone_and_code(desk: CheckInDesk) -> None:
 
 def test_window_across_midnight(store: BranchStore) -> None:
     start = datetime(2026, 11, 23, 16, 5, tzinfo=UTC)  # 00:05 on the 24th in Shanghai
-    store.apply_page([item("m1", start=start, code="MIDN01", token="token-midnight")], "c1")
+    store.apply_page(
+        [item("m1", start=start, code="MIDN01", token="token-midnight", zone=SHANGHAI)], "c1"
+    )
     desk = CheckInDesk(store)
     assert desk.find_by_qr("token-midnight", now=start - timedelta(minutes=10)).local_date == (
         "2026-11-24"

@@ -11,7 +11,7 @@ from o2o_sync.store import CONFLICT_FLAG, BranchStore, LookupRefused
 from o2o_sync.timeutil import day_bounds_utc, to_utc_text, utcnow
 from o2o_sync.wire import parse_item
 
-from .conftest import item
+from .conftest import SHANGHAI, item
 
 
 def test_page_and_cursor_stored_together(store: BranchStore) -> None:
@@ -128,9 +128,10 @@ def test_queue_order_appointments_before_walk_ins(store: BranchStore) -> None:
         store.mark_served(first["id"])
 
 
-def test_check_in_window(store: BranchStore) -> None:
+def test_check_in_window(shanghai_store: BranchStore) -> None:
+    store = shanghai_store
     start = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
-    store.apply_page([item("a1", start=start)], "c1")
+    store.apply_page([item("a1", start=start, zone=SHANGHAI)], "c1")
     with pytest.raises(LookupRefused) as e:
         store.check_in("a1", now=start - timedelta(minutes=16))
     assert e.value.code == "too_early" and "09:45" in str(e.value)

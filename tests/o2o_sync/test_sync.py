@@ -16,7 +16,7 @@ from o2o_sync.store import BranchStore
 from o2o_sync.sync import ChannelClient, SyncError
 from o2o_sync.timeutil import parse_utc, to_utc_text, utcnow
 
-from .conftest import Channel
+from .conftest import ZONE, Channel
 
 
 def seed(ch: Channel, n: int) -> list[dict[str, Any]]:
@@ -289,7 +289,7 @@ async def test_offline_day_then_catch_up(
         "DEMO",
         "forex",
         booked[0]["start"].replace("Z", "+00:00"),
-        "Asia/Shanghai",
+        ZONE,
         "Late Booker",
         "+86 135 5555 5555",
     )
@@ -313,7 +313,7 @@ async def test_large_pages_arrive_whole(
                 "DEMO",
                 "loan",
                 to_utc_text(base + timedelta(minutes=i)),
-                "Asia/Shanghai",
+                ZONE,
                 f"客户{i}",
                 "+86 138 0000 0000",
             )

@@ -10,10 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from qr_images import decode_qrs
 
 from kiosk_core.cli import main
-
-from .helpers import decode_qrs
 
 KIOSK = [sys.executable, "-m", "kiosk_core.cli"]
 

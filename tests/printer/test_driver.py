@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from qr_images import decode_qrs
 
 from devices.base import DeviceError
 from devices.printer.driver import ReceiptPrinter, create
@@ -18,8 +19,6 @@ from devices.printer.rtstatus import QUERY_ALL
 from devices.printer.settings import PrinterSettings
 from devices.status import DeviceState, MediaState, SupplyState
 from receipts.samples import SAMPLES
-
-from .helpers import decode_qrs
 
 Opener = Callable[..., ReceiptPrinter]
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from escpos.printer import Dummy, Network, Serial
+from qr_images import decode_qrs
 
 from devices.printer.rtstatus import QUERY_ALL, parse_replies
 from devices.printer.simulator import DOTS_PER_MM, NEAR_END_MM, PrinterSimulator, SimulatorError
@@ -16,7 +17,7 @@ from devices.simlink import PtyLink, TcpLink
 from receipts import render_receipt
 from receipts.samples import SAMPLES
 
-from .helpers import decode_qrs, ink_rows
+from .helpers import ink_rows
 
 
 def _job(name: str, lang: str) -> bytes:

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from daytime import ZONE
 from ui.conftest import make_app, make_config  # noqa: F401  (tests/ on sys.path: rootdir import)
 
 from customer_flows import checkin
 from o2o_sync.store import BranchStore
 from o2o_sync.wire import parse_item
 
-ZONE = "Asia/Shanghai"
 QR_TOKEN = "tok-demo-qr-0000001"
 
 

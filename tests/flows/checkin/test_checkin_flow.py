@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import cv2
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from qr_images import decode_file
 
 from customer_flows import checkin
 from customer_flows.checkin import CheckinRefused, CheckinService, mask_name
@@ -16,20 +16,7 @@ from customer_flows.checkin_session import MAX_PHONE_ATTEMPTS, CheckinSession
 from customer_flows.qr_scan import QrScanner
 from kiosk_core.flows import FlowEngine, FlowStore
 
-from .conftest import QR_TOKEN
-
-
-def decode_png(path: Path) -> str:
-    """The QR code on a rendered receipt (padded: the printer adds no quiet zone; OpenCV's
-    classic detector misses some printed codes, so its ArUco-based one is tried too)."""
-    img = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
-    assert img is not None, path
-    img = cv2.copyMakeBorder(img, 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=255)
-    for det in (cv2.QRCodeDetector(), cv2.QRCodeDetectorAruco()):
-        text, _, _ = det.detectAndDecode(img)
-        if text:
-            return str(text)
-    return ""
+from .conftest import QR_TOKEN, ZONE
 
 
 @pytest.fixture
@@ -47,7 +34,7 @@ def service(checkin_config: Any, opened: Any, closing: Any, desks: None,
         store = closing(FlowStore(tmp_path / "flows.sqlite"))
         engine = FlowEngine(store, {checkin.FLOW: checkin.definition()},
                             resources={"devices": {"printer": printer}, "checkin_desk": desk})
-        return CheckinService(desk, engine, branch="Demo Branch", zone="Asia/Shanghai",
+        return CheckinService(desk, engine, branch="Demo Branch", zone=ZONE,
                               printer=printer)
 
     return make
@@ -81,7 +68,7 @@ def test_qr_from_the_camera_to_a_printed_ticket(service: Any, checkin_config: An
     assert result.printed and result.ticket_number.startswith("A")
     sim = svc.printer.simulator
     pages = sim.wait_for_pages(1)
-    assert decode_png(pages[-1].path) == result.ticket_url
+    assert decode_file(pages[-1].path) == result.ticket_url
     assert result.ticket_url.startswith(svc.printer.settings.receipt_base_url)
     assert result.job_id in result.ticket_url
     # Exactly one check-in event waits for upload, in the same DB as the ticket.
@@ -142,7 +129,7 @@ def test_printer_out_of_paper_keeps_the_job_and_the_check_in(service: Any) -> No
     outcome = svc.printer.reprint(result.job_id).result(timeout=20)
     assert outcome.printed
     page = svc.printer.simulator.wait_for_pages(1)[-1]
-    assert decode_png(page.path) == result.ticket_url
+    assert decode_file(page.path) == result.ticket_url
     assert len(outbox(svc, "apt_qr")) == 1
 
 

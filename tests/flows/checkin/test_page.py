@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-from PySide6.QtGui import QImage
+from qr_images import screen_qr
 from ui.conftest import _shown, find, items, tap
 
 from .conftest import make_config
@@ -33,22 +32,6 @@ def start(qtbot: Any, make_app: Any, cfg: Any, language: str = "en_US") -> Any:
     tap(qtbot, app, "service_checkin")
     shown(qtbot, app, "checkinChoose")
     return app
-
-
-def screen_qr(app: Any) -> str:
-    """The QR code on the window as a customer's phone would read it ("" if none)."""
-    import cv2
-
-    shot = app.window.grabWindow().convertToFormat(QImage.Format.Format_Grayscale8)
-    grey = np.frombuffer(shot.constBits(), np.uint8).reshape(
-        shot.height(), shot.bytesPerLine())[:, : shot.width()]
-    big = cv2.resize(np.ascontiguousarray(grey), None, fx=2, fy=2,
-                     interpolation=cv2.INTER_CUBIC)
-    for det in (cv2.QRCodeDetector(), cv2.QRCodeDetectorAruco()):
-        text, _, _ = det.detectAndDecode(big)
-        if text:
-            return str(text)
-    return ""
 
 
 def model(app: Any) -> Any:
@@ -115,7 +98,7 @@ def test_phone_path_in_chinese_with_the_printer_out(qtbot: Any, make_app: Any,
     assert not vm.printed and vm.ticketNumber in texts(app)
     assert find(app, "printerOutNotice") is not None
     # The code on screen is the ticket's: read it back off the rendered window.
-    qtbot.waitUntil(lambda: screen_qr(app) == vm.ticketUrl, timeout=10000)
+    qtbot.waitUntil(lambda: screen_qr(app.window) == vm.ticketUrl, timeout=10000)
     # The job is kept for reprint on the printer.
     printer = app.runtime.devices["printer"]
     assert len(printer.pending_jobs()) == 1
