@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from qr_images import decode_qrs
+from qr_images import decode_qrs, opencv_qrs
 
 from kiosk_core.cli import main
 
@@ -53,7 +53,8 @@ def test_sim_then_diag_json_and_test_page(sim_process, tmp_path: Path,
     png = out / "job-0001.png"
     from PIL import Image
 
-    assert decode_qrs(Image.open(png)) == ["smartbranch test page printer"]
+    with Image.open(png) as img:
+        assert decode_qrs(img) == opencv_qrs(img) == ["smartbranch test page printer"]
 
     # A fault typed on the console: the next job is kept, and reprinted after "clear".
     proc.stdin.write("fault cover-open\n")
