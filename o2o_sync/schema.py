@@ -15,7 +15,7 @@ import sqlite_utils
 
 log = logging.getLogger(__name__)
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 
 
 def _create_v2(db: sqlite_utils.Database) -> None:
@@ -165,10 +165,21 @@ def _create_outbox(db: sqlite_utils.Database) -> None:
     )
 
 
+def _create_staff_sessions(db: sqlite_utils.Database) -> None:
+    # Only a hash of the session token: a copy of the file signs nobody in.
+    db.table("staff_sessions").create(
+        {"token_sha256": str, "username": str, "csrf": str, "expires": float, "created_utc": str},
+        pk="token_sha256",
+        not_null={"username", "csrf", "expires"},
+        if_not_exists=True,
+    )
+
+
 def create_fresh(db: sqlite_utils.Database) -> None:
     _create_v2(db)
     _create_sync_state(db)
     _create_outbox(db)
+    _create_staff_sessions(db)
 
 
 def migrate_v1_to_v2(db: sqlite_utils.Database, default_zone: str) -> None:
@@ -243,7 +254,15 @@ def migrate_v1_to_v2(db: sqlite_utils.Database, default_zone: str) -> None:
     ob.create_index(["state", "id"], index_name="idx_outbox_state", if_not_exists=True)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database, str], None]] = {2: migrate_v1_to_v2}
+def migrate_v2_to_v3(db: sqlite_utils.Database, default_zone: str) -> None:
+    """v3: staff console sign-ins survive a restart of the console (``staff_sessions``)."""
+    _create_staff_sessions(db)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database, str], None]] = {
+    2: migrate_v1_to_v2,
+    3: migrate_v2_to_v3,
+}
 
 
 class SchemaError(RuntimeError):

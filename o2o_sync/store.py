@@ -711,3 +711,28 @@ class BranchStore:
     def staff_hash(self, username: str) -> str | None:
         rows = self._q("SELECT pw_hash FROM staff WHERE username=?", (username,))
         return rows[0][0] if rows else None
+
+    # -- staff console sessions (token hashes only) ------------------------------------
+
+    def put_staff_session(self, token_sha256: str, username: str, csrf: str,
+                          expires: float) -> None:
+        with self.tx() as c:
+            # Expired sign-ins go whenever a new one is made: the table stays small.
+            c.execute("DELETE FROM staff_sessions WHERE expires < ?", (time.time(),))
+            c.execute(
+                "INSERT OR REPLACE INTO staff_sessions "
+                "(token_sha256, username, csrf, expires, created_utc) VALUES (?, ?, ?, ?, ?)",
+                (token_sha256, username, csrf, expires, to_utc_text(utcnow())),
+            )
+
+    def staff_session(self, token_sha256: str) -> tuple[str, str, float] | None:
+        """(username, csrf, expires as a Unix time) of a sign-in, expired or not."""
+        rows = self._q(
+            "SELECT username, csrf, expires FROM staff_sessions WHERE token_sha256=?",
+            (token_sha256,),
+        )
+        return (str(rows[0][0]), str(rows[0][1]), float(rows[0][2])) if rows else None
+
+    def drop_staff_session(self, token_sha256: str) -> None:
+        with self.tx() as c:
+            c.execute("DELETE FROM staff_sessions WHERE token_sha256=?", (token_sha256,))

@@ -46,7 +46,7 @@ def make_console_app(
     store: BranchStore, *, branch_name: str = "Branch", poll_s: float = 0.1
 ) -> web.Application:
     app = web.Application(client_max_size=16 * 1024)
-    sessions = Sessions()
+    sessions = Sessions(store)
     app[STORE_KEY] = store
     app[SESSIONS_KEY] = sessions
     sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
@@ -88,7 +88,7 @@ def make_console_app(
             log.warning("staff console: failed sign-in for %r from %s", user, request.remote)
             raise web.HTTPFound("/login?error=1")
         sessions.succeeded(user)
-        token, _ = sessions.create(user)
+        token, _ = await in_thread(sessions.create, user)
         log.info("staff console: %s signed in", user)
         resp = web.HTTPFound("/")
         resp.set_cookie(
@@ -99,7 +99,7 @@ def make_console_app(
     async def logout(request: web.Request) -> web.StreamResponse:
         s = session_of(request)
         if s is not None and request.headers.get("X-CSRF-Token") == s.csrf and same_origin(request):
-            sessions.drop(request.cookies.get(COOKIE))
+            await in_thread(sessions.drop, request.cookies.get(COOKIE))
         resp = web.json_response({"ok": True})
         resp.del_cookie(COOKIE, path="/")
         return resp

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from yarl import URL
 
 from o2o_sync.aio import ServerThread
 from o2o_sync.console.app import make_console_app
@@ -199,3 +200,58 @@ def test_console_in_chromium_live_updates(
     finally:
         kiosk.close()
     assert store.outbox_depth() == 4  # two check-ins, a no-show, a walk-in
+
+
+async def test_sign_in_survives_a_console_restart_and_sign_out_ends_it(
+    console: ServerThread, store: BranchStore
+) -> None:
+    import hashlib
+    import time
+
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as s:
+        async with s.post(
+            console.url + "/login",
+            data={"username": "alice", "password": "correct horse"},
+            allow_redirects=False,
+        ) as r:
+            token = r.cookies["sb_staff"].value
+        async with s.get(console.url + "/api/state") as r:
+            csrf = (await r.json())["csrf"]
+        # Only a hash of the token is on disk: a copy of the database signs nobody in.
+        rows = store._q("SELECT token_sha256, username FROM staff_sessions")
+        assert [tuple(r) for r in rows] == [(hashlib.sha256(token.encode()).hexdigest(), "alice")]
+        files = [store.path, Path(f"{store.path}-wal")]
+        on_disk = b"".join(f.read_bytes() for f in files if f.exists())
+        assert token.encode() not in on_disk
+
+        # The console restarts (an update, a power cut): a new process, a new connection.
+        console.stop()
+        restarted_store = BranchStore(store.path, ZONE)
+        again = ServerThread(
+            lambda: make_console_app(restarted_store, branch_name="Demo Branch", poll_s=0.05),
+            name="o2o-console-2",
+        ).start()
+        try:
+            url = again.url
+            s.cookie_jar.update_cookies({"sb_staff": token}, response_url=URL(url))
+            async with s.get(url + "/api/state") as r:
+                assert r.status == 200 and (await r.json())["csrf"] == csrf
+            async with s.post(url + "/logout", headers={"X-CSRF-Token": csrf}) as r:
+                assert r.status == 200
+            assert restarted_store._q("SELECT count(*) FROM staff_sessions")[0][0] == 0
+            s.cookie_jar.update_cookies({"sb_staff": token}, response_url=URL(url))
+            async with s.get(url + "/api/state") as r:
+                assert r.status == 401  # signed out everywhere, not just in this process
+
+            # An expired sign-in on disk is refused and removed.
+            stale = "t" * 43
+            restarted_store.put_staff_session(
+                hashlib.sha256(stale.encode()).hexdigest(), "alice", "c", time.time() - 1
+            )
+            s.cookie_jar.update_cookies({"sb_staff": stale}, response_url=URL(url))
+            async with s.get(url + "/api/state") as r:
+                assert r.status == 401
+            assert restarted_store._q("SELECT count(*) FROM staff_sessions")[0][0] == 0
+        finally:
+            again.stop()
+            restarted_store.close()

@@ -10,11 +10,12 @@ from o2o_sync.schema import CURRENT_VERSION
 from o2o_sync.store import BranchStore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "branch_v1.sqlite"
+FIXTURE_V2 = Path(__file__).parent / "fixtures" / "branch_v2.sqlite"
 
 
-def _open_copy(tmp_path: Path) -> BranchStore:
-    db = tmp_path / "branch.sqlite"
-    shutil.copy(FIXTURE, db)
+def _open_copy(tmp_path: Path, fixture: Path = FIXTURE) -> BranchStore:
+    db = tmp_path / f"branch-{fixture.stem}.sqlite"
+    shutil.copy(fixture, db)
     return BranchStore(db, "Asia/Shanghai")
 
 
@@ -63,9 +64,37 @@ def test_v1_migrates_with_data_kept(tmp_path: Path) -> None:
     assert hashlib.sha256(FIXTURE.read_bytes()).hexdigest() == before  # fixture untouched
 
 
+def test_v2_migrates_to_v3_with_data_kept(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from o2o_sync.console.auth import Sessions, verify_password
+
+    before = hashlib.sha256(FIXTURE_V2.read_bytes()).hexdigest()
+    s = _open_copy(tmp_path, FIXTURE_V2)
+    try:
+        assert s.found_version == 2
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == CURRENT_VERSION
+        booked, checked = s.appointment("apt_v2_booked"), s.appointment("apt_v2_checked")
+        assert booked is not None and booked["local_status"] == "booked"
+        assert checked is not None and checked["local_status"] == "checked_in"
+        assert s.sync_state()["cursor"] == "djItY3Vyc29y"
+        assert [r["kind"] for r in s._q("SELECT kind FROM outbox")] == ["check_in"]
+        assert verify_password("correct horse", s.staff_hash("alice"))
+        # the new table works: a sign-in is kept and found again
+        sessions = Sessions(s)
+        token, session = sessions.create("alice")
+        assert Sessions(s).get(token) == session
+        # and the rest still does: the next check-in of the day gets the next number
+        ticket = s.check_in("apt_v2_booked", now=datetime(2026, 11, 23, 1, 55, tzinfo=UTC))
+        assert ticket.number == "A002"
+    finally:
+        s.close()
+    assert hashlib.sha256(FIXTURE_V2.read_bytes()).hexdigest() == before
+
+
 def test_migration_is_idempotent_on_reopen(tmp_path: Path) -> None:
     _open_copy(tmp_path).close()
-    s = BranchStore(tmp_path / "branch.sqlite", "Asia/Shanghai")
+    s = BranchStore(tmp_path / f"branch-{FIXTURE.stem}.sqlite", "Asia/Shanghai")
     try:
         assert s.found_version == CURRENT_VERSION
         assert len(s._q("SELECT * FROM appointments")) == 3
@@ -76,6 +105,7 @@ def test_migration_is_idempotent_on_reopen(tmp_path: Path) -> None:
 def test_fresh_and_migrated_schemas_match(tmp_path: Path) -> None:
     fresh = BranchStore(tmp_path / "fresh.sqlite")
     migrated = _open_copy(tmp_path)
+    from_v2 = _open_copy(tmp_path, FIXTURE_V2)
     try:
 
         def columns(s: BranchStore, table: str) -> set[str]:
@@ -89,12 +119,16 @@ def test_fresh_and_migrated_schemas_match(tmp_path: Path) -> None:
                 )
             }
 
-        for table in ("appointments", "sync_state", "outbox", "tickets", "processed_events"):
-            assert columns(fresh, table) == columns(migrated, table), table
-        assert indexes(fresh) == indexes(migrated)
+        tables = ("appointments", "sync_state", "outbox", "tickets", "processed_events",
+                  "staff", "staff_sessions")
+        for other in (migrated, from_v2):
+            for table in tables:
+                assert columns(fresh, table) == columns(other, table), table
+            assert indexes(fresh) == indexes(other)
     finally:
         fresh.close()
         migrated.close()
+        from_v2.close()
 
 
 def test_parts_opening_a_new_file_at_once_do_not_collide(tmp_path: Path) -> None:
