@@ -59,9 +59,15 @@ def _slot(now: datetime, minutes: int, zone: str) -> datetime:
     return local.replace(minute=local.minute - local.minute % 5, second=0, microsecond=0)
 
 
+#: A demo started again within this time shows the same appointments; after it, the first
+#: ones would be past their check-in window, so a fresh set is booked.
+RESEED_AFTER = timedelta(minutes=20)
+
+
 def seed_today(svc: Any, branch: str, zone: str, out: Path,
                now: datetime | None = None) -> list[dict[str, Any]]:
-    """Book today's demo appointments on the channel (once per local day)."""
+    """Book the demo's appointments around ``now`` on the channel: a few to check in now,
+    one too early, one tomorrow. A restart soon after keeps the same set."""
     from o2o_sync.channel.service import ChannelError
 
     now = now or datetime.now(ZoneInfo(zone))
@@ -69,7 +75,8 @@ def seed_today(svc: Any, branch: str, zone: str, out: Path,
     state = out.with_suffix(".json")
     if state.exists():
         saved = json.loads(state.read_text("utf-8"))
-        if saved.get("day") == today:
+        seeded = datetime.fromisoformat(saved.get("seeded", "1970-01-01T00:00:00+00:00"))
+        if saved.get("day") == today and timedelta(0) <= now - seeded < RESEED_AFTER:
             return list(saved["bookings"])
     booked: list[dict[str, Any]] = []
     for minutes, service, name, phone in DEMO_BOOKINGS:
@@ -82,7 +89,8 @@ def seed_today(svc: Any, branch: str, zone: str, out: Path,
         booked.append({"id": item["id"], "service": service, "name": name, "phone": phone,
                        "local_time": start.strftime("%Y-%m-%d %H:%M"),
                        "code": item["booking_code"], "qr": f"O2O:{item['qr_token']}"})
-    state.write_text(json.dumps({"day": today, "bookings": booked}, ensure_ascii=False), "utf-8")
+    state.write_text(json.dumps({"day": today, "seeded": now.isoformat(), "bookings": booked},
+                                ensure_ascii=False), "utf-8")
     lines = [f"Demo appointments for {today} ({zone}); type phone + code at the kiosk:", ""]
     lines += [f"{b['local_time']}  {b['service']:<8} {b['name']:<14} {b['phone']:<18} "
               f"code {b['code']}   QR {b['qr']}" for b in booked]

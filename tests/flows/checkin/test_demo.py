@@ -120,3 +120,28 @@ def test_the_simulated_customer_shows_the_demo_qr(kiosk_config: Any, opened: Any
         restore()
     assert text == "O2O:demo-token-123456"
     assert camera.scene is before
+
+
+def test_a_demo_started_later_books_appointments_it_can_check_in(tmp_path: Path) -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from o2o_sync.channel.service import ChannelService
+
+    zone = "Asia/Shanghai"
+    out = tmp_path / "demo-appointments.txt"
+    svc = ChannelService(tmp_path / "channel.sqlite")
+    try:
+        morning = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo(zone))
+        first = demo.seed_today(svc, "DEMO", zone, out, now=morning)
+        assert first and first[0]["local_time"] == "2026-11-23 09:05"
+        # Restarted a few minutes later: the same appointments, nothing booked twice.
+        assert demo.seed_today(svc, "DEMO", zone, out, now=morning + timedelta(minutes=7)) \
+            == first
+        # Started again in the afternoon: the morning's are past their window, so a new set.
+        later = demo.seed_today(svc, "DEMO", zone, out, now=morning + timedelta(hours=6))
+        assert later[0]["local_time"] == "2026-11-23 15:05"
+        assert {b["id"] for b in later}.isdisjoint(b["id"] for b in first)
+        assert "15:05" in out.read_text("utf-8")
+    finally:
+        svc.close()
