@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "devices.camera.commands",
     "identity.commands",
     "o2o_sync.commands",
+    "receipts.commands",
 ]
 
 Handler = Callable[[argparse.Namespace], int]

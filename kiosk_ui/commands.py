@@ -51,8 +51,10 @@ def run_kiosk(args: argparse.Namespace) -> int:
     kiosk = KioskApp(cfg)
     app = kiosk.app
     from customer_flows.demo import start_if_demo  # demo config: channel + sync on the core loop
+    from receipts.link_server import start_link_server
 
     kiosk.bridge.started.connect(lambda: start_if_demo(kiosk.runtime))
+    kiosk.bridge.started.connect(lambda: start_link_server(kiosk.runtime))  # receipt QR links
     if args.exit_after_first_frame:
         def report(age: float) -> None:
             heavy = sorted(m for m in HEAVY_MODULES if m in sys.modules)

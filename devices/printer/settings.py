@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from devices.settings import DeviceSettings
 
@@ -27,3 +27,20 @@ class PrinterSettings(DeviceSettings):
         "https://receipts.smartbranch.example/r",
         description="where a customer fetches a receipt the printer could not print "
                     "(shown as a QR code on screen)")
+    # Added with the receipt link server; optional so older kiosk.toml files stay valid.
+    receipt_link_listen: str = Field(
+        "", description="HOST:PORT where the kiosk serves receipt_base_url's links (the bank's "
+                        "public HTTPS front proxies to it); empty: not served by this kiosk")
+    receipt_link_days: float = Field(
+        7, gt=0, le=366, description="a receipt link works this many days after the job")
+
+    @field_validator("receipt_link_listen")
+    @classmethod
+    def _check_listen(cls, value: str) -> str:
+        if not value:
+            return value
+        host, _, port = value.rpartition(":")
+        port_ok = port.isascii() and port.isdigit() and 0 < int(port) < 65536
+        if not host or not port_ok or " " in host:
+            raise ValueError(f"expected HOST:PORT (port 1-65535) or \"\" for off, got {value!r}")
+        return value
