@@ -41,7 +41,6 @@ def _to_qimage(rgb: Any) -> QImage:
     return QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
 
-
 class CheckinModel(QObject):
     changed = Signal()
     previewChanged = Signal()
