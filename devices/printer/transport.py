@@ -11,6 +11,7 @@ opens it like real hardware.
 from __future__ import annotations
 
 import contextlib
+import errno
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -56,10 +57,10 @@ class Transport:
                     chunk = dev.read(n - len(buf))
                 else:
                     chunk = self.printer._read()
-            except TimeoutError:
-                chunk = b""
             except OSError as exc:
-                raise DeviceNotReady(f"{self.url}: read failed: {exc}") from exc
+                if not _timed_out(exc):
+                    raise DeviceNotReady(f"{self.url}: read failed: {exc}") from exc
+                chunk = b""
             buf += bytes(chunk)
         self._rx = buf[n:]
         return buf[:n]
@@ -87,8 +88,16 @@ def _set_timeout(dev: Any, seconds: float) -> None:
     seconds = max(0.001, seconds)
     if hasattr(dev, "settimeout"):  # socket
         dev.settimeout(seconds)
+    elif hasattr(dev, "default_timeout"):  # pyusb: python-escpos' read uses the default, in ms
+        dev.default_timeout = max(1, round(seconds * 1000))
     elif hasattr(dev, "timeout"):  # pyserial
         dev.timeout = seconds
+
+
+def _timed_out(exc: OSError) -> bool:
+    """A read that found nothing in time: sockets raise TimeoutError, pyusb raises
+    USBTimeoutError (an OSError with errno ETIMEDOUT)."""
+    return isinstance(exc, TimeoutError) or exc.errno == errno.ETIMEDOUT
 
 
 def parse_printer_url(url: str) -> DeviceURL:
