@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from identity.qr import read_qrs
+from identity.qr import read_qrs, read_qrs_opencv, read_qrs_zxing
 
 
 def grey(image: Any) -> np.ndarray:
@@ -34,19 +34,17 @@ def decode_qrs(image: Any, margin: int = 40) -> list[str]:
     return [r.text for r in read_qrs(arr)]
 
 
-def opencv_qrs(image: Any, margin: int = 40) -> list[str]:
-    """The same with OpenCV's QRCodeDetector, a second, independent reader for printed pages
-    (it misses some codes drawn on a scaled screen, so screen tests use ZXing alone)."""
-    import cv2
-
+def zxing_qrs(image: Any, margin: int = 40) -> list[str]:
+    """Every code ZXing alone reads."""
     arr = np.pad(grey(image), margin, constant_values=255)
-    det = cv2.QRCodeDetector()
-    ok, texts, _, _ = det.detectAndDecodeMulti(arr)
-    found = [str(t) for t in texts if t] if ok else []
-    if not found:
-        text, _, _ = det.detectAndDecode(arr)
-        found = [str(text)] if text else []
-    return found
+    return [r.text for r in read_qrs_zxing(arr)]
+
+
+def opencv_qrs(image: Any, margin: int = 40) -> list[str]:
+    """The code OpenCV's QRCodeDetector alone reads. Printed pages are read by both readers
+    (on a scaled screen OpenCV misses some codes, so screen tests use the product's reader)."""
+    arr = np.pad(grey(image), margin, constant_values=255)
+    return [r.text for r in read_qrs_opencv(arr)]
 
 
 def decode_file(path: Any) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from qr_images import decode_qrs, opencv_qrs
+from qr_images import opencv_qrs, zxing_qrs
 
 from kiosk_core.cli import main
 
@@ -54,7 +54,7 @@ def test_sim_then_diag_json_and_test_page(sim_process, tmp_path: Path,
     from PIL import Image
 
     with Image.open(png) as img:
-        assert decode_qrs(img) == opencv_qrs(img) == ["smartbranch test page printer"]
+        assert zxing_qrs(img) == opencv_qrs(img) == ["smartbranch test page printer"]
 
     # A fault typed on the console: the next job is kept, and reprinted after "clear".
     proc.stdin.write("fault cover-open\n")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from qr_images import decode_qrs, opencv_qrs
+from qr_images import opencv_qrs, zxing_qrs
 
 from devices.base import DeviceError
 from devices.printer.driver import ReceiptPrinter, create
@@ -51,7 +51,7 @@ def test_prints_a_receipt_that_matches_what_was_sent(open_printer: Opener, link:
     page = printer.simulator.pages[-1].page
     assert page.complete
     assert page.texts == receipt.lines
-    assert decode_qrs(page.image) == opencv_qrs(page.image) == receipt.qr_payloads
+    assert zxing_qrs(page.image) == opencv_qrs(page.image) == receipt.qr_payloads
     assert printer.pending_jobs() == []
     assert printer.status.counters["jobs_printed"] == 1
 
@@ -203,7 +203,7 @@ def test_test_page_and_self_test(open_printer: Opener) -> None:
     assert outcome.printed
     page = printer.simulator.pages[-1].page
     assert "打印机测试页" in page.texts[0]
-    assert decode_qrs(page.image) == opencv_qrs(page.image) == ["smartbranch test page printer"]
+    assert zxing_qrs(page.image) == opencv_qrs(page.image) == ["smartbranch test page printer"]
     result = printer.self_test().result(timeout=10)
     assert result.ok and result.checks["paper"] == "full"
 

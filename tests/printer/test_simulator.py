@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from escpos.printer import Dummy, Network, Serial
-from qr_images import decode_qrs, opencv_qrs
+from qr_images import opencv_qrs, zxing_qrs
 
 from devices.printer.rtstatus import QUERY_ALL, parse_replies
 from devices.printer.simulator import DOTS_PER_MM, NEAR_END_MM, PrinterSimulator, SimulatorError
@@ -33,7 +33,7 @@ def test_every_template_renders_with_a_decodable_qr(tmp_path: Path, name: str, l
     assert len(sim.pages) == 1
     page = sim.pages[0]
     assert page.page.complete and page.path is not None and page.path.exists()
-    assert decode_qrs(page.page.image) == opencv_qrs(page.page.image) == receipt.qr_payloads
+    assert zxing_qrs(page.page.image) == opencv_qrs(page.page.image) == receipt.qr_payloads
     # What the printer decoded is what the template laid out.
     assert page.page.texts == [ln for ln in receipt.lines]
 
@@ -77,7 +77,7 @@ def test_plain_python_escpos_job_renders(tmp_path: Path) -> None:
     page = sim.pages[0].page
     assert page.complete
     assert page.texts[:2] == ["PLAIN ESCPOS", "Total: 12.50"]
-    assert decode_qrs(page.image) == opencv_qrs(page.image) == ["https://example.org/plain"]
+    assert zxing_qrs(page.image) == opencv_qrs(page.image) == ["https://example.org/plain"]
 
 
 def test_python_escpos_status_calls_over_tcp(closing) -> None:
