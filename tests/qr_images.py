@@ -1,7 +1,8 @@
 """Read QR codes back from what the kiosk shows or prints, as a customer's phone would.
 
-Uses the product's own reader (identity.qr, ZXing). Images get a white margin first: a
-printed receipt has no quiet zone of its own beyond the paper's edge.
+``decode_qrs``/``screen_qr`` use the product's own reader (identity.qr: OpenCV, then ZXing);
+``zxing_qrs`` and ``opencv_qrs`` each reader alone. Images get a white margin first: a printed
+receipt has no quiet zone of its own beyond the paper's edge.
 """
 
 from __future__ import annotations
