@@ -45,13 +45,12 @@ def _serve(args: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        task = asyncio.create_task(serve_links(app_for_config(cfg), host, port, stop))
-        await asyncio.sleep(0.2)  # bound, or failed
-        if not task.done():
+        def listening() -> None:
             print(f"receipt links on http://{host}:{port}/r/<job>?t=<token> "
                   f"(jobs in {jobs_dir_for(cfg)}; links work {p.receipt_link_days:g} days; "
                   f"customers are sent to {p.receipt_base_url})", flush=True)
-        await task
+
+        await serve_links(app_for_config(cfg), host, port, stop, ready=listening)
 
     try:
         asyncio.run(main())

@@ -378,14 +378,17 @@ def parse_listen(text: str) -> tuple[str, int]:
 
 
 async def serve_links(app: web.Application, host: str, port: int,
-                      stop: asyncio.Event | None = None) -> None:
-    """Serve until ``stop`` is set (or the task is cancelled)."""
+                      stop: asyncio.Event | None = None,
+                      ready: Callable[[], None] | None = None) -> None:
+    """Serve until ``stop`` is set (or the task is cancelled); ``ready()`` once listening."""
     from aiohttp import web
 
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)  # tokens stay out of logs
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()
+        if ready is not None:
+            ready()
         await (stop or asyncio.Event()).wait()
     finally:
         await runner.cleanup()
@@ -393,8 +396,9 @@ async def serve_links(app: web.Application, host: str, port: int,
 
 def jobs_dir_for(cfg: Any) -> Path:
     """The printer's job folder, as the driver resolves it under the runtime."""
-    jobs_dir = Path(cfg.devices.printer.jobs_dir)
-    return jobs_dir if jobs_dir.is_absolute() else Path(cfg.data_dir) / jobs_dir
+    from devices.printer.driver import jobs_dir_for as resolve
+
+    return resolve(cfg.devices.printer, cfg.data_dir)
 
 
 def paper_dots_for(profile: str) -> int:

@@ -73,6 +73,14 @@ class PrintOutcome:
     alternative: ScreenReceipt | None = None  # set when not printed
 
 
+def jobs_dir_for(settings: PrinterSettings, data_dir: str | Path | None) -> Path:
+    """Where a printer keeps its jobs: ``jobs_dir``, under the kiosk's data dir if relative."""
+    jobs_dir = Path(settings.jobs_dir)
+    if jobs_dir.is_absolute():
+        return jobs_dir
+    return Path(data_dir or os.environ.get("KIOSK_DATA_DIR") or "var") / jobs_dir
+
+
 class ReceiptPrinter(Device):
     kind = "printer"
 
@@ -89,12 +97,6 @@ class ReceiptPrinter(Device):
         self._poller: threading.Thread | None = None
         self._width_dots, self._columns = _profile_geometry(settings.profile)
 
-    def _jobs_dir(self, data_dir: str | Path | None) -> Path:
-        jobs_dir = Path(self.settings.jobs_dir)
-        if jobs_dir.is_absolute():
-            return jobs_dir
-        return Path(data_dir or os.environ.get("KIOSK_DATA_DIR") or "var") / jobs_dir
-
     def bind_storage(self, data_dir: str | Path) -> None:
         """Keep jobs under the kiosk's data dir (called by the runtime before start)."""
         self._data_dir, self._jobs = data_dir, None
@@ -102,7 +104,7 @@ class ReceiptPrinter(Device):
     @property
     def jobs(self) -> JobStore:
         if self._jobs is None:
-            self._jobs = JobStore(self._jobs_dir(self._data_dir))
+            self._jobs = JobStore(jobs_dir_for(self.settings, self._data_dir))
         return self._jobs
 
     # -- lifecycle (worker) ---------------------------------------------------------------
