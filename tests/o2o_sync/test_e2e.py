@@ -5,7 +5,6 @@ console → on the channel exactly once, also when the link was down in between.
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,6 +14,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from ports import free_port
 
 from o2o_sync.aio import ServerThread
 from o2o_sync.console.app import make_console_app
@@ -26,12 +26,6 @@ from o2o_sync.timeutil import to_utc_text, utcnow
 
 from .conftest import SECRET, TOKEN, ZONE, Channel
 from .test_console import CHROMIUM_ARGS
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class BranchSyncThread:

@@ -27,6 +27,7 @@ from flows.checkin.conftest import checkin_config, desks, opened  # noqa: F401  
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
+from ports import free_port
 from qr_images import decode_qrs
 
 from devices.printer.driver import ReceiptPrinter, create
@@ -368,12 +369,6 @@ def test_demo_config_serves_its_own_links() -> None:
     assert off is not None and off.receipt_link_listen == "" and off.receipt_link_days == 7
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _config_with_listen(kiosk_config: Any, listen: str, **printer: Any) -> Any:
     devs = kiosk_config.devices
     return kiosk_config.model_copy(update={"devices": devs.model_copy(update={
@@ -397,7 +392,7 @@ def _wait_for(url: str, timeout: float = 10.0) -> int:
 
 def test_kiosk_run_starts_the_server_on_the_core_loop(
         kiosk_config: Any, tmp_path: Path, closing: Callable[[Any], Any]) -> None:
-    port = _free_port()
+    port = free_port()
     cfg = _config_with_listen(kiosk_config, f"127.0.0.1:{port}",
                               url="sim://printer?paper=out", status_poll_s=0,
                               receipt_base_url=f"http://127.0.0.1:{port}/r")
@@ -427,7 +422,7 @@ def test_kiosk_run_leaves_it_off_when_no_address_is_set(kiosk_config: Any) -> No
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int, Path]]:
-    port = _free_port()
+    port = free_port()
     toml = (REPO / "kiosk.toml").read_text("utf-8").replace(
         '"http://127.0.0.1:8093/r"', f'"http://127.0.0.1:{port}/r"').replace(
         '"127.0.0.1:8093"', f'"127.0.0.1:{port}"')

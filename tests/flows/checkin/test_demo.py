@@ -5,22 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ports import free_port
+
 from customer_flows import checkin, demo
 from customer_flows.qr_scan import QrScanner
 from kiosk_core.core_loop import CoreLoop
 from kiosk_core.flows import FlowEngine, FlowStore
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def poll(pred: Callable[[], Any], timeout: float = 20.0) -> Any:
