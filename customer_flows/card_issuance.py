@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from devices.status import MediaState, SupplyState
+from kiosk_core.status import MediaState, SupplyState
 from kiosk_core.flows import FlowContext, FlowDefinition, Outcome, Step
 from kiosk_core.journal import mask_pan
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from customer_flows import card_issuance
 from customer_flows.demo_camera import DemoCustomer
-from devices.status import SupplyState
+from kiosk_core.status import SupplyState
 from kiosk_core.flows import FlowEngine, StepFailed
 
 log = logging.getLogger(__name__)

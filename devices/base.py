@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, ParamSpec, TypeVar
 
-from devices.status import DeviceState, DeviceStatus, Listener, StatusModel
+from kiosk_core.status import DeviceState, DeviceStatus, Listener, StatusModel
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devices.base import Device
-from devices.listeners import Listeners
+from kiosk_core.listeners import Listeners
 from devices.registry import create_device
-from devices.status import DeviceState, DeviceStatus, StatusChanged
+from kiosk_core.status import DeviceState, DeviceStatus, StatusChanged
 from kiosk_core.config import KioskConfig
 from kiosk_core.core_loop import CoreLoop
 from kiosk_core.flows import FlowDefinition, FlowEngine, FlowStore

@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
-from devices.status import DeviceState, DeviceStatus
+from kiosk_core.status import DeviceState, DeviceStatus
 from kiosk_core.runtime import KioskRuntime, RuntimeEvent, ServiceState
 from kiosk_ui.shell import ServiceView
 

@@ -16,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from devices.status import DeviceStatus
+from kiosk_core.status import DeviceStatus
 
 log = logging.getLogger(__name__)
 

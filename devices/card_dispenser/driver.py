@@ -43,7 +43,7 @@ from devices.card_dispenser.model import CardPosition, Op, Reading, StackerLevel
 from devices.card_dispenser.settings import CardDispenserSettings
 from devices.card_dispenser.transport import READ_SLICE_S, Timing, Transport
 from devices.simlink import PtyLink, SimLink, TcpLink
-from devices.status import DeviceState, MediaState, SupplyState
+from kiosk_core.status import DeviceState, MediaState, SupplyState
 from devices.urls import parse_device_url
 
 log = logging.getLogger(__name__)

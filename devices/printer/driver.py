@@ -33,7 +33,7 @@ from devices.printer.rtstatus import (
 )
 from devices.printer.settings import PrinterSettings
 from devices.printer.transport import Transport, open_transport
-from devices.status import DeviceState, DeviceStatus, MediaState, SupplyState
+from kiosk_core.status import DeviceState, DeviceStatus, MediaState, SupplyState
 from receipts.templates import Receipt, render_receipt
 
 log = logging.getLogger(__name__)

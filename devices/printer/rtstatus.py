@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from devices.status import DeviceState, MediaState, SupplyState
+from kiosk_core.status import DeviceState, MediaState, SupplyState
 
 DLE_EOT = b"\x10\x04"
 #: The four real-time queries, sent together; the printer answers one byte each, in order.

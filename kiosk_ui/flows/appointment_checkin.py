@@ -143,7 +143,7 @@ class CheckinModel(QObject):
             return
         from customer_flows import demo
         from customer_flows.qr_scan import QrScanner
-        from devices.status import DeviceState
+        from kiosk_core.status import DeviceState
 
         camera = self.bridge.runtime.devices.get("camera")
         # A camera still opening gets the scan time to come up; a broken one does not.

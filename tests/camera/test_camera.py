@@ -12,7 +12,7 @@ from devices.base import DeviceNotReady
 from devices.camera import scenes, synth
 from devices.camera.driver import Frame, LatestFrame, create
 from devices.camera.settings import CameraSettings
-from devices.status import DeviceState
+from kiosk_core.status import DeviceState
 from identity import faces
 
 

@@ -13,7 +13,7 @@ from devices.card_dispenser import errors
 from devices.card_dispenser.model import CardPosition, Op, StackerLevel, TakeResult
 from devices.card_dispenser.settings import CardDispenserSettings
 from devices.registry import create_device
-from devices.status import DeviceState, MediaState, StatusChanged, SupplyState
+from kiosk_core.status import DeviceState, MediaState, StatusChanged, SupplyState
 
 from .conftest import Factory
 

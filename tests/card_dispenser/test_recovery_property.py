@@ -16,7 +16,7 @@ from devices.card_dispenser import errors
 from devices.card_dispenser.driver import create
 from devices.card_dispenser.model import CardPosition
 from devices.card_dispenser.settings import CardDispenserSettings
-from devices.status import DeviceState
+from kiosk_core.status import DeviceState
 
 from .conftest import FAST
 

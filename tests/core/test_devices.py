@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from devices.base import Device, DeviceClosed, DeviceNotReady
 from devices.simlink import ByteSimulator, PtyLink, TcpLink, parse_hostport, wire_time
-from devices.status import DeviceState, MediaState, StatusChanged, StatusModel, SupplyState
+from kiosk_core.status import DeviceState, MediaState, StatusChanged, StatusModel, SupplyState
 from devices.urls import DeviceURLError, parse_device_url
 
 

@@ -17,7 +17,7 @@ from devices.printer.driver import ReceiptPrinter, create
 from devices.printer.jobs import JobNotFound, JobStore
 from devices.printer.rtstatus import QUERY_ALL
 from devices.printer.settings import PrinterSettings
-from devices.status import DeviceState, MediaState, SupplyState
+from kiosk_core.status import DeviceState, MediaState, SupplyState
 from receipts.samples import SAMPLES
 
 Opener = Callable[..., ReceiptPrinter]

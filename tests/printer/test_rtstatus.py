@@ -15,7 +15,7 @@ from devices.printer.rtstatus import (
     is_status_byte,
     parse_replies,
 )
-from devices.status import DeviceState, MediaState, SupplyState
+from kiosk_core.status import DeviceState, MediaState, SupplyState
 
 conditions = st.builds(PrinterCondition, **{
     f.name: st.booleans() for f in dataclasses.fields(PrinterCondition)})

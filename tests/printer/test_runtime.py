@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from devices.printer.driver import ReceiptPrinter
-from devices.status import DeviceState
+from kiosk_core.status import DeviceState
 from kiosk_core.config import parse_config
 from kiosk_core.runtime import KioskRuntime
 from receipts.samples import SAMPLES

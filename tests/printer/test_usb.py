@@ -27,7 +27,7 @@ from devices.printer.driver import ReceiptPrinter, create
 from devices.printer.settings import PrinterSettings
 from devices.printer.simulator import PrinterSimulator
 from devices.simlink import SimLink
-from devices.status import DeviceState, SupplyState
+from kiosk_core.status import DeviceState, SupplyState
 from receipts.samples import SAMPLES
 
 VID, PID = 0x04B8, 0x0202  # an Epson TM-T88V, as in the README's example

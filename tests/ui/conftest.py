@@ -14,7 +14,7 @@ from PySide6.QtQuick import QQuickItem
 
 from devices import registry
 from devices.base import Device, DeviceNotReady
-from devices.status import DeviceState
+from kiosk_core.status import DeviceState
 from kiosk_core.config import KioskConfig
 
 REPO = Path(__file__).resolve().parents[2]

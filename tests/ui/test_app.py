@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from devices.status import DeviceState
+from kiosk_core.status import DeviceState
 from kiosk_ui.registry import ScreenRegistry
 
 from .conftest import find, make_config, tap, texts

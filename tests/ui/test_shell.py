@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from devices.status import DeviceState, DeviceStatus
+from kiosk_core.status import DeviceState, DeviceStatus
 from kiosk_core.runtime import ServiceState
 from kiosk_ui.bridge import service_view
 from kiosk_ui.idle import IdlePhase, InactivityClock

@@ -17,7 +17,7 @@ from devices.card_dispenser.driver import create as create_dispenser
 from devices.card_dispenser.settings import CardDispenserSettings
 from devices.card_dispenser.simulator import make_simulator
 from devices.simlink import TcpLink
-from devices.status import MediaState
+from kiosk_core.status import MediaState
 from kiosk_core.flows import StepFailed
 from kiosk_core.journal import _luhn_ok
 

@@ -15,7 +15,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from devices.listeners import Listeners
+from kiosk_core.listeners import Listeners
 
 
 class DeviceState(StrEnum):
