@@ -25,6 +25,7 @@ from typing import Any
 from kiosk_core.status import MediaState, SupplyState
 from kiosk_core.flows import FlowContext, FlowDefinition, Outcome, Step
 from kiosk_core.journal import mask_pan
+from kiosk_core.journal_writer import JournalSink
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ FLOW = "card_issuance"
 #: Issuer identification number of the demo bank's debit cards (a test range).
 DEMO_BIN = "623058"
 DEVICE_TIMEOUT_S = 30.0
+JOURNAL_TIMEOUT_S = 10.0
 
 
 class IssuanceError(Exception):
@@ -93,9 +95,11 @@ def _progress(ctx: FlowContext, what: str, **info: Any) -> None:
 
 def _journal(ctx: FlowContext, kind: str, data: dict[str, Any]) -> None:
     runtime = ctx.resources.get("runtime")
-    journal = getattr(runtime, "journal", None)
-    if journal is not None:
-        journal.append(kind, {"flow": ctx.flow_id, **data})
+    writer: JournalSink | None = getattr(runtime, "journal_writer", None)
+    if writer is not None:
+        # Through the one writer; the flow's worker waits, so the record is on disk
+        # before the step is marked done.
+        writer.append(kind, {"flow": ctx.flow_id, **data}).result(timeout=JOURNAL_TIMEOUT_S)
 
 
 def _where_is_the_card(ctx: FlowContext) -> MediaState:

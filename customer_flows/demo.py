@@ -110,7 +110,7 @@ async def run_demo_o2o(cfg: Any, stop: asyncio.Event) -> None:
     """Channel service + branch sync on this loop until ``stop`` (or cancellation)."""
     from aiohttp import web
 
-    from o2o_sync.aio import parse_listen
+    from kiosk_core.netaddr import parse_host_port
     from o2o_sync.channel.app import make_app
     from o2o_sync.channel.service import ChannelService
     from o2o_sync.runner import run_branch_sync
@@ -136,7 +136,7 @@ async def run_demo_o2o(cfg: Any, stop: asyncio.Event) -> None:
     else:
         log.warning("demo: a channel service already listens on %s: using it", s.channel_url)
     try:
-        whost, wport = parse_listen(s.webhook_listen)
+        whost, wport = parse_host_port(s.webhook_listen)
         if _port_free(whost, wport):
             # Pull every few seconds in the demo: the link is on this machine.
             demo_cfg = cfg.model_copy(update={"sync": s.model_copy(

@@ -100,9 +100,13 @@ class Device(ABC):
         self._closed.set()
         try:
             fut.result(timeout=timeout)
+        except TimeoutError:
+            log.error("closing %s did not finish within %s s; leaving its worker", self.name,
+                      timeout)
         except Exception:
             log.exception("closing %s failed", self.name)
-        self._worker.shutdown(wait=True, cancel_futures=True)
+        # The worker is idle once the close ran; a close still hanging is not waited for.
+        self._worker.shutdown(wait=fut.done(), cancel_futures=True)
 
     def self_test(self) -> Future[SelfTestResult]:
         return self.submit(self._self_test)

@@ -19,6 +19,8 @@ import time
 import tty
 from abc import ABC, abstractmethod
 
+from kiosk_core.netaddr import HostPort, parse_host_port
+
 log = logging.getLogger(__name__)
 
 
@@ -190,7 +192,9 @@ class TcpLink(SimLink):
         scheme: str = "socket",
     ) -> None:
         super().__init__(sim, baudrate=baudrate)
-        self._server = socket.create_server((host, port), reuse_port=False)
+        host = host.strip("[]")  # the socket layer wants the bare address
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._server = socket.create_server((host, port), family=family, reuse_port=False)
         self._server.settimeout(0.05)
         self.host, self.port = self._server.getsockname()[:2]
         self._scheme = scheme
@@ -198,7 +202,7 @@ class TcpLink(SimLink):
 
     @property
     def url(self) -> str:
-        return f"{self._scheme}://{self.host}:{self.port}"
+        return HostPort(self.host, self.port).url(self._scheme)
 
     def _write(self, data: bytes) -> None:
         client = self._client
@@ -262,9 +266,7 @@ class TcpLink(SimLink):
             self._server.close()
 
 
-def parse_hostport(text: str) -> tuple[str, int]:
-    """``"127.0.0.1:9100"`` -> ("127.0.0.1", 9100), with a clear error."""
-    host, sep, port = text.rpartition(":")
-    if not sep or not port.isdigit():
-        raise ValueError(f"expected HOST:PORT, got '{text}'")
-    return host or "127.0.0.1", int(port)
+def parse_hostport(text: str) -> HostPort:
+    """``--tcp HOST:PORT`` of the simulator commands: ``:PORT`` is on 127.0.0.1, port 0 is any
+    free port (:func:`kiosk_core.netaddr.parse_host_port`, the kiosk's one parser)."""
+    return parse_host_port(text, default_host="127.0.0.1", any_port=True)

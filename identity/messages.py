@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kiosk_core.catalogs import TextCatalog
+
 MESSAGES: dict[str, dict[str, str]] = {
     # ID capture
     "no_card": {"en_US": "Hold your ID card up to the camera.",
@@ -71,3 +73,8 @@ def text(code: str, lang: str = "en_US") -> str:
 
 def both(code: str) -> dict[str, str]:
     return {lang: text(code, lang) for lang in LANGUAGES}
+
+
+def catalog() -> TextCatalog:
+    """These texts for ``kiosk_core.catalogs.missing``."""
+    return TextCatalog.by_key("identity/messages.py", MESSAGES)

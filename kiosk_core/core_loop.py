@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import weakref
 from collections.abc import Coroutine
 from concurrent.futures import Future
 from typing import Any, TypeVar
@@ -23,6 +24,9 @@ class CoreLoop:
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        # A loop never started (a runtime that was built but not run, as `kiosk screens`
+        # does) is closed when this goes, not left to the interpreter's teardown.
+        weakref.finalize(self, _close_if_idle, self._loop)
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:
@@ -63,3 +67,8 @@ class CoreLoop:
     @property
     def running(self) -> bool:
         return self._thread.is_alive()
+
+
+def _close_if_idle(loop: asyncio.AbstractEventLoop) -> None:
+    if not loop.is_running() and not loop.is_closed():
+        loop.close()

@@ -14,6 +14,9 @@ was in flight. On restart, :meth:`FlowEngine.recover` looks at each unfinished f
   during unwinding does not compensate twice.
 
 Compensations must be safe to repeat for the step that was in doubt.
+
+The store's file carries its schema version (:data:`SCHEMA`, :mod:`kiosk_core.migrations`):
+it is exactly the file a new release must read after a power cut.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
+
+from kiosk_core.migrations import Schema, ensure_schema, run_script
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +107,8 @@ class FlowRow:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
-_SCHEMA = """
+#: The flow store as the first releases wrote it (no schema version: v1).
+_V1 = """
 CREATE TABLE IF NOT EXISTS flows (
     flow_id TEXT PRIMARY KEY,
     flow_type TEXT NOT NULL,
@@ -124,6 +130,24 @@ CREATE TABLE IF NOT EXISTS flow_log (
     note TEXT NOT NULL DEFAULT ''
 );
 """
+#: v2: versioned; a flow's history (`kiosk flows show`, recovery) is found by index.
+_V2 = """
+CREATE INDEX IF NOT EXISTS flow_log_flow ON flow_log(flow_id, id);
+"""
+
+SCHEMA = Schema(
+    label="flow store",
+    version=2,
+    create=run_script(_V1 + _V2),
+    steps={2: run_script(_V2)},
+    unversioned=1,
+)
+
+#: FlowRow's fields, read by name (never by position: a later schema may add columns).
+_ROW_COLUMNS = ("flow_id", "flow_type", "status", "step", "phase", "data", "created",
+                "updated", "error")
+_SELECT_ROW = f"SELECT {', '.join(_ROW_COLUMNS)} FROM flows"
+
 
 
 def _now() -> str:
@@ -140,7 +164,12 @@ class FlowStore:
         )
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.executescript(_SCHEMA)
+        try:
+            #: The file's schema version before this open (0: a new file).
+            self.found_version = ensure_schema(self._conn, SCHEMA)
+        except BaseException:
+            self._conn.close()
+            raise
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -152,7 +181,8 @@ class FlowStore:
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             self._conn.execute(
-                "INSERT INTO flows VALUES (?, ?, 'running', -1, 'done', ?, ?, ?, '')",
+                "INSERT INTO flows (flow_id, flow_type, status, step, phase, data, created,"
+                " updated, error) VALUES (?, ?, 'running', -1, 'done', ?, ?, ?, '')",
                 (flow_id, flow_type, json.dumps(dict(data), ensure_ascii=False), now, now),
             )
             self._log(flow_id, -1, "created", "")
@@ -195,29 +225,46 @@ class FlowStore:
         )
 
     def get(self, flow_id: str) -> FlowRow:
-        row = self._conn.execute("SELECT * FROM flows WHERE flow_id = ?", (flow_id,)).fetchone()
+        with self._lock:
+            row = self._conn.execute(f"{_SELECT_ROW} WHERE flow_id = ?", (flow_id,)).fetchone()
         if row is None:
             raise KeyError(flow_id)
         return self._row(row)
 
     def unfinished(self) -> list[FlowRow]:
-        rows = self._conn.execute(
-            "SELECT * FROM flows WHERE status IN ('running', 'unwinding') ORDER BY created"
-        ).fetchall()
+        with self._lock:
+            rows = self._conn.execute(
+                f"{_SELECT_ROW} WHERE status IN ('running', 'unwinding') ORDER BY created"
+            ).fetchall()
         return [self._row(r) for r in rows]
 
     def all(self) -> list[FlowRow]:
-        return [self._row(r) for r in self._conn.execute("SELECT * FROM flows ORDER BY created")]
+        with self._lock:
+            rows = self._conn.execute(f"{_SELECT_ROW} ORDER BY created").fetchall()
+        return [self._row(r) for r in rows]
 
     def history(self, flow_id: str) -> list[tuple[int, str, str]]:
-        rows = self._conn.execute(
-            "SELECT step, phase, note FROM flow_log WHERE flow_id = ? ORDER BY id", (flow_id,)
-        )
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT step, phase, note FROM flow_log WHERE flow_id = ? ORDER BY id",
+                (flow_id,),
+            ).fetchall()
         return [(int(step), str(phase), str(note)) for step, phase, note in rows]
 
     @staticmethod
     def _row(r: tuple[Any, ...]) -> FlowRow:
-        return FlowRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7], r[8])
+        f = dict(zip(_ROW_COLUMNS, r, strict=True))
+        return FlowRow(
+            flow_id=f["flow_id"],
+            flow_type=f["flow_type"],
+            status=f["status"],
+            step=int(f["step"]),
+            phase=f["phase"],
+            data=json.loads(f["data"]),
+            created=f["created"],
+            updated=f["updated"],
+            error=f["error"],
+        )
 
 
 class FlowEngine:

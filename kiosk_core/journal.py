@@ -3,7 +3,12 @@
 Each record stores the SHA-256 of the previous record, so editing, removing or
 reordering a record breaks the chain at that record, and ``verify`` names it.
 SQLite runs in WAL mode with ``synchronous=FULL`` so a record that ``append``
-returned is on disk even after a power cut. Triggers refuse UPDATE and DELETE.
+returned is on disk even after a power cut. Triggers refuse UPDATE and DELETE. The file
+carries its schema version (:data:`SCHEMA`, :mod:`kiosk_core.migrations`).
+
+In the kiosk every record goes through one writer thread
+(:class:`kiosk_core.journal_writer.JournalWriter`, ``runtime.journal_writer``), so the
+chain's order is the order records were handed over and no caller's thread fsyncs.
 
 What must never be journalled — a full card number, a PIN, a face or ID image — is
 refused or masked by :func:`scrub` before anything is written.
@@ -16,15 +21,18 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk_core.migrations import Schema, SchemaError, check_readable, ensure_schema, run_script
+
 GENESIS = "0" * 64
 
-_SCHEMA = """
+#: The journal as the first releases wrote it (no schema version: v1).
+_V1 = """
 CREATE TABLE IF NOT EXISTS journal (
     seq INTEGER PRIMARY KEY,
     ts TEXT NOT NULL,
@@ -39,6 +47,18 @@ BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS journal_no_delete BEFORE DELETE ON journal
 BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
 """
+#: v2: versioned; `kiosk journal list --kind` and records(kind=) use an index.
+_V2 = """
+CREATE INDEX IF NOT EXISTS journal_kind ON journal(kind, seq);
+"""
+
+SCHEMA = Schema(
+    label="journal",
+    version=2,
+    create=run_script(_V1 + _V2),
+    steps={2: run_script(_V2)},
+    unversioned=1,
+)
 
 
 class SensitiveDataError(ValueError):
@@ -159,18 +179,51 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
+@dataclass(frozen=True)
+class PreparedRecord:
+    """A record checked and scrubbed, ready to be chained (see :func:`prepare`)."""
+
+    kind: str
+    data: dict[str, Any]
+    data_json: str
+
+
+_KIND = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
+def prepare(kind: str, data: Mapping[str, Any] | None = None) -> PreparedRecord:
+    """Check ``kind`` and scrub ``data``; raises ValueError / SensitiveDataError. No I/O."""
+    if not isinstance(kind, str) or not _KIND.fullmatch(kind):
+        raise ValueError(f"bad journal record kind {kind!r}")
+    if data is not None and not isinstance(data, Mapping):
+        raise TypeError(f"journal record data must be a mapping, not {type(data).__name__}")
+    clean = scrub(dict(data or {}))
+    data_json = json.dumps(clean, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return PreparedRecord(kind, clean, data_json)
+
+
 class Journal:
-    """Append-only journal in one SQLite file. Thread-safe; one writer per process."""
+    """Append-only journal in one SQLite file. Thread-safe; one writer per process.
+
+    In the kiosk, only the :class:`~kiosk_core.journal_writer.JournalWriter`'s thread
+    calls :meth:`append` / :meth:`write`; tools and tests may call them directly.
+    """
 
     def __init__(self, path: Path | str, kiosk_id: str = "") -> None:
         self.path = Path(path)
         self.kiosk_id = kiosk_id
         self._conn = connect(self.path)
-        self._conn.executescript(_SCHEMA)
+        try:
+            #: The file's schema version before this open (0: a new file).
+            self.found_version = ensure_schema(self._conn, SCHEMA)
+        except BaseException:
+            self._conn.close()
+            raise
         self._lock = threading.Lock()
 
     def close(self) -> None:
-        self._conn.close()
+        with self._lock:
+            self._conn.close()
 
     def __enter__(self) -> Journal:
         return self
@@ -180,10 +233,11 @@ class Journal:
 
     def append(self, kind: str, data: Mapping[str, Any] | None = None) -> Record:
         """Write one record durably and return it. Raises SensitiveDataError on secrets."""
-        if not kind or not re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", kind):
-            raise ValueError(f"bad journal record kind {kind!r}")
-        clean = scrub(dict(data or {}))
-        data_json = json.dumps(clean, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return self.write([prepare(kind, data)])[0]
+
+    def write(self, batch: Sequence[PreparedRecord]) -> list[Record]:
+        """Chain and commit ``batch`` in order, in one transaction (one fsync)."""
+        out: list[Record] = []
         with self._lock:
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
@@ -191,27 +245,34 @@ class Journal:
                 row = conn.execute(
                     "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1"
                 ).fetchone()
-                seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS)
-                ts = datetime.now(UTC).isoformat(timespec="microseconds")
-                h = record_hash(prev, seq, ts, self.kiosk_id, kind, data_json)
-                conn.execute(
-                    "INSERT INTO journal (seq, ts, kiosk, kind, data, prev_hash, hash)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (seq, ts, self.kiosk_id, kind, data_json, prev, h),
-                )
+                seq, prev = (row[0], row[1]) if row else (0, GENESIS)
+                for p in batch:
+                    seq += 1
+                    ts = datetime.now(UTC).isoformat(timespec="microseconds")
+                    h = record_hash(prev, seq, ts, self.kiosk_id, p.kind, p.data_json)
+                    conn.execute(
+                        "INSERT INTO journal (seq, ts, kiosk, kind, data, prev_hash, hash)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (seq, ts, self.kiosk_id, p.kind, p.data_json, prev, h),
+                    )
+                    out.append(Record(seq, ts, self.kiosk_id, p.kind, p.data, prev, h))
+                    prev = h
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
-        return Record(seq, ts, self.kiosk_id, kind, clean, prev, h)
+        return out
 
     def records(
         self, *, since: int = 0, kind: str | None = None, limit: int | None = None
     ) -> list[Record]:
-        return list(iter_records(self._conn, since=since, kind=kind, limit=limit))
+        with self._lock:
+            return list(iter_records(self._conn, since=since, kind=kind, limit=limit))
 
     def verify(self) -> VerifyResult:
-        return verify_connection(self._conn)
+        with self._lock:
+            return verify_connection(self._conn)
 
 
 def iter_records(
@@ -268,7 +329,10 @@ def verify_file(path: Path | str) -> VerifyResult:
         raise FileNotFoundError(f"no journal at {p}")
     conn = connect(p, readonly=True)
     try:
+        check_readable(conn, SCHEMA)
         return verify_connection(conn)
+    except SchemaError as exc:
+        return VerifyResult(False, 0, None, str(exc))
     except sqlite3.DatabaseError as exc:
         return VerifyResult(False, 0, None, f"not a readable journal: {exc}")
     finally:

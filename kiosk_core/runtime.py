@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from devices.base import Device
-from kiosk_core.listeners import Listeners
 from devices.registry import create_device
-from kiosk_core.status import DeviceState, DeviceStatus, StatusChanged
 from kiosk_core.config import KioskConfig
 from kiosk_core.core_loop import CoreLoop
 from kiosk_core.flows import FlowDefinition, FlowEngine, FlowStore
 from kiosk_core.journal import Journal
+from kiosk_core.journal_writer import JournalWriter
+from kiosk_core.listeners import Listeners
+from kiosk_core.status import DeviceState, DeviceStatus, StatusChanged
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,9 @@ RuntimeListener = Callable[[RuntimeEvent], None]
 
 
 class KioskRuntime:
+    #: How long stop() waits for the journal writer to write what is queued.
+    JOURNAL_CLOSE_S = 5.0
+
     def __init__(
         self, config: KioskConfig, flows: Mapping[str, FlowDefinition] | None = None
     ) -> None:
@@ -52,7 +56,9 @@ class KioskRuntime:
         self.devices: dict[str, Device] = {}
         self.required: set[str] = set()
         self.open_errors: dict[str, str] = {}
+        #: For reading (records, verify). Every record goes through ``journal_writer``.
         self.journal: Journal | None = None
+        self.journal_writer: JournalWriter | None = None
         self.flow_store: FlowStore | None = None
         self.flow_engine: FlowEngine | None = None
         self.loop = CoreLoop()
@@ -68,7 +74,8 @@ class KioskRuntime:
         cfg = self.config
         cfg.data_dir.mkdir(parents=True, exist_ok=True)
         self.journal = Journal(cfg.path("journal"), kiosk_id=cfg.kiosk.id)
-        self.journal.append("kiosk.start", {"branch": cfg.kiosk.branch})
+        self.journal_writer = JournalWriter(self.journal)
+        self.journal_writer.append("kiosk.start", {"branch": cfg.kiosk.branch})
         self.flow_store = FlowStore(cfg.path("flows"))
         self.flow_engine = FlowEngine(
             self.flow_store,
@@ -115,11 +122,14 @@ class KioskRuntime:
         for device in self.devices.values():
             device.close()
         self.loop.stop()
-        if self.journal is not None:
+        writer = self.journal_writer
+        if writer is not None:
             try:
-                self.journal.append("kiosk.stop", {})
+                writer.append("kiosk.stop", {})
             finally:
-                self.journal.close()
+                # Writes what is queued, then closes the journal (bounded: logs if it expires).
+                writer.close(timeout=self.JOURNAL_CLOSE_S)
+                self.journal_writer = None
                 self.journal = None
         if self.flow_store is not None:
             self.flow_store.close()
@@ -143,10 +153,12 @@ class KioskRuntime:
     def _emit(self, event: RuntimeEvent) -> None:
         self._listeners.emit(event)
 
-    def _on_device_event(self, event: StatusChanged) -> None:
-        if "device" in event.changed and self.journal is not None:
+    def _on_device_event(self, event: StatusChanged) -> None:  # on the device's worker
+        writer = self.journal_writer
+        if "device" in event.changed and writer is not None:
             try:
-                self.journal.append(
+                # Queued: the writer's thread chains and fsyncs it, not this worker.
+                writer.append(
                     "device.status",
                     {
                         "device": event.device_name,
@@ -179,5 +191,12 @@ class KioskRuntime:
         return {"devices": self.devices, "runtime": self}
 
     def _journal_flow_event(self, flow_id: str, kind: str, detail: str) -> None:
-        if self.journal is not None:
-            self.journal.append(kind, {"flow": flow_id, "detail": detail})
+        # On the flow's worker (which fsyncs the flow store anyway): wait for the record,
+        # so what the flow store says happened is in the journal too when the flow returns.
+        writer = self.journal_writer
+        if writer is None or writer.closed:
+            log.warning("journal closed: %s of flow %s not journalled", kind, flow_id)
+            return
+        writer.append(kind, {"flow": flow_id, "detail": detail}).result(
+            timeout=self.JOURNAL_CLOSE_S
+        )

@@ -23,6 +23,7 @@ from PySide6.QtQuick import QQuickWindow
 
 from kiosk_core.config import KioskConfig
 from kiosk_core.runtime import KioskRuntime
+from kiosk_ui import qt_logging
 from kiosk_ui.bridge import RuntimeBridge
 from kiosk_ui.registry import FLOW_MODULES, ScreenRegistry
 from kiosk_ui.translator import Translations
@@ -36,6 +37,7 @@ FONT_FAMILY = "Noto Sans CJK SC"
 
 def application(argv: list[str] | None = None) -> QGuiApplication:
     """The process's QGuiApplication (created once), with the kiosk's font."""
+    qt_logging.install()  # Qt's warnings and QML errors go through logging from here on
     app = QGuiApplication.instance()
     if app is None:
         app = QGuiApplication(argv or [sys.argv[0]])

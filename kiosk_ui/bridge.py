@@ -8,7 +8,6 @@ back as a signal, so QML and view-models never block and never touch a thread or
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import logging
 import threading
@@ -18,8 +17,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
-from kiosk_core.status import DeviceState, DeviceStatus
 from kiosk_core.runtime import KioskRuntime, RuntimeEvent, ServiceState
+from kiosk_core.status import DeviceState, DeviceStatus
 from kiosk_ui.shell import ServiceView
 
 log = logging.getLogger(__name__)
@@ -67,6 +66,9 @@ class RuntimeBridge(QObject):
     _event = Signal(object)
     _task_result = Signal(int, object, object)
 
+    #: How long stop() waits for a runtime start still in progress (opening storage).
+    START_JOIN_S = 10.0
+
     def __init__(self, runtime: KioskRuntime, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.runtime = runtime
@@ -108,7 +110,11 @@ class RuntimeBridge(QObject):
             self._unsubscribe()
             self._unsubscribe = None
         if self._start_thread is not None:
-            self._start_thread.join()
+            self._start_thread.join(self.START_JOIN_S)
+            if self._start_thread.is_alive():
+                # Storage or a driver hangs: stop what has started rather than hang the exit.
+                log.error("runtime start still running after %.0f s; stopping anyway",
+                          self.START_JOIN_S)
             self._start_thread = None
             self.runtime.stop()
 
@@ -137,18 +143,15 @@ class RuntimeBridge(QObject):
         return self._watch(dev.submit(fn, *args))
 
     def journal(self, kind: str, data: Mapping[str, Any]) -> int:
-        """Append a journal record without blocking the GUI thread (it fsyncs)."""
-
-        async def write() -> None:
-            journal = self.runtime.journal
-            if journal is None:
-                raise RuntimeError("journal not open")
-            await asyncio.to_thread(journal.append, kind, dict(data))
-
-        if not self.runtime.loop.running:
+        """Hand a record to the runtime's journal writer; returns at once with a task id
+        answered by taskDone (the Record) / taskFailed, like run_async. The writer's thread
+        fsyncs, never the caller's. Data that may not be journalled (a PIN, an image…) is
+        refused here: SensitiveDataError / ValueError raise on the caller's thread."""
+        writer = self.runtime.journal_writer
+        if writer is None or writer.closed:
             log.info("journal %s not written: runtime not started", kind)
             return 0
-        return self.run_async(write())
+        return self._watch(writer.append(kind, data))
 
     def _watch(self, fut: Future[Any]) -> int:
         task_id = next(self._ids)

@@ -10,12 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-
-def parse_listen(text: str) -> tuple[str, int]:
-    host, _, port = text.rpartition(":")
-    if not host or not port.isdigit():
-        raise ValueError(f"expected HOST:PORT, got {text!r}")
-    return host, int(port)
+from kiosk_core.netaddr import HostPort
 
 
 class ServerThread:
@@ -56,7 +51,7 @@ class ServerThread:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return HostPort(self.host, self.port).url("http")
 
     def call(self, coro: Any) -> Future[Any]:
         return asyncio.run_coroutine_threadsafe(coro, self.loop)

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from kiosk_core.cli import CommandError, Commands, command_config
+from kiosk_core.netaddr import HostPort, parse_host_port
 
 
 def add_commands(cli: Commands) -> None:
@@ -75,11 +76,9 @@ def _store(cfg: Any, *, durable: bool = True) -> Any:
         raise CommandError(str(exc)) from None
 
 
-def _listen(text: str) -> tuple[str, int]:
-    from o2o_sync.aio import parse_listen
-
+def _listen(text: str) -> HostPort:
     try:
-        return parse_listen(text)
+        return parse_host_port(text)
     except ValueError as exc:
         raise CommandError(str(exc)) from None
 
@@ -109,7 +108,7 @@ def channel_server(args: argparse.Namespace) -> int:
         wh = [f"http://{cfg.sync.webhook_listen}/o2o/webhook"]
     app = make_app(svc, webhook_urls=[u for u in wh if u], webhook_secret=cfg.sync.webhook_secret)
     print(
-        f"channel service on http://{host}:{port} (db {args.db}); "
+        f"channel service on {HostPort(host, port).url()} (db {args.db}); "
         f"webhooks to {', '.join(wh) or 'none'}"
     )
     try:
@@ -217,13 +216,13 @@ def staff_console(args: argparse.Namespace) -> int:
         raise CommandError("the staff console only listens on loopback (put a TLS proxy in front)")
     store = _store(cfg)
     app = make_console_app(store, branch_name=cfg.kiosk.branch)
-    print(f"staff console on http://{host}:{port}/")
+    print(f"staff console on {HostPort(host, port).url('http', '/')}")
     try:
         web.run_app(
             app, host=host, port=port, print=None, access_log=None, loop=asyncio.new_event_loop()
         )
     except OSError as exc:
-        raise CommandError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        raise CommandError(f"cannot listen on {HostPort(host, port)}: {exc.strerror}") from None
     finally:
         store.close()
     return 0

@@ -17,7 +17,6 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-from o2o_sync import jsonfast
 from o2o_sync.wire import _NOT_DIGIT, _UTC_Z, Item, WireError, _utc, _zone_ok, parse_item
 
 Text64 = Annotated[str, Meta(min_length=1, max_length=64)]
@@ -131,7 +130,7 @@ def decode_page(body: bytes) -> tuple[list[Item], str, bool, list[tuple[str, str
 def _note_unknown_fields(body: bytes, items: list[Item]) -> None:
     """Unknown fields (a newer channel) are skipped by msgspec; parse one item per page with
     the full parser so they are still logged."""
-    first = jsonfast.loads(bytes(_page.decode(body).items[0]))
+    first = msgspec.json.decode(_page.decode(body).items[0])
     try:
         unknown = parse_item(first).unknown
     except WireError:

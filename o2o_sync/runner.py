@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from o2o_sync.aio import parse_listen
+from kiosk_core.netaddr import parse_host_port
 from o2o_sync.store import BranchStore
 from o2o_sync.sync import ChannelClient, SyncService
 from o2o_sync.webhook import make_webhook_app
@@ -52,10 +52,10 @@ async def run_branch_sync(
     )
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    host, port = parse_listen(s.webhook_listen)
-    await web.TCPSite(runner, host, port).start()
+    addr = parse_host_port(s.webhook_listen)
+    await web.TCPSite(runner, addr.host, addr.port).start()
     log.warning(
-        "o2o sync: channel %s, webhooks on http://%s:%d/o2o/webhook", s.channel_url, host, port
+        "o2o sync: channel %s, webhooks on %s", s.channel_url, addr.url("http", "/o2o/webhook")
     )
     task = asyncio.create_task(service.run())
     purge = asyncio.create_task(_purge_daily(store, s.retention_days))

@@ -1,6 +1,7 @@
 """The branch database's schema and its migrations, keyed by ``PRAGMA user_version``.
 
-Each migration takes the database from version N-1 to N inside the caller's transaction.
+Each migration takes the database from version N-1 to N inside the caller's transaction
+(the framework is :mod:`kiosk_core.migrations`).
 Older files are kept frozen under tests/o2o_sync/fixtures/ and migrated in the tests, so a
 branch that skipped releases still opens (the zigpy approach).
 """
@@ -8,10 +9,13 @@ branch that skipped releases still opens (the zigpy approach).
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 
 import sqlite_utils
+
+from kiosk_core import migrations
+from kiosk_core.migrations import Schema, SchemaStep
+from kiosk_core.migrations import SchemaError as SchemaError  # raised by ensure_schema
 
 log = logging.getLogger(__name__)
 
@@ -265,8 +269,29 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database, str], None]] = {
 }
 
 
-class SchemaError(RuntimeError):
-    pass
+def _bound(
+    migration: Callable[[sqlite_utils.Database, str], None],
+    db: sqlite_utils.Database,
+    default_zone: str,
+) -> SchemaStep:
+    def step(conn: object) -> None:
+        migration(db, default_zone)
+
+    return step
+
+
+def branch_schema(db: sqlite_utils.Database, default_zone: str) -> Schema:
+    """The branch database's schema, its steps bound to ``db`` (sqlite-utils) and the zone
+    that v1 files, which kept none, are taken to be in."""
+    return Schema(
+        label="branch database",
+        version=CURRENT_VERSION,
+        create=lambda conn: create_fresh(db),
+        steps={v: _bound(m, db, default_zone) for v, m in MIGRATIONS.items()},
+        unversioned=1,
+        # v1 files carry no version; only a file without appointments is new.
+        is_fresh=lambda conn: "appointments" not in db.table_names(),
+    )
 
 
 def ensure_schema(db: sqlite_utils.Database, default_zone: str) -> int:
@@ -275,36 +300,4 @@ def ensure_schema(db: sqlite_utils.Database, default_zone: str) -> int:
     The version is read again under the write lock: several parts of the branch (kiosk,
     sync, console) may open a new file at the same moment, and only the first may create it.
     """
-    conn: sqlite3.Connection = db.conn
-
-    def version() -> int:
-        found = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        if found > CURRENT_VERSION:
-            raise SchemaError(
-                f"branch database is schema v{found}, newer than this software "
-                f"(v{CURRENT_VERSION}); refusing to touch it"
-            )
-        return found
-
-    found = version()
-    if found == CURRENT_VERSION:
-        return found
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        found = version()
-        if found == CURRENT_VERSION:
-            conn.execute("COMMIT")
-            return found
-        if found == 0 and "appointments" not in db.table_names():
-            create_fresh(db)
-        else:
-            for v in range(max(found, 1) + 1, CURRENT_VERSION + 1):
-                log.warning("migrating branch database v%d -> v%d", v - 1, v)
-                MIGRATIONS[v](db, default_zone)
-        conn.execute(f"PRAGMA user_version = {CURRENT_VERSION}")
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    return found
+    return migrations.ensure_schema(db.conn, branch_schema(db, default_zone))

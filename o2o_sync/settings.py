@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from kiosk_core.netaddr import parse_host_port
 
 
 class SyncSettings(BaseModel):
@@ -31,3 +33,9 @@ class SyncSettings(BaseModel):
     checkin_opens_min: int = Field(15, ge=0, description="check-in opens this long before")
     checkin_closes_min: int = Field(30, ge=0, description="and closes this long after the start")
     service_minutes: float = Field(6.0, gt=0, description="assumed time per customer at a counter")
+
+    @field_validator("webhook_listen", "staff_console_listen")
+    @classmethod
+    def _check_listen(cls, value: str) -> str:
+        parse_host_port(value)  # its ValueError becomes a ValidationError naming the key
+        return value

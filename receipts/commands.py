@@ -25,7 +25,8 @@ def _serve(args: argparse.Namespace) -> int:
     import asyncio
     import signal
 
-    from receipts.link_server import app_for_config, jobs_dir_for, parse_listen, serve_links
+    from kiosk_core.netaddr import parse_host_port
+    from receipts.link_server import app_for_config, jobs_dir_for, serve_links
 
     cfg = command_config(args.config)
     p = cfg.devices.printer
@@ -36,7 +37,7 @@ def _serve(args: argparse.Namespace) -> int:
         raise CommandError("devices.printer.receipt_link_listen is empty (off); "
                            "set it or give --listen HOST:PORT")
     try:
-        host, port = parse_listen(listen)
+        addr = parse_host_port(listen)
     except ValueError as exc:
         raise CommandError(f"--listen: {exc}") from None
 
@@ -46,11 +47,11 @@ def _serve(args: argparse.Namespace) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         def listening() -> None:
-            print(f"receipt links on http://{host}:{port}/r/<job>?t=<token> "
+            print(f"receipt links on {addr.url('http', '/r/')}<job>?t=<token> "
                   f"(jobs in {jobs_dir_for(cfg)}; links work {p.receipt_link_days:g} days; "
                   f"customers are sent to {p.receipt_base_url})", flush=True)
 
-        await serve_links(app_for_config(cfg), host, port, stop, ready=listening)
+        await serve_links(app_for_config(cfg), addr.host, addr.port, stop, ready=listening)
 
     try:
         asyncio.run(main())

@@ -39,6 +39,8 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from devices.printer.jobs import JobNotFound, JobStore, PrintJob
+from kiosk_core.netaddr import parse_host_port
+from receipts.link_words import WORDS as _WORDS
 
 if TYPE_CHECKING:  # aiohttp is imported where used: `kiosk run` imports this before its first frame
     from aiohttp import web
@@ -103,27 +105,6 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
-}
-
-_WORDS = {
-    "zh_CN": {
-        "lang": "zh-CN",
-        "intro": "这是您在自助机办理业务的凭条。请截屏或保存此页。",
-        "until": "此链接有效期至 {when}。",
-        "image": "凭条图片",
-        "alt": "凭条图片，内容与上方文字相同",
-        "help": "如有疑问，请咨询网点工作人员。",
-        "date": "{d.year}年{d.month}月{d.day}日 {d:%H:%M}",
-    },
-    "en_US": {
-        "lang": "en",
-        "intro": "This is your receipt from the bank kiosk. Take a screenshot or save this page.",
-        "until": "This link works until {when}.",
-        "image": "The receipt as printed",
-        "alt": "Picture of the receipt, the same as the text above",
-        "help": "Questions? Please ask the branch staff.",
-        "date": "{d.day} {d:%b} {d.year}, {d:%H:%M}",
-    },
 }
 
 
@@ -369,14 +350,6 @@ def _html(text: str, status: int) -> web.Response:
 # -- running it -----------------------------------------------------------------------------
 
 
-def parse_listen(text: str) -> tuple[str, int]:
-    """``HOST:PORT`` (``[::1]:8093`` too) → (host, port)."""
-    from o2o_sync.aio import parse_listen as parse
-
-    host, port = parse(text)
-    return host.strip("[]"), port
-
-
 async def serve_links(app: web.Application, host: str, port: int,
                       stop: asyncio.Event | None = None,
                       ready: Callable[[], None] | None = None) -> None:
@@ -427,11 +400,11 @@ def start_link_server(runtime: Any) -> bool:
     printer = runtime.devices.get("printer")
     # The printer's own store: the check-in ticket is written there too (store_ticket step).
     jobs = printer.jobs if printer is not None else None
-    host, port = parse_listen(p.receipt_link_listen)
+    addr = parse_host_port(p.receipt_link_listen)  # checked by PrinterSettings already
 
     async def main() -> None:
         try:
-            await serve_links(app_for_config(cfg, jobs), host, port)
+            await serve_links(app_for_config(cfg, jobs), addr.host, addr.port)
         except asyncio.CancelledError:  # the core loop stops with the kiosk
             raise
         except OSError as exc:
@@ -441,5 +414,5 @@ def start_link_server(runtime: Any) -> bool:
             log.exception("receipt links: server stopped")
 
     runtime.loop.submit(main())
-    log.info("receipt links served on http://%s:%d/r/ for %s", host, port, p.receipt_base_url)
+    log.info("receipt links served on %s for %s", addr.url("http", "/r/"), p.receipt_base_url)
     return True

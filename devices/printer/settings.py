@@ -7,6 +7,7 @@ from typing import ClassVar, Literal
 from pydantic import Field, field_validator
 
 from devices.settings import DeviceSettings
+from kiosk_core.netaddr import parse_host_port
 
 
 class PrinterSettings(DeviceSettings):
@@ -39,8 +40,8 @@ class PrinterSettings(DeviceSettings):
     def _check_listen(cls, value: str) -> str:
         if not value:
             return value
-        host, _, port = value.rpartition(":")
-        port_ok = port.isascii() and port.isdigit() and 0 < int(port) < 65536
-        if not host or not port_ok or " " in host:
-            raise ValueError(f"expected HOST:PORT (port 1-65535) or \"\" for off, got {value!r}")
+        try:
+            parse_host_port(value)
+        except ValueError as exc:  # pydantic names the key
+            raise ValueError(f"{exc} (or \"\" for off)") from None
         return value

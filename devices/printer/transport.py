@@ -20,6 +20,7 @@ from typing import Any
 from devices.base import DeviceNotReady, DeviceTimeout
 from devices.simlink import PtyLink, SimLink, TcpLink
 from devices.urls import DeviceURL, DeviceURLError, parse_device_url
+from kiosk_core.netaddr import parse_host_port
 
 PRINTER_SCHEMES = frozenset({"usb", "serial", "tcp", "file", "sim"})
 
@@ -126,8 +127,8 @@ def _open_real(u: DeviceURL, *, profile: str, timeout: float) -> Transport:
         if u.scheme == "tcp":
             from escpos.printer import Network
 
-            host, _, port = u.target.rstrip("/").rpartition(":")
-            printer: Any = Network(host, int(port), timeout=timeout, profile=profile)
+            addr = parse_host_port(u.target.rstrip("/"), default_port=9100)  # JetDirect
+            printer: Any = Network(addr.host, addr.port, timeout=timeout, profile=profile)
             can_read = True
         elif u.scheme == "serial":
             from escpos.printer import Serial

@@ -153,3 +153,39 @@ def problems(ts: Path) -> list[Problem]:
                     if (f"%{n}" in src) != (f"%{n}" in text):
                         out.append(Problem(ts.name, name, src, f"placeholder %{n} differs"))
     return out
+
+
+@dataclass(frozen=True)
+class TsCatalog:
+    """The screens' Qt catalog (:class:`kiosk_core.catalogs.Catalog`): one ``kiosk_<lang>.ts``
+    per language; a key is ``context: source``, counted only when finished and non-blank."""
+
+    directory: Path = HERE
+    name: str = "kiosk_ui/i18n/kiosk_*.ts"
+
+    def _files(self) -> dict[str, Path]:
+        return {p.stem.removeprefix("kiosk_"): p for p in sorted(self.directory.glob("kiosk_*.ts"))}
+
+    @property
+    def languages(self) -> frozenset[str]:
+        return frozenset(self._files())
+
+    def keys(self, language: str) -> frozenset[str]:
+        ts = self._files().get(language)
+        if ts is None:
+            return frozenset()
+        out = set()
+        for ctx in ET.parse(ts).getroot().iter("context"):
+            context = ctx.findtext("name") or ""
+            for message in ctx.iter("message"):
+                tr = message.find("translation")
+                if tr is None or tr.get("type") in ("unfinished", "obsolete", "vanished"):
+                    continue
+                if "".join(tr.itertext()).strip():
+                    out.add(f"{context}: {message.findtext('source') or ''}")
+        return frozenset(out)
+
+
+def catalog(directory: Path = HERE) -> TsCatalog:
+    """The screens' translations, for ``kiosk_core.catalogs.missing`` (no Qt imported)."""
+    return TsCatalog(directory)

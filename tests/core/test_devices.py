@@ -208,6 +208,7 @@ def test_runtime_reports_service_from_required_devices(kiosk_config: Any, closin
         assert rt.service.down == ("printer",)
         assert rt.device_statuses()["card_dispenser"].device is DeviceState.ONLINE
         assert any(e.kind == "service" for e in events)
+        rt.journal_writer.flush()  # type: ignore[union-attr]  # status events are queued
         kinds = [r.kind for r in rt.journal.records()]  # type: ignore[union-attr]
         assert kinds[0] == "kiosk.start" and "device.status" in kinds
     finally:

@@ -15,6 +15,7 @@ from devices.printer.driver import create as create_printer
 from devices.printer.settings import PrinterSettings
 from kiosk_core.flows import FlowEngine, FlowStore
 from kiosk_core.journal import Journal
+from kiosk_core.journal_writer import JournalWriter
 
 #: Quick time-outs: the simulators answer at once.
 FAST = {"ack_timeout_ms": 200, "reply_timeout_ms": 1000, "poll_interval_s": 0.02}
@@ -47,10 +48,11 @@ def printer(tmp_path: Path, closing: Callable[[Any], Any]) -> Callable[..., Any]
 
 
 class Runtime:
-    """What the flow steps look for in ``resources["runtime"]``: the journal."""
+    """What the flow steps look for in ``resources["runtime"]``: the journal's writer."""
 
-    def __init__(self, journal: Journal) -> None:
+    def __init__(self, journal: Journal, writer: JournalWriter) -> None:
         self.journal = journal
+        self.journal_writer = writer
 
 
 @pytest.fixture
@@ -58,12 +60,15 @@ def engine(tmp_path: Path, closing: Callable[[Any], Any]) -> Callable[..., FlowE
     def make(**devices: Any) -> FlowEngine:
         store = closing(FlowStore(tmp_path / "flows.sqlite"))
         journal = closing(Journal(tmp_path / "journal.sqlite", kiosk_id="KIOSK-TEST"))
+        writer = closing(JournalWriter(journal, close_journal=False))  # closed first
         return FlowEngine(store, {card_issuance.FLOW: card_issuance.DEFINITION},
-                          resources={"devices": devices, "runtime": Runtime(journal)})
+                          resources={"devices": devices, "runtime": Runtime(journal, writer)})
 
     return make
 
 
 def journal_of(engine: FlowEngine) -> list[tuple[str, dict[str, Any]]]:
-    journal = engine.resources["runtime"].journal
+    runtime = engine.resources["runtime"]
+    runtime.journal_writer.flush()
+    journal = runtime.journal
     return [(r.kind, r.data) for r in journal.records()]
