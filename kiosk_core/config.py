@@ -1,4 +1,7 @@
-"""kiosk.toml: the whole configuration, validated at start.
+"""kiosk.toml's base: the core sections, validation and error reporting (foundation).
+
+The whole file's model is built by the composition root (kiosk_app.config) from these
+sections, every device kind's settings and the domain packages' sections.
 
 Every problem is reported as ``key.path: what is wrong`` — never a traceback — and
 unknown keys are errors, so a typo cannot silently fall back to a default.
@@ -9,28 +12,20 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
-from devices.camera.settings import CameraSettings
-from devices.card_dispenser.settings import CardDispenserSettings
-from devices.printer.settings import PrinterSettings
-from devices.settings import DeviceSettings
-from identity.settings import IdentitySettings
-from o2o_sync.settings import SyncSettings
-from video_teller.settings import HubSettings
 
 DEFAULT_CONFIG = "kiosk.toml"
 Language = Literal["zh_CN", "en_US"]
 
 
-class _Section(BaseModel):
+class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class KioskSettings(_Section):
+class KioskSettings(Section):
     id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
     branch: str = Field(min_length=1, max_length=64)
     locale: Language = "zh_CN"
@@ -49,7 +44,7 @@ class KioskSettings(_Section):
         return value
 
 
-class StorageSettings(_Section):
+class StorageSettings(Section):
     # Relative paths are taken from the folder kiosk.toml is in.
     data_dir: Path = Path("var")
     journal: Path = Path("journal.sqlite")
@@ -58,58 +53,70 @@ class StorageSettings(_Section):
     secrets_dir: Path = Path("secrets")
 
 
-class TimeoutSettings(_Section):
+class TimeoutSettings(Section):
     inactivity_s: float = Field(60.0, gt=0, description="idle time before 'need more time?'")
     more_time_prompt_s: float = Field(20.0, gt=0, description="how long that prompt waits")
     device_open_s: float = Field(10.0, gt=0)
 
 
-class UISettings(_Section):
+class UISettings(Section):
     width: int = Field(1080, ge=320)
     height: int = Field(1920, ge=320)
     fullscreen: bool = True
 
 
-class DevicesSettings(_Section):
-    card_dispenser: CardDispenserSettings | None = None
-    printer: PrinterSettings | None = None
-    camera: CameraSettings | None = None
-
-    def configured(self) -> dict[str, DeviceSettings]:
-        """Enabled devices by kind."""
-        out: dict[str, DeviceSettings] = {}
-        for kind in type(self).model_fields:
-            settings = getattr(self, kind)
-            if settings is not None and settings.enabled:
-                out[kind] = settings
-        return out
+S = TypeVar("S", bound=BaseModel)
+C = TypeVar("C", bound="CoreConfig")
 
 
-class KioskConfig(_Section):
+class CoreConfig(Section):
+    """The sections every layer may read. The composition root (kiosk_app.config) extends it
+    with the device kinds' and the domain packages' sections; code below the root reaches
+    those through :meth:`section` and :meth:`device`, typed by the section's own model."""
+
     kiosk: KioskSettings
     storage: StorageSettings = StorageSettings()
     timeouts: TimeoutSettings = TimeoutSettings()
     ui: UISettings = UISettings()
-    devices: DevicesSettings = DevicesSettings()
-    hub: HubSettings = HubSettings()
-    sync: SyncSettings = SyncSettings()
-    identity: IdentitySettings = IdentitySettings()
 
     #: Folder of the file this came from; relative storage paths hang off it.
     base_dir: Path = Field(default=Path("."), exclude=True)
 
     def path(self, name: Literal["journal", "flows", "branch_db", "secrets_dir"]) -> Path:
         """A storage path, resolved: data_dir/<name> unless given as absolute."""
-        data_dir = self.storage.data_dir
-        if not data_dir.is_absolute():
-            data_dir = self.base_dir / data_dir
         p: Path = getattr(self.storage, name)
-        return p if p.is_absolute() else data_dir / p
+        return p if p.is_absolute() else self.data_dir / p
 
     @property
     def data_dir(self) -> Path:
         d = self.storage.data_dir
         return d if d.is_absolute() else self.base_dir / d
+
+    def section(self, model: type[S]) -> S:
+        """The section whose model is ``model`` (e.g. ``cfg.section(SyncSettings)``)."""
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if type(value) is model:
+                return value
+        raise LookupError(f"this configuration has no {model.__name__} section")
+
+    def device(self, kind: str, model: type[S]) -> S | None:
+        """``[devices.<kind>]`` if configured (None when absent), checked to be ``model``."""
+        devices = getattr(self, "devices", None)
+        value = getattr(devices, kind, None) if devices is not None else None
+        if value is None:
+            return None
+        if not isinstance(value, model):
+            raise TypeError(f"devices.{kind} is {type(value).__name__}, not {model.__name__}")
+        return value
+
+    def configured_devices(self) -> dict[str, Any]:
+        """Enabled devices by kind: their settings (url, required, …)."""
+        devices = getattr(self, "devices", None)
+        if devices is None:
+            return {}
+        out: dict[str, Any] = devices.configured()
+        return out
 
 
 class ConfigError(Exception):
@@ -132,7 +139,7 @@ _MESSAGES = {
 }
 
 
-def _format_error(err: Any) -> str:
+def format_error(err: Any) -> str:
     loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
     # Drop pydantic's model/union prefixes such as "CardDispenserSettings".
     msg = _MESSAGES.get(err["type"], err["msg"])
@@ -143,18 +150,18 @@ def _format_error(err: Any) -> str:
     return f"{loc}: {msg}" if loc else msg
 
 
-def parse_config(
-    data: dict[str, Any], source: str = DEFAULT_CONFIG, base_dir: Path | None = None
-) -> KioskConfig:
+def validate(model: type[C], data: dict[str, Any], source: str = DEFAULT_CONFIG,
+             base_dir: Path | None = None) -> C:
+    """Validate ``data`` as ``model``; every problem becomes a ``key.path: message`` line."""
     try:
-        cfg = KioskConfig.model_validate(data)
+        cfg = model.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(source, [_format_error(e) for e in exc.errors()]) from None
+        raise ConfigError(source, [format_error(e) for e in exc.errors()]) from None
     return cfg.model_copy(update={"base_dir": base_dir or Path(".")})
 
 
-def load_config(path: str | os.PathLike[str] | None = None) -> KioskConfig:
-    """Read and validate kiosk.toml (``$KIOSK_CONFIG`` or ./kiosk.toml by default)."""
+def read_toml(path: str | os.PathLike[str] | None = None) -> tuple[dict[str, Any], str, Path]:
+    """kiosk.toml (``$KIOSK_CONFIG`` or ./kiosk.toml by default) as data, its name, its folder."""
     p = Path(path or os.environ.get("KIOSK_CONFIG") or DEFAULT_CONFIG)
     try:
         raw = p.read_bytes()
@@ -168,4 +175,4 @@ def load_config(path: str | os.PathLike[str] | None = None) -> KioskConfig:
         raise ConfigError(str(p), [f"not UTF-8 text (byte {exc.start})"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(p), [f"TOML syntax: {exc}"]) from None
-    return parse_config(data, str(p), p.resolve().parent)
+    return data, str(p), p.resolve().parent

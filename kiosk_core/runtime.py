@@ -12,14 +12,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from devices.base import Device
-from devices.registry import create_device
-from kiosk_core.config import KioskConfig
+from kiosk_core.config import CoreConfig
 from kiosk_core.core_loop import CoreLoop
+from kiosk_core.device_api import DeviceFactory, ManagedDevice
 from kiosk_core.flows import FlowDefinition, FlowEngine, FlowStore
 from kiosk_core.journal import Journal
 from kiosk_core.journal_writer import JournalWriter
 from kiosk_core.listeners import Listeners
+from kiosk_core.prompts import PromptBoard
 from kiosk_core.status import DeviceState, DeviceStatus, StatusChanged
 
 log = logging.getLogger(__name__)
@@ -50,10 +50,13 @@ class KioskRuntime:
     JOURNAL_CLOSE_S = 5.0
 
     def __init__(
-        self, config: KioskConfig, flows: Mapping[str, FlowDefinition] | None = None
+        self, config: CoreConfig, flows: Mapping[str, FlowDefinition] | None = None, *,
+        device_factory: DeviceFactory,
     ) -> None:
         self.config = config
-        self.devices: dict[str, Device] = {}
+        #: Builds each configured device (devices.registry.create_device).
+        self.device_factory = device_factory
+        self.devices: dict[str, ManagedDevice] = {}
         self.required: set[str] = set()
         self.open_errors: dict[str, str] = {}
         #: For reading (records, verify). Every record goes through ``journal_writer``.
@@ -62,6 +65,8 @@ class KioskRuntime:
         self.flow_store: FlowStore | None = None
         self.flow_engine: FlowEngine | None = None
         self.loop = CoreLoop()
+        #: What the screen asks of the customer now (kiosk_core.prompts).
+        self.prompts = PromptBoard()
         self._flow_defs = dict(flows or {})
         self._listeners: Listeners[RuntimeEvent] = Listeners("runtime")
         self._lock = threading.Lock()
@@ -85,11 +90,11 @@ class KioskRuntime:
         )
         self.loop.start()
         futures = []
-        for kind, settings in cfg.devices.configured().items():
+        for kind, settings in cfg.configured_devices().items():
             if settings.required:
                 self.required.add(kind)
             try:
-                device = create_device(kind, settings)
+                device = self.device_factory(kind, settings)
             except Exception as exc:  # a driver that cannot even be built
                 log.error("device %s (%s): %s", kind, settings.url, exc)
                 self.open_errors[kind] = str(exc)

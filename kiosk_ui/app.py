@@ -21,7 +21,8 @@ from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
 
-from kiosk_core.config import KioskConfig
+from devices.registry import create_device
+from kiosk_core.config import CoreConfig
 from kiosk_core.runtime import KioskRuntime
 from kiosk_ui import qt_logging
 from kiosk_ui.bridge import RuntimeBridge
@@ -57,7 +58,7 @@ class KioskApp(QObject):
 
     def __init__(
         self,
-        config: KioskConfig,
+        config: CoreConfig,
         *,
         runtime: KioskRuntime | None = None,
         registry: ScreenRegistry | None = None,
@@ -69,7 +70,7 @@ class KioskApp(QObject):
         super().__init__()
         self.config = config
         self.app = application()
-        self.runtime = runtime or KioskRuntime(config)
+        self.runtime = runtime or KioskRuntime(config, device_factory=create_device)
         self.bridge = RuntimeBridge(self.runtime, parent=self)
         self.registry = registry or ScreenRegistry()
         # Which flow modules to load after the first frame (tests pass their own or none).

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from kiosk_core.config import KioskConfig
+from kiosk_core.config import CoreConfig
 from kiosk_ui.shell import Overlay, Screen, ServiceView
 
 if TYPE_CHECKING:  # Qt is imported only when rendering
@@ -44,7 +44,7 @@ SHOTS: tuple[Shot, ...] = (
 
 
 def render(
-    config: KioskConfig, out_dir: Path, languages: Iterable[str] | None = None
+    config: CoreConfig, out_dir: Path, languages: Iterable[str] | None = None
 ) -> list[Path]:
     """Write ``<shot>-<language>.png`` for every shot; returns the files written."""
     from kiosk_ui.app import KioskApp

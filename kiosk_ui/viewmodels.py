@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import Property, QEvent, QObject, QTimer, QUrl, Signal, Slot
 
-from kiosk_core.config import KioskConfig
+from kiosk_core.config import CoreConfig
 from kiosk_ui import clock
 from kiosk_ui.bridge import RuntimeBridge
 from kiosk_ui.registry import SERVICES, FlowContext, ScreenRegistry
@@ -37,7 +37,7 @@ class ShellViewModel(QObject):
 
     def __init__(
         self,
-        config: KioskConfig,
+        config: CoreConfig,
         bridge: RuntimeBridge,
         registry: ScreenRegistry,
         translations: Translations,

@@ -9,6 +9,7 @@ from typing import Any
 
 from kiosk_core.cli import CommandError, Commands, command_config
 from kiosk_core.netaddr import HostPort, parse_host_port
+from o2o_sync.settings import SyncSettings
 
 
 def add_commands(cli: Commands) -> None:
@@ -94,8 +95,8 @@ def channel_server(args: argparse.Namespace) -> int:
 
     cfg = command_config(args.config)
     host, port = _listen(args.listen)
-    svc = ChannelService(args.db, api_token=cfg.sync.api_token)
-    branch = args.branch or cfg.sync.branch_id
+    svc = ChannelService(args.db, api_token=cfg.section(SyncSettings).api_token)
+    branch = args.branch or cfg.section(SyncSettings).branch_id
     if args.seed:
         st = generate(svc, branch, cfg.kiosk.timezone, args.seed, seed=args.random_seed)
         dst = dst_scenario(svc, branch)
@@ -105,8 +106,9 @@ def channel_server(args: argparse.Namespace) -> int:
         )
     wh = args.webhook_url
     if wh is None:
-        wh = [f"http://{cfg.sync.webhook_listen}/o2o/webhook"]
-    app = make_app(svc, webhook_urls=[u for u in wh if u], webhook_secret=cfg.sync.webhook_secret)
+        wh = [f"http://{cfg.section(SyncSettings).webhook_listen}/o2o/webhook"]
+    app = make_app(svc, webhook_urls=[u for u in wh if u],
+                   webhook_secret=cfg.section(SyncSettings).webhook_secret)
     print(
         f"channel service on {HostPort(host, port).url()} (db {args.db}); "
         f"webhooks to {', '.join(wh) or 'none'}"
@@ -132,7 +134,7 @@ def sync(args: argparse.Namespace) -> int:
             asyncio.run(run_branch_sync(cfg))
         except OSError as exc:
             raise CommandError(
-                f"cannot listen on {cfg.sync.webhook_listen}: {exc.strerror}"
+                f"cannot listen on {cfg.section(SyncSettings).webhook_listen}: {exc.strerror}"
             ) from None
         return 0
 
@@ -172,8 +174,8 @@ def status(args: argparse.Namespace) -> int:
         st = store.sync_state()
         out = {
             "database": str(store.path),
-            "branch": cfg.sync.branch_id,
-            "channel": cfg.sync.channel_url,
+            "branch": cfg.section(SyncSettings).branch_id,
+            "channel": cfg.section(SyncSettings).channel_url,
             "cursor": st["cursor"],
             "last_sync_utc": st["last_sync_utc"],
             "last_error": st["last_error"],
@@ -211,7 +213,7 @@ def staff_console(args: argparse.Namespace) -> int:
     from o2o_sync.console.app import make_console_app
 
     cfg = command_config(args.config)
-    host, port = _listen(args.listen or cfg.sync.staff_console_listen)
+    host, port = _listen(args.listen or cfg.section(SyncSettings).staff_console_listen)
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise CommandError("the staff console only listens on loopback (put a TLS proxy in front)")
     store = _store(cfg)
@@ -257,10 +259,9 @@ def purge(args: argparse.Namespace) -> int:
     cfg = command_config(args.config)
     store = _store(cfg)
     try:
-        n = store.purge_personal_data(cfg.sync.retention_days)
+        n = store.purge_personal_data(cfg.section(SyncSettings).retention_days)
     finally:
         store.close()
-    print(
-        f"personal data removed from {n} appointment(s) older than {cfg.sync.retention_days} days"
-    )
+    days = cfg.section(SyncSettings).retention_days
+    print(f"personal data removed from {n} appointment(s) older than {days} days")
     return 0

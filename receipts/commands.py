@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from devices.printer.settings import PrinterSettings
 from kiosk_core.cli import CommandError, Commands, command_config
 
 
@@ -29,7 +30,7 @@ def _serve(args: argparse.Namespace) -> int:
     from receipts.link_server import app_for_config, jobs_dir_for, serve_links
 
     cfg = command_config(args.config)
-    p = cfg.devices.printer
+    p = cfg.device("printer", PrinterSettings)
     if p is None:
         raise CommandError("no [devices.printer] in the configuration: no receipts to serve")
     listen = args.listen or p.receipt_link_listen

@@ -20,7 +20,7 @@ def kiosk_config(tmp_path: Path) -> Any:
     """The repository's kiosk.toml with storage under tmp_path."""
     from daytime import ZONE
 
-    from kiosk_core.config import load_config
+    from kiosk_app.config import load_config
 
     cfg = load_config(REPO / "kiosk.toml")
     # Mid-morning in the branch whatever the hour: see tests/daytime.py.

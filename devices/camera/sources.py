@@ -143,11 +143,15 @@ class SceneSource(FrameSource):
 def open_source(url: DeviceURL, width: int, height: int, fps: float) -> FrameSource:
     """Build the source a camera URL names (raises SourceError)."""
     if url.scheme == "sim":
-        if url.target not in ("camera", ""):
-            raise SourceError(f"sim://{url.target}: the camera simulator is sim://camera")
-        opts = dict(url.params)
-        scene = opts.pop("scene", "customer")
-        fps = float(opts.pop("fps", fps))
+        from devices.camera.plugin import SCENE_OPTIONS, SIM
+        from devices.sim import SimURLError, sim_options
+
+        try:
+            opts = sim_options(url, SIM, extra=SCENE_OPTIONS)
+        except SimURLError as exc:
+            raise SourceError(str(exc)) from None
+        scene = opts.pop("scene")
+        fps = opts.pop("fps", fps)
         try:
             return SceneSource(scene, (width, height), fps, opts)
         except ValueError as exc:

@@ -135,9 +135,10 @@ def run_diag(args: argparse.Namespace) -> int:
     base: dict[str, Any] = {}
     if not args.url:
         cfg = command_config(args.config)
-        if cfg.devices.card_dispenser is None:
+        dispenser = cfg.device("card_dispenser", CardDispenserSettings)
+        if dispenser is None:
             raise CommandError("no --url and no [devices.card_dispenser] in kiosk.toml")
-        base = cfg.devices.card_dispenser.model_dump()
+        base = dispenser.model_dump()
     overrides = {"url": args.url, "protocol": args.protocol, "address": args.address,
                  "baudrate": args.baud}
     base.update({k: v for k, v in overrides.items() if v is not None})

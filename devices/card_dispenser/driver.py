@@ -42,9 +42,10 @@ from devices.card_dispenser.errors import (
 from devices.card_dispenser.model import CardPosition, Op, Reading, StackerLevel, TakeResult
 from devices.card_dispenser.settings import CardDispenserSettings
 from devices.card_dispenser.transport import READ_SLICE_S, Timing, Transport
-from devices.simlink import PtyLink, SimLink, TcpLink
+from devices.sim import SimURLError, sim_options, start_link
+from devices.simlink import SimLink
+from devices.urls import DeviceURL, parse_device_url
 from kiosk_core.status import DeviceState, MediaState, SupplyState
-from devices.urls import parse_device_url
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +63,6 @@ _STACKER = {
 }
 _RESET_OPS: dict[str, Op] = {"current": Op.INIT_KEEP, "exit": Op.INIT_GATE,
                              "retain": Op.INIT_CAPTURE}
-#: Options of a ``sim://card-dispenser?…`` URL.
-SIM_OPTIONS = ("cards", "bin", "bin_capacity", "low", "take", "faults", "fault", "baud", "link")
 
 
 class CardDispenser(Device):
@@ -173,7 +172,7 @@ class CardDispenser(Device):
             self._link.stop()
             self._link = None
         if url.is_sim:
-            self._start_simulator(url.target, url.params)
+            self._start_simulator(url)
         else:
             self._port_url = self.url
         self._connect()
@@ -211,37 +210,22 @@ class CardDispenser(Device):
 
     # -- connection -----------------------------------------------------------------
 
-    def _start_simulator(self, target: str, params: dict[str, str]) -> None:
+    def _start_simulator(self, url: DeviceURL) -> None:
+        from devices.card_dispenser.plugin import SIM
         from devices.card_dispenser.simulator import FaultError, make_simulator
 
-        if target not in ("card-dispenser", "card_dispenser"):
-            raise DeviceNotReady(f"sim://{target}: this driver simulates 'card-dispenser'")
-        unknown = sorted(set(params) - set(SIM_OPTIONS))
-        if unknown:
-            raise DeviceNotReady(f"sim:// option(s) {', '.join(unknown)} unknown "
-                                 f"(known: {', '.join(SIM_OPTIONS)})")
         try:
-            take = params.get("take", "2")
-            faults = [f for key in ("faults", "fault")
-                      for f in params.get(key, "").split(",") if f.strip()]
+            opts = sim_options(url, SIM)
             sim = make_simulator(
-                self.settings.protocol, cards=int(params.get("cards", 50)),
-                bin_count=int(params.get("bin", 0)),
-                bin_capacity=int(params.get("bin_capacity", 100)),
-                low_threshold=int(params.get("low", 5)),
-                take_after=None if take == "never" else float(take), faults=faults,
+                self.settings.protocol, cards=opts["cards"], bin_count=opts["bin"],
+                bin_capacity=opts["bin_capacity"], low_threshold=opts["low"],
+                take_after=opts["take"], faults=[*opts["faults"], *opts["fault"]],
                 address=self.settings.address)
-            baud = int(params.get("baud", 0))
-        except (ValueError, FaultError) as exc:
+        except (SimURLError, ValueError, FaultError) as exc:
             raise DeviceNotReady(f"sim:// URL {self.url!r}: {exc}") from None
-        kind = params.get("link", "pty")
-        if kind not in ("pty", "tcp"):
-            raise DeviceNotReady(f"sim:// link must be pty or tcp, not {kind!r}")
-        link: SimLink = (PtyLink(sim, baudrate=baud) if kind == "pty"
-                         else TcpLink(sim, baudrate=baud))
         self.simulator = sim
-        self._link = link.start()
-        self._port_url = link.url
+        self._link = start_link(sim, opts["link"], baudrate=opts["baud"])
+        self._port_url = self._link.url
 
     def _connect(self) -> None:
         if self._transport is not None:

@@ -134,13 +134,13 @@ def _diag(args: argparse.Namespace) -> int:
 
     url, profile, data_dir, base = args.url, args.profile, args.data_dir, None
     if url is None or data_dir is None or profile is None:
-        from kiosk_core.config import ConfigError, load_config
+        from kiosk_core.cli import command_config
 
         try:
-            cfg = load_config()
+            cfg = command_config()
             data_dir = data_dir or cfg.data_dir
-            base = cfg.devices.printer
-        except ConfigError as exc:
+            base = cfg.device("printer", PrinterSettings)
+        except CommandError as exc:
             if url is None:
                 raise CommandError(f"no --url and no usable kiosk.toml: {exc}") from None
     if url is None:

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from devices.base import DeviceNotReady, DeviceTimeout
-from devices.simlink import PtyLink, SimLink, TcpLink
+from devices.sim import sim_options, start_link
+from devices.simlink import SimLink
 from devices.urls import DeviceURL, DeviceURLError, parse_device_url
 from kiosk_core.netaddr import parse_host_port
 
@@ -164,26 +165,19 @@ def _open_real(u: DeviceURL, *, profile: str, timeout: float) -> Transport:
 
 
 def _open_sim(u: DeviceURL, *, profile: str, timeout: float) -> Transport:
+    from devices.printer.plugin import SIM
     from devices.printer.simulator import PrinterSimulator, SimulatorError
 
-    p = u.params
     try:
-        sim = PrinterSimulator(paper=p.get("paper", "ok"), out_dir=p.get("out") or None)
-        for fault in filter(None, p.get("faults", "").split(",")):
+        opts = sim_options(u, SIM)
+        sim = PrinterSimulator(paper=opts["paper"], out_dir=opts.get("out") or None)
+        for fault in opts["faults"]:
             name, _, when = fault.partition("@")
             sim.inject(name, mid_job=(when == "mid-job"))
     except SimulatorError as exc:
         raise DeviceURLError(f"{u.raw}: {exc}") from None
-    kind = p.get("link", "tcp")
-    link: SimLink
-    if kind == "tcp":
-        link = TcpLink(sim, scheme="tcp").start()
-        real = parse_printer_url(link.url)
-    elif kind == "pty":
-        link = PtyLink(sim).start()
-        real = parse_printer_url(f"serial://{link.url}")
-    else:
-        raise DeviceURLError(f"{u.raw}: link must be tcp or pty, got '{kind}'")
+    link: SimLink = start_link(sim, opts["link"], tcp_scheme="tcp")
+    real = parse_printer_url(link.url if opts["link"] == "tcp" else f"serial://{link.url}")
     try:
         t = _open_real(real, profile=profile, timeout=timeout)
     except Exception:

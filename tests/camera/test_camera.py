@@ -12,8 +12,8 @@ from devices.base import DeviceNotReady
 from devices.camera import scenes, synth
 from devices.camera.driver import Frame, LatestFrame, create
 from devices.camera.settings import CameraSettings
-from kiosk_core.status import DeviceState
 from identity import faces
+from kiosk_core.status import DeviceState
 
 
 def _open(closing: Callable[[Any], Any], url: str, **kw: Any) -> Any:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk_core.cli import main
+from kiosk_app.cli import main
 
 
 def test_sim_then_diag_camera_round_trip(tmp_path: Path,

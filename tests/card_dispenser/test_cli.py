@@ -12,11 +12,11 @@ from typing import IO, Any
 
 import pytest
 
-from kiosk_core.cli import main
+from kiosk_app.cli import main
 
 from .conftest import REPO
 
-# The installed console script (``python -m kiosk_core.cli`` would import the CLI twice).
+# The installed console script (``python -m kiosk_app.cli`` would import the CLI twice).
 KIOSK = str(Path(sys.executable).parent / "kiosk")
 
 

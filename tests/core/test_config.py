@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk_core.config import ConfigError, load_config
+from kiosk_app.config import ConfigError, load_config
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD = (REPO / "kiosk.toml").read_text(encoding="utf-8")
@@ -98,7 +98,7 @@ def test_socket_url_needs_a_port(tmp_path: Path) -> None:
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kiosk_core.cli", *args],
+        [sys.executable, "-m", "kiosk_app.cli", *args],
         capture_output=True,
         text=True,
         cwd=REPO,

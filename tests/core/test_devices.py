@@ -11,9 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from devices.base import Device, DeviceClosed, DeviceNotReady
+from devices.registry import create_device
 from devices.simlink import ByteSimulator, PtyLink, TcpLink, parse_hostport, wire_time
-from kiosk_core.status import DeviceState, MediaState, StatusChanged, StatusModel, SupplyState
 from devices.urls import DeviceURLError, parse_device_url
+from kiosk_core.status import DeviceState, MediaState, StatusChanged, StatusModel, SupplyState
 
 
 def test_status_model_raises_event_only_on_change() -> None:
@@ -194,12 +195,9 @@ def test_runtime_reports_service_from_required_devices(kiosk_config: Any, closin
     from kiosk_core.runtime import KioskRuntime, RuntimeEvent
 
     # Every device of the demo config is a loop:// device here; the printer fails to open.
-    registry.register("test_loop", f"{__name__}:_create")
-    saved = dict(registry.DEVICE_FACTORIES)
-    try:
-        for kind in ("card_dispenser", "printer", "camera"):
-            registry.DEVICE_FACTORIES[kind] = f"{__name__}:_create"
-        rt = KioskRuntime(kiosk_config)
+    with registry.drivers_replaced(f"{__name__}:_create",
+                                   ("card_dispenser", "printer", "camera")):
+        rt = KioskRuntime(kiosk_config, device_factory=create_device)
         events: list[RuntimeEvent] = []
         rt.subscribe(events.append)
         closing(rt)
@@ -211,10 +209,6 @@ def test_runtime_reports_service_from_required_devices(kiosk_config: Any, closin
         rt.journal_writer.flush()  # type: ignore[union-attr]  # status events are queued
         kinds = [r.kind for r in rt.journal.records()]  # type: ignore[union-attr]
         assert kinds[0] == "kiosk.start" and "device.status" in kinds
-    finally:
-        registry.DEVICE_FACTORIES.clear()
-        registry.DEVICE_FACTORIES.update(saved)
-        registry.DEVICE_FACTORIES.pop("test_loop", None)
 
 
 def _create(name: str, settings: Any) -> Device:

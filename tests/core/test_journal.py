@@ -99,7 +99,7 @@ def test_cli_verify_and_list(tmp_path: Path) -> None:
 
     def run(*a: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "kiosk_core.cli", "journal", *a],
+            [sys.executable, "-m", "kiosk_app.cli", "journal", *a],
             capture_output=True,
             text=True,
             timeout=60,

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from devices.registry import create_device
 from kiosk_core.journal_writer import JournalWriter
 from kiosk_core.runtime import KioskRuntime
 from kiosk_core.status import StatusChanged
@@ -18,7 +19,7 @@ from .test_journal_writer import TracedJournal
 def test_device_status_events_are_not_fsynced_on_the_device_worker(
     tmp_path: Path, kiosk_config: Any, closing: Any
 ) -> None:
-    rt = KioskRuntime(kiosk_config)
+    rt = KioskRuntime(kiosk_config, device_factory=create_device)
     journal = TracedJournal(tmp_path / "journal.sqlite", kiosk_id="K1")
     rt.journal = journal
     rt.journal_writer = closing(JournalWriter(journal))
@@ -45,7 +46,7 @@ def test_flow_events_go_through_the_writer_and_are_on_disk_when_the_flow_returns
 ) -> None:
     from kiosk_core.flows import FlowDefinition, FlowEngine, FlowStore, Step
 
-    rt = KioskRuntime(kiosk_config)
+    rt = KioskRuntime(kiosk_config, device_factory=create_device)
     journal = TracedJournal(tmp_path / "journal.sqlite", kiosk_id="K1")
     rt.journal = journal
     rt.journal_writer = closing(JournalWriter(journal))

@@ -9,7 +9,7 @@ import pytest
 
 from devices.camera import synth
 from devices.camera.scenes import PhoneScene
-from kiosk_core.cli import main
+from kiosk_app.cli import main
 
 
 def _save(path: Path, rgb: Any) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk_core.cli import main
+from kiosk_app.cli import main
 from o2o_sync.store import BranchStore
 
 from .conftest import TOKEN, Channel, item

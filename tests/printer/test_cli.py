@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from qr_images import opencv_qrs, zxing_qrs
 
-from kiosk_core.cli import main
+from kiosk_app.cli import main
 
-KIOSK = [sys.executable, "-m", "kiosk_core.cli"]
+KIOSK = [sys.executable, "-m", "kiosk_app.cli"]
 
 
 @pytest.fixture

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from devices.printer.driver import ReceiptPrinter
-from kiosk_core.status import DeviceState
-from kiosk_core.config import parse_config
+from devices.registry import create_device
+from kiosk_app.config import parse_config
 from kiosk_core.runtime import KioskRuntime
+from kiosk_core.status import DeviceState
 from receipts.samples import SAMPLES
 
 
@@ -20,7 +21,7 @@ def test_runtime_opens_the_printer_and_keeps_jobs_in_the_data_dir(
         "storage": {"data_dir": str(tmp_path / "data")},
         "devices": {"printer": {"url": "sim://printer?faults=cover-open", "status_poll_s": 0}},
     })
-    runtime = closing(KioskRuntime(cfg))
+    runtime = closing(KioskRuntime(cfg, device_factory=create_device))
     runtime.start(wait_devices=True)
     printer = runtime.devices["printer"]
     assert isinstance(printer, ReceiptPrinter)

@@ -33,14 +33,14 @@ from qr_images import decode_qrs
 from devices.printer.driver import ReceiptPrinter, create
 from devices.printer.jobs import JobStore, PrintJob
 from devices.printer.settings import PrinterSettings
-from kiosk_core.config import ConfigError, parse_config
+from kiosk_app.config import ConfigError, parse_config
 from kiosk_core.core_loop import CoreLoop
 from o2o_sync.aio import ServerThread
 from receipts.link_server import HEADERS, make_link_app, start_link_server
 from receipts.samples import SAMPLES
 
 REPO = Path(__file__).resolve().parents[2]
-KIOSK = [sys.executable, "-m", "kiosk_core.cli"]
+KIOSK = [sys.executable, "-m", "kiosk_app.cli"]
 
 
 @pytest.fixture

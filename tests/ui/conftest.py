@@ -14,8 +14,8 @@ from PySide6.QtQuick import QQuickItem
 
 from devices import registry
 from devices.base import Device, DeviceNotReady
+from kiosk_app.config import KioskConfig
 from kiosk_core.status import DeviceState
-from kiosk_core.config import KioskConfig
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -55,19 +55,15 @@ def create_fake(name: str, settings: Any) -> Device:
 @pytest.fixture
 def fake_devices() -> Iterator[type[FakeDevice]]:
     """Every device kind in the config opens as a FakeDevice."""
-    saved = dict(registry.DEVICE_FACTORIES)
-    for kind in saved:
-        registry.DEVICE_FACTORIES[kind] = f"{__name__}:create_fake"
     FakeDevice.fail_open = set()
     FakeDevice.hold_open = {}
     FakeDevice.instances = {}
-    try:
-        yield FakeDevice
-    finally:
-        for event in FakeDevice.hold_open.values():
-            event.set()
-        registry.DEVICE_FACTORIES.clear()
-        registry.DEVICE_FACTORIES.update(saved)
+    with registry.drivers_replaced(f"{__name__}:create_fake"):
+        try:
+            yield FakeDevice
+        finally:
+            for event in FakeDevice.hold_open.values():
+                event.set()
 
 
 def make_config(kiosk_config: KioskConfig, **timeouts: float) -> KioskConfig:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from devices.registry import create_device
 from kiosk_core.journal import Journal, Record, SensitiveDataError
 from kiosk_core.journal_writer import JournalWriter
 from kiosk_core.runtime import KioskRuntime
@@ -20,7 +21,7 @@ class StuckStartRuntime(KioskRuntime):
     """Storage that never answers: start() blocks until released."""
 
     def __init__(self, config: Any) -> None:
-        super().__init__(config)
+        super().__init__(config, device_factory=create_device)
         self.release = threading.Event()
         self.stopped = False
 
@@ -51,7 +52,7 @@ def test_stop_does_not_wait_forever_for_a_stuck_start(
 def test_journal_goes_through_the_runtime_writer(
     qtbot: Any, kiosk_config: Any, tmp_path: Path
 ) -> None:
-    runtime = KioskRuntime(kiosk_config)
+    runtime = KioskRuntime(kiosk_config, device_factory=create_device)
     bridge = RuntimeBridge(runtime)
     assert bridge.journal("teller.request", {}) == 0  # not started: nothing to write to
     runtime.journal = Journal(tmp_path / "journal.sqlite", kiosk_id="K1")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk_core.status import DeviceState, DeviceStatus
 from kiosk_core.runtime import ServiceState
+from kiosk_core.status import DeviceState, DeviceStatus
 from kiosk_ui.bridge import service_view
 from kiosk_ui.idle import IdlePhase, InactivityClock
 from kiosk_ui.registry import FlowScreen, Reason, ScreenRegistry

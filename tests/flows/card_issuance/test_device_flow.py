@@ -16,10 +16,11 @@ from customer_flows import card_issuance
 from devices.card_dispenser.driver import create as create_dispenser
 from devices.card_dispenser.settings import CardDispenserSettings
 from devices.card_dispenser.simulator import make_simulator
+from devices.registry import create_device
 from devices.simlink import TcpLink
-from kiosk_core.status import MediaState
 from kiosk_core.flows import StepFailed
 from kiosk_core.journal import _luhn_ok
+from kiosk_core.status import MediaState
 
 from .conftest import FAST, journal_of
 
@@ -161,7 +162,8 @@ def test_the_kiosk_settles_a_cut_dispense_at_start(tmp_path: Path, kiosk_config:
     })})
     fid = _power_cut(cfg.path("flows"), link.url, "crt591", "present")
     assert sim.mech.position.value == "gate"
-    runtime = closing(KioskRuntime(cfg, flows=customer_flows.definitions()))
+    runtime = closing(KioskRuntime(cfg, flows=customer_flows.definitions(),
+                                   device_factory=create_device))
     runtime.start(wait_devices=True)
     assert runtime.recover_flows() == [(fid, "unwound")]
     assert sim.mech.position.value == "none" and sim.mech.bin == 1

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
-from kiosk_core.config import KioskConfig, load_config
+from kiosk_app.config import KioskConfig, load_config
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -35,7 +35,7 @@ def cut_definition() -> FlowDefinition:
 
 def setup(base: Path) -> tuple[Any, Any, FlowEngine]:
     from devices.registry import create_device
-    from kiosk_core.config import load_config
+    from kiosk_app.config import load_config
 
     cfg = load_config(REPO / "kiosk.toml").model_copy(update={"base_dir": base})
     assert cfg.devices.printer is not None

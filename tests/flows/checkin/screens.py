@@ -54,7 +54,7 @@ def tap(app: Any, name: str) -> None:
 
 
 def config(base: Path, printer_faults: str = "") -> Any:
-    from kiosk_core.config import load_config
+    from kiosk_app.config import load_config
 
     from .conftest import QR_TOKEN, standard_bookings
 

@@ -35,7 +35,7 @@ def run_until_cut(base: Path, aid: str, cut: str) -> None:
 ])
 def test_recovery_neither_doubles_the_check_in_nor_loses_the_ticket(
         tmp_path: Path, closing: Any, cut: str, printed_before_cut: bool) -> None:
-    from kiosk_core.config import load_config
+    from kiosk_app.config import load_config
 
     cfg = load_config(TESTS.parent / "kiosk.toml").model_copy(update={"base_dir": tmp_path})
     store = BranchStore.from_config(cfg)

@@ -52,14 +52,14 @@ def add_commands(cli: Commands) -> None:
 
 
 def config_check(args: argparse.Namespace) -> int:
-    from kiosk_core.config import ConfigError, load_config
+    from kiosk_app.config import ConfigError, load_config
 
     try:
         cfg = load_config(args.path)
     except ConfigError as exc:
         print(exc.report(), file=sys.stderr)
         return 1
-    devices = ", ".join(f"{k}={s.url}" for k, s in cfg.devices.configured().items()) or "none"
+    devices = ", ".join(f"{k}={s.url}" for k, s in cfg.configured_devices().items()) or "none"
     print(
         f"ok: kiosk {cfg.kiosk.id} at {cfg.kiosk.branch} ({cfg.kiosk.timezone}); devices: {devices}"
     )
@@ -137,7 +137,7 @@ def diag_all(args: argparse.Namespace) -> int:
 
     cfg = command_config(args.config)
     report: dict[str, dict[str, Any]] = {}
-    for kind, settings in cfg.devices.configured().items():
+    for kind, settings in cfg.configured_devices().items():
         entry: dict[str, Any] = {"url": settings.url, "required": settings.required}
         try:
             device = create_device(kind, settings)

@@ -1,4 +1,6 @@
-"""``kiosk run`` and ``kiosk screens``. Qt is imported inside the handlers only."""
+"""``kiosk run`` and ``kiosk screens``: the app wired to the runtime and the services.
+
+Qt is imported inside the handlers only (``kiosk config check`` stays instant)."""
 
 from __future__ import annotations
 
@@ -46,15 +48,16 @@ def _translations() -> None:
 def run_kiosk(args: argparse.Namespace) -> int:
     cfg = command_config(args.config)
     _translations()
+    from devices.registry import create_device
+    from kiosk_app.services import start_services
+    from kiosk_core.runtime import KioskRuntime
     from kiosk_ui.app import KioskApp
 
-    kiosk = KioskApp(cfg)
+    runtime = KioskRuntime(cfg, device_factory=create_device)
+    kiosk = KioskApp(cfg, runtime=runtime)
     app = kiosk.app
-    from customer_flows.demo import start_if_demo  # demo config: channel + sync on the core loop
-    from receipts.link_server import start_link_server
-
-    kiosk.bridge.started.connect(lambda: start_if_demo(kiosk.runtime))
-    kiosk.bridge.started.connect(lambda: start_link_server(kiosk.runtime))  # receipt QR links
+    # Receipt links, the demo's channel + sync: on the core loop once storage is open.
+    kiosk.bridge.started.connect(lambda: start_services(runtime))
     if args.exit_after_first_frame:
         def report(age: float) -> None:
             heavy = sorted(m for m in HEAVY_MODULES if m in sys.modules)

@@ -1,0 +1,81 @@
+"""The ``kiosk`` command: every package's sub-commands, registered in one place.
+
+Device kinds bring their own commands (``kiosk sim|diag <kind>``) through their plugin
+(devices.kinds); the other packages are listed in :data:`COMMAND_MODULES`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from kiosk_core.cli import CommandError, Commands, Handler, use_config_loader
+from kiosk_core.config import CoreConfig
+
+#: Modules with ``add_commands(cli: Commands) -> None`` (device kinds come from the registry).
+COMMAND_MODULES = [
+    "kiosk_app.commands",
+    "kiosk_app.run",
+    "identity.commands",
+    "o2o_sync.commands",
+    "receipts.commands",
+]
+
+
+def _load(path: str | None) -> CoreConfig:  # the whole model, imported when first needed
+    from kiosk_app.config import load_config
+
+    return load_config(path)
+
+
+def command_modules() -> list[str]:
+    from devices import registry
+
+    device_modules = [k.commands for k in registry.kinds().values() if k.commands]
+    return [*COMMAND_MODULES, *device_modules]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description="smartbranch kiosk: run, configure, diagnose and simulate."
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging")
+    parser.add_argument("--log-json", action="store_true", help="log as JSON lines")
+    root = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sim_parser = root.add_parser("sim", help="run a device simulator")
+    sim = sim_parser.add_subparsers(dest="sim_device", metavar="DEVICE", required=True)
+    diag_parser = root.add_parser("diag", help="device diagnostics")
+    diag = diag_parser.add_subparsers(dest="diag_device", metavar="DEVICE", required=True)
+    cli = Commands(root=root, sim=sim, diag=diag)
+    for module_name in command_modules():
+        importlib.import_module(module_name).add_commands(cli)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from kiosk_core.logging_config import configure
+
+    use_config_loader(_load)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure(args.verbose, json=args.log_json)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return handler(args)
+    except CommandError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    # Run through the package module so CommandError is the same class the handlers raise.
+    from kiosk_app.cli import main as package_main
+
+    sys.exit(package_main())
