@@ -20,12 +20,15 @@ import logging
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from kiosk_core.status import MediaState, SupplyState
+from devices.card_dispenser.api import CardDispenserApi
+from kiosk_core.failures import Failure, FlowFailed
 from kiosk_core.flows import FlowContext, FlowDefinition, Outcome, Step
 from kiosk_core.journal import mask_pan
 from kiosk_core.journal_writer import JournalSink
+from kiosk_core.status import MediaState, SupplyState
+from receipts.printing import print_template
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +39,16 @@ DEVICE_TIMEOUT_S = 30.0
 JOURNAL_TIMEOUT_S = 10.0
 
 
-class IssuanceError(Exception):
-    """Why the card could not be issued. ``code`` names the plain-words message on screen."""
+class IssuanceError(FlowFailed):
+    """Why the card could not be issued: a :class:`Failure` naming the plain-words message
+    on screen (``code`` is the same value, for older callers)."""
 
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
-        self.detail = detail
+    def __init__(self, failure: Failure | str, detail: str = "") -> None:
+        super().__init__(Failure.parse(failure), detail)
+
+    @property
+    def code(self) -> Failure:
+        return self.failure
 
 
 # -- card numbers ----------------------------------------------------------------------
@@ -76,12 +82,16 @@ def masked(pan: str) -> str:
 # -- resources -------------------------------------------------------------------------
 
 
-def _device(ctx: FlowContext, kind: str) -> Any:
-    devices: Mapping[str, Any] = ctx.resources.get("devices", {})
+def _device(ctx: FlowContext, kind: str) -> object:
+    devices: Mapping[str, object] = ctx.resources.get("devices", {})
     dev = devices.get(kind)
     if dev is None:
-        raise IssuanceError("device_missing", kind)
+        raise IssuanceError(Failure.DEVICE_MISSING, kind)
     return dev
+
+
+def _dispenser(ctx: FlowContext) -> CardDispenserApi:
+    return cast("CardDispenserApi", _device(ctx, "card_dispenser"))
 
 
 def _progress(ctx: FlowContext, what: str, **info: Any) -> None:
@@ -103,7 +113,7 @@ def _journal(ctx: FlowContext, kind: str, data: dict[str, Any]) -> None:
 
 
 def _where_is_the_card(ctx: FlowContext) -> MediaState:
-    status = _device(ctx, "card_dispenser").query_status().result(timeout=DEVICE_TIMEOUT_S)
+    status = _dispenser(ctx).query_status().result(timeout=DEVICE_TIMEOUT_S)
     return status.media
 
 
@@ -113,13 +123,13 @@ def _where_is_the_card(ctx: FlowContext) -> MediaState:
 def reserve(ctx: FlowContext) -> dict[str, Any]:
     """Check the dispenser can issue (a card in the stacker, room in the bin)."""
     _progress(ctx, "reserving")
-    status = _device(ctx, "card_dispenser").query_status().result(timeout=DEVICE_TIMEOUT_S)
+    status = _dispenser(ctx).query_status().result(timeout=DEVICE_TIMEOUT_S)
     if status.supplies.get("stacker") is SupplyState.EMPTY:
-        raise IssuanceError("stacker_empty")
+        raise IssuanceError(Failure.STACKER_EMPTY)
     if status.supplies.get("bin") is SupplyState.FULL:
-        raise IssuanceError("bin_full")
+        raise IssuanceError(Failure.BIN_FULL)
     if status.media not in (MediaState.NOT_PRESENT, MediaState.UNKNOWN, MediaState.NOT_SUPPORTED):
-        raise IssuanceError("card_in_machine", str(status.media))
+        raise IssuanceError(Failure.CARD_IN_MACHINE, str(status.media))
     txn = datetime.now().strftime("T%Y%m%d%H%M%S") + secrets.token_hex(2).upper()
     return {"transaction_no": txn}
 
@@ -130,7 +140,7 @@ def release(ctx: FlowContext) -> None:
 
 def dispense(ctx: FlowContext) -> dict[str, Any]:
     """Feed a card to the read position, read its chip, then present it at the gate."""
-    disp = _device(ctx, "card_dispenser")
+    disp = _dispenser(ctx)
     _progress(ctx, "dispensing")
     try:
         disp.to_read_position().result(timeout=DEVICE_TIMEOUT_S)
@@ -161,7 +171,7 @@ def recover_dispense(ctx: FlowContext) -> Outcome:
 def retract(ctx: FlowContext) -> None:
     """Put this flow's card, wherever it still is in the machine, into the retain bin.
     Safe to repeat: with no card in the machine it does nothing."""
-    disp = _device(ctx, "card_dispenser")
+    disp = _dispenser(ctx)
     media = _where_is_the_card(ctx)
     if media is MediaState.ENTERING:
         disp.retract().result(timeout=DEVICE_TIMEOUT_S)
@@ -176,14 +186,14 @@ def retract(ctx: FlowContext) -> None:
 def wait_taken(ctx: FlowContext) -> dict[str, Any]:
     from devices.card_dispenser.model import TakeResult
 
-    disp = _device(ctx, "card_dispenser")
+    disp = _dispenser(ctx)
     timeout = float(ctx.data.get("take_timeout_s") or disp.settings.take_timeout_s)
     _progress(ctx, "take_card", timeout_s=timeout)
     result = disp.wait_taken(timeout).result(timeout=timeout + DEVICE_TIMEOUT_S)
     if result is not TakeResult.TAKEN:
         _journal(ctx, "card.retained", {"card_number": ctx.data.get("card_number", ""),
                                         "why": "not taken in time"})
-        raise IssuanceError("not_taken", str(result))
+        raise IssuanceError(Failure.NOT_TAKEN, str(result))
     _journal(ctx, "card.issued", {
         "card_number": ctx.data.get("card_number", ""),
         "transaction_no": ctx.data.get("transaction_no", ""),
@@ -225,7 +235,7 @@ def print_receipt(ctx: FlowContext) -> dict[str, Any]:
         return {"receipt_printed": False, "receipt_error": "no printer"}
     lang = str(ctx.data.get("language", "en_US"))
     try:
-        outcome = printer.print_template("card_issuance", lang, receipt_values(ctx.data)
+        outcome = print_template(printer, "card_issuance", lang, receipt_values(ctx.data)
                                          ).result(timeout=DEVICE_TIMEOUT_S)
     except Exception as exc:  # the card is with the customer: a receipt problem undoes nothing
         log.error("flow %s: receipt not printed: %s", ctx.flow_id, exc)

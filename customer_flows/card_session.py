@@ -27,9 +27,13 @@ from datetime import datetime
 from typing import Any
 
 from customer_flows import card_issuance
-from customer_flows.demo_camera import DemoCustomer
-from kiosk_core.status import SupplyState
+from customer_flows.card_issuance import FLOW
+from devices.card_dispenser import errors as dispenser_errors
+from kiosk_core.failures import Failure, FlowFailed, failure_of
 from kiosk_core.flows import FlowEngine, StepFailed
+from kiosk_core.prompts import IDLE, Prompt, PromptBoard
+from kiosk_core.status import SupplyState
+from receipts.printing import print_template
 
 log = logging.getLogger(__name__)
 
@@ -67,15 +71,25 @@ class Snapshot:
     attempts: int = 0
 
 
-def failure_code(exc: BaseException) -> str:
-    """A device problem as one of the codes the screen explains in plain words."""
+#: Dispenser faults the screen explains in plain words (typed by the device layer).
+_DISPENSER_FAILURES: tuple[tuple[type[BaseException], Failure], ...] = (
+    (dispenser_errors.StackerEmpty, Failure.STACKER_EMPTY),
+    (dispenser_errors.BinFull, Failure.BIN_FULL),
+    (dispenser_errors.CardJam, Failure.JAM),
+    (dispenser_errors.CardMovedManually, Failure.CARD_PULLED),
+)
+
+
+def failure_code(exc: BaseException) -> Failure:
+    """A device problem as one of the reasons the screen explains in plain words."""
     if isinstance(exc, StepFailed):
         exc = exc.cause
-    if isinstance(exc, card_issuance.IssuanceError):
-        return exc.code
-    name = type(exc).__name__
-    return {"StackerEmpty": "stacker_empty", "BinFull": "bin_full", "CardJam": "jam",
-            "CardMovedManually": "card_pulled"}.get(name, "device")
+    if isinstance(exc, FlowFailed):
+        return exc.failure
+    for kind, failure in _DISPENSER_FAILURES:
+        if isinstance(exc, kind):
+            return failure
+    return failure_of(exc, Failure.DEVICE)
 
 
 def ink(strokes: list[list[tuple[float, float]]]) -> float:
@@ -105,7 +119,7 @@ class CardIssuanceSession:
         evidence_vault: Any = None,
         journal: Callable[[str, dict[str, Any]], Any] | None = None,
         kiosk: Mapping[str, str] | None = None,
-        demo: bool = False,
+        prompts: PromptBoard | None = None,
         identity_options: Mapping[str, Any] | None = None,
         take_timeout_s: float | None = None,
     ) -> None:
@@ -118,13 +132,15 @@ class CardIssuanceSession:
         self.evidence_vault = evidence_vault
         self.journal = journal or (lambda kind, data: None)
         self.kiosk = dict(kiosk or {})
-        self.demo = demo
+        #: Where the session shows what it asks of the customer (the simulated customer
+        #: of the demo and voice guidance follow it; nothing here knows which listens).
+        self.prompts = prompts if prompts is not None else PromptBoard()
+        self._prompt_key: tuple[str, str] = ("intro", "")
         self.identity_options = dict(identity_options or {})
         self.take_timeout_s = take_timeout_s
         self._lock = threading.Lock()
         self._snap = Snapshot("intro", 0)
         self._runner: Any = None
-        self._demo_customer: DemoCustomer | None = None
         self._identity_id = ""
         self._customer_name = ""
         self._signature: dict[str, Any] | None = None
@@ -152,6 +168,25 @@ class CardIssuanceSession:
             for k, v in changes.items():
                 setattr(self._snap, k, v)
             self._snap.version += 1
+            key = (self._snap.state, self._snap.phase if self._snap.state == "identity" else "")
+            changed, self._prompt_key = key != self._prompt_key, key
+        if changed:
+            self._show_prompt(key)
+
+    def _show_prompt(self, key: tuple[str, str]) -> None:
+        """What the new screen asks of the customer."""
+        state, phase = key
+        if state == "identity":
+            # "show_id_card" is shown once the camera is up (_launch_identity); liveness
+            # challenges as the identity check asks them (_on_challenge).
+            if phase not in ("id_capture", "liveness"):
+                self.prompts.show(Prompt(FLOW, "look_at_camera"))
+        elif state == "signature":
+            self.prompts.show(Prompt(FLOW, "sign"))
+        elif state == "take_card":
+            self.prompts.show(Prompt(FLOW, "take_card"))
+        elif self.prompts.current.flow == FLOW:
+            self.prompts.show(IDLE)
 
     # -- taps ---------------------------------------------------------------------------
 
@@ -231,15 +266,10 @@ class CardIssuanceSession:
                 return
             time.sleep(0.1)
         self._stop_runner()
-        on_challenge = None
-        if self.demo:
-            self._demo_customer = DemoCustomer.attach(camera)
-            if self._demo_customer is not None:
-                self._demo_customer.show_card()
-                on_challenge = self._demo_customer.act
+        self.prompts.show(Prompt(FLOW, "show_id_card"))
         self.vault = _resolve(self.vault)
         session = IdentitySession(self.identity_settings, vault=self.vault,
-                                  on_challenge=on_challenge, **self.identity_options)
+                                  on_challenge=self._on_challenge, **self.identity_options)
         self._identity_id = session.id
         with self._lock:
             if self.closed:
@@ -249,8 +279,6 @@ class CardIssuanceSession:
             self._runner.start()
 
     def _on_identity(self, ev: Any) -> None:  # on the identity runner's thread
-        if ev.phase != "id_capture" and self._demo_customer is not None:
-            self._demo_customer.show_face()
         if not ev.done:
             self._set(phase=ev.phase, prompt=dict(ev.messages), prompt_code=ev.prompt,
                       progress=ev.progress,
@@ -282,6 +310,9 @@ class CardIssuanceSession:
         # Wipe the biometric data now: the check is over (off this thread, it joins it).
         runner = self._runner
         self.submit(lambda: self._stop_runner(runner))
+
+    def _on_challenge(self, challenge: str) -> None:  # on the identity runner's thread
+        self.prompts.show(Prompt(FLOW, "challenge", {"challenge": challenge}))
 
     def _stop_runner(self, which: Any = None) -> None:
         """Stop ``which`` runner (default: the current one) and wipe its session's data."""
@@ -359,7 +390,7 @@ class CardIssuanceSession:
             "document_sha256": sig["sha256"], "verify_url": f"{VERIFY_BASE}/{doc}",
         }
         try:
-            printer.print_template("esign_evidence", lang, values).result(timeout=30)
+            print_template(printer, "esign_evidence", lang, values).result(timeout=30)
         except Exception:  # the slip is a courtesy copy; the evidence is stored
             log.exception("evidence slip not printed")
 
@@ -367,7 +398,16 @@ class CardIssuanceSession:
 
     def close(self) -> None:
         """The customer left: stop the identity check (wiping its data). A device flow in
-        progress carries on to its end on its worker (it is persisted)."""
+        progress carries on to its end on its worker (it is persisted).
+
+        Returns at once: joining the identity thread (bounded by the runner's own join
+        time-out) and wiping the vault (overwrite + fsync per file) run on ``submit``'s
+        worker, never on the caller's (the GUI) thread."""
         with self._lock:
+            if self.closed:
+                return
             self.closed = True
-        self._stop_runner()
+            runner = self._runner
+        if self.prompts.current.flow == FLOW:
+            self.prompts.show(IDLE)
+        self.submit(lambda: self._stop_runner(runner))

@@ -15,7 +15,6 @@ Qt-free. Two parts:
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import threading
 from dataclasses import asdict, dataclass
@@ -25,8 +24,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from customer_flows import register
+from kiosk_core.failures import Failure, FlowFailed
 from kiosk_core.flows import FlowContext, FlowDefinition, FlowEngine, Outcome, Step
 from o2o_sync.lookup import Appointment, CheckInDesk, LookupRefused
+from receipts.printing import render_for
 
 log = logging.getLogger(__name__)
 
@@ -63,23 +64,18 @@ def mask_name(name: str) -> str:
 # -- refusals ------------------------------------------------------------------------------
 
 
-class CheckinRefused(Exception):
-    """What the screen says no to. ``code``: o2o_sync's refusal codes plus ``too_many``."""
+class CheckinRefused(FlowFailed):
+    """What the screen says no to: a :class:`Failure` (o2o_sync's refusal codes plus
+    ``too_many``) and its detail, e.g. "09:15" (too_early) or "2026-11-24" (not_today)."""
 
-    def __init__(self, code: str, message: str, detail: str = "") -> None:
-        super().__init__(message)
-        self.code = code
-        self.detail = detail  # e.g. "09:15" (too_early) or "2026-11-24" (not_today)
-
-
-_HM = re.compile(r"\b(\d{2}:\d{2})\b")
-_DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+    @property
+    def code(self) -> Failure:
+        return self.failure
 
 
 def _refused(exc: LookupRefused) -> CheckinRefused:
-    text = str(exc)
-    found = (_HM if exc.code == "too_early" else _DAY).search(text)
-    return CheckinRefused(exc.code, text, found.group(1) if found else "")
+    # o2o_sync names the reason and its detail; nothing is read back out of the message.
+    return CheckinRefused(Failure.parse(exc.code), exc.detail, str(exc))
 
 
 # -- what the screen shows -----------------------------------------------------------------
@@ -203,7 +199,7 @@ def _store_ticket(ctx: FlowContext) -> dict[str, Any]:
     except JobNotFound:
         pass
     try:
-        receipt = printer.render(TEMPLATE, ctx.data["language"], _ticket_values(ctx, printer))
+        receipt = render_for(printer, TEMPLATE, ctx.data["language"], _ticket_values(ctx, printer))
     except Exception as exc:  # a bad template or value must not undo a done check-in
         log.error("check-in %s: ticket not rendered: %s", ctx.flow_id, exc)
         return {"store_error": str(exc) or type(exc).__name__}

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from customer_flows.checkin import CheckinResult, FoundAppointment
+from kiosk_core.failures import CHECKIN_RETRYABLE, Failure
 
 #: Wrong phone/code combinations before the kiosk sends the customer to a person.
 MAX_PHONE_ATTEMPTS = 3
@@ -24,7 +25,9 @@ PHONE_MAX = 15
 CODE_KEYS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LEN = 6
 #: Refusals worth another try: a misread QR code, a mistyped phone or code.
-RETRYABLE = ("unknown", "invalid", "no_qr")
+RETRYABLE = CHECKIN_RETRYABLE
+#: Refusals that cost one of the phone path's attempts.
+_MISTYPED = (Failure.UNKNOWN, Failure.INVALID)
 
 
 @dataclass
@@ -36,7 +39,7 @@ class CheckinSession:
     attempts_left: int = MAX_PHONE_ATTEMPTS
     appointment: FoundAppointment | None = None
     result: CheckinResult | None = None
-    error: str = ""  # refusal code shown on the error screen
+    error: str = ""  # the Failure shown on the error screen ("" when none)
     error_detail: str = ""
     busy_with: str = ""  # "lookup" | "checkin"
     history: list[str] = field(default_factory=list)
@@ -116,11 +119,12 @@ class CheckinSession:
         self.appointment = appointment
         self._go("confirm")
 
-    def refused(self, code: str, detail: str = "") -> None:
-        if self.busy_with == "lookup" and self.path == "phone" and code in ("unknown", "invalid"):
+    def refused(self, code: Failure | str, detail: str = "") -> None:
+        code = Failure.parse(code)
+        if self.busy_with == "lookup" and self.path == "phone" and code in _MISTYPED:
             self.attempts_left -= 1
             if self.attempts_left <= 0:
-                code = "too_many"
+                code = Failure.TOO_MANY
         self.error, self.error_detail = code, detail
         self._go("error")
 
@@ -132,7 +136,7 @@ class CheckinSession:
             self._go("scan")
         else:
             self.code = ""
-            self._go("code" if self.error in ("unknown", "invalid") else "phone")
+            self._go("code" if self.error in _MISTYPED else "phone")
 
     @property
     def can_retry(self) -> bool:

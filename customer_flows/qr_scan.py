@@ -8,11 +8,33 @@ what it read. One call per preview frame keeps decoding and preview in step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+
+class CameraFrame(Protocol):
+    @property
+    def image(self) -> npt.NDArray[np.uint8]: ...
+
+
+class FrameMailbox(Protocol):
+    """The camera's one-slot mailbox: the newest frame, stale ones dropped."""
+
+    def get(self, timeout: float | None = None) -> CameraFrame | None: ...
+
+    @property
+    def dropped(self) -> int: ...
+
+
+class ScanCamera(Protocol):
+    """What the scan needs of a camera (devices.camera's driver provides it; replace with
+    devices.camera.api's Protocol once that lands)."""
+
+    def mailbox(self) -> tuple[FrameMailbox, Callable[[], None]]: ...
 
 
 @dataclass(frozen=True)
@@ -22,7 +44,7 @@ class ScanFrame:
 
 
 class QrScanner:
-    def __init__(self, camera: Any) -> None:
+    def __init__(self, camera: ScanCamera) -> None:
         self._box, self._stop = camera.mailbox()
         self.frames = 0
 

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from identity.mrz import ALPHABET, MRZ, MRZError, parse
+from devices.mrz import ALPHABET, MRZ, MRZError, parse
 
 RGB = npt.NDArray[np.uint8]
 GLYPH = (16, 24)  # w, h of the normalised glyph

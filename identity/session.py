@@ -24,8 +24,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from devices.mrz import MRZ
 from identity import face_match, id_capture, liveness, messages, mrz_ocr
-from identity.mrz import MRZ
 from identity.privacy import BiometricVault
 from identity.settings import IdentitySettings
 
@@ -136,7 +136,7 @@ class IdentitySession:
         read = mrz_ocr.read_mrz(cap.card)
         if read.mrz is not None and read.mrz.valid:
             from devices.camera.idcard import NAME_BOX
-            from identity.mrz import names_agree
+            from devices.mrz import names_agree
 
             self.mrz = read.mrz
             printed = mrz_ocr.read_printed(cap.card, NAME_BOX).split(" ", 1)

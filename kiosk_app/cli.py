@@ -10,9 +10,14 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from kiosk_core.cli import CommandError, Commands, Handler, use_config_loader
 from kiosk_core.config import CoreConfig
+
+if TYPE_CHECKING:
+    from devices.printer.api import Printable, ReceiptPrinterAPI
+    from receipts.printing import PrinterJobs
 
 #: Modules with ``add_commands(cli: Commands) -> None`` (device kinds come from the registry).
 COMMAND_MODULES = [
@@ -28,6 +33,32 @@ def _load(path: str | None) -> CoreConfig:  # the whole model, imported when fir
     from kiosk_app.config import load_config
 
     return load_config(path)
+
+
+class _ReceiptJobs:
+    """receipts.printing.PrinterJobs, imported only when a printer command needs a job
+    (so `kiosk config check` does not load PIL and python-escpos)."""
+
+    def _jobs(self) -> PrinterJobs:
+        from receipts.printing import PrinterJobs
+
+        return PrinterJobs()
+
+    def test_page(self, printer: ReceiptPrinterAPI, lang: str) -> Printable:
+        return self._jobs().test_page(printer, lang)
+
+    def sample_names(self) -> list[str]:
+        return self._jobs().sample_names()
+
+    def sample(self, printer: ReceiptPrinterAPI, name: str, lang: str) -> Printable:
+        return self._jobs().sample(printer, name, lang)
+
+
+def _install_job_builders() -> None:
+    """devices/ cannot import receipts/: hand the printer's commands receipts' job builder."""
+    from devices.printer.commands import use_job_source
+
+    use_job_source(_ReceiptJobs())
 
 
 def command_modules() -> list[str]:
@@ -58,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from kiosk_core.logging_config import configure
 
     use_config_loader(_load)
+    _install_job_builders()
     parser = build_parser()
     args = parser.parse_args(argv)
     configure(args.verbose, json=args.log_json)

@@ -92,13 +92,18 @@ def journal_verify(args: argparse.Namespace) -> int:
 
 
 def journal_list(args: argparse.Namespace) -> int:
-    from kiosk_core.journal import connect, iter_records
+    from kiosk_core.journal import SCHEMA, connect, iter_records
+    from kiosk_core.migrations import SchemaError, check_readable
 
     path = _journal_path(args)
     if not path.exists():
         raise CommandError(f"no journal at {path}")
     conn = connect(path, readonly=True)
     try:
+        try:
+            check_readable(conn, SCHEMA)  # a newer release's file: say so, touch nothing
+        except SchemaError as exc:
+            raise CommandError(str(exc)) from None
         for rec in iter_records(conn, since=args.since, kind=args.kind, limit=args.limit):
             if args.json:
                 print(json.dumps(rec.as_dict(), ensure_ascii=False))
@@ -112,9 +117,13 @@ def journal_list(args: argparse.Namespace) -> int:
 
 def flows_list(args: argparse.Namespace) -> int:
     from kiosk_core.flows import FlowStore
+    from kiosk_core.migrations import SchemaError
 
     cfg = command_config(args.config)
-    store = FlowStore(cfg.path("flows"))
+    try:
+        store = FlowStore(cfg.path("flows"))
+    except SchemaError as exc:
+        raise CommandError(str(exc)) from None
     try:
         rows = store.all() if args.all else store.unfinished()
         for row in rows:

@@ -8,6 +8,7 @@ back as a signal, so QML and view-models never block and never touch a thread or
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import threading
@@ -132,6 +133,28 @@ class RuntimeBridge(QObject):
     def run_async(self, coro: Coroutine[Any, Any, Any]) -> int:
         """Run ``coro`` on the core loop; returns a task id answered by taskDone/taskFailed."""
         return self._watch(self.runtime.loop.submit(coro))
+
+    def run_in_thread(self, fn: Callable[..., Any], *args: Any) -> int:
+        """Run blocking ``fn(*args)`` on the core loop's worker threads (never the GUI
+        thread); answered like run_async."""
+        if self.runtime.loop.running:
+            coro = asyncio.to_thread(fn, *args)
+            try:
+                return self._watch(self.runtime.loop.submit(coro))
+            except RuntimeError:  # the loop closed meanwhile (shutting down)
+                coro.close()
+        # Shutting down (e.g. a flow page's clean-up after the core loop stopped): still
+        # not on the GUI thread, on a thread of its own.
+        fut: Future[Any] = Future()
+
+        def work() -> None:
+            try:
+                fut.set_result(fn(*args))
+            except BaseException as exc:
+                fut.set_exception(exc)
+
+        threading.Thread(target=work, name="bridge-late-work", daemon=True).start()
+        return self._watch(fut)
 
     def run_on_device(self, device: str, fn: Callable[..., Any], *args: Any) -> int:
         """Run ``fn(*args)`` on the device's own worker; answered like run_async."""

@@ -63,9 +63,8 @@ class CheckInDesk:
         except LookupRefused as exc:
             # Outside the window on another day: say which day (00:05 may be checked in at 23:55).
             if start.date() != local_today(zone, now):
-                raise LookupRefused(
-                    "not_today", f"This appointment is on {start.date().isoformat()}."
-                ) from exc
+                day = start.date().isoformat()
+                raise LookupRefused("not_today", f"This appointment is on {day}.", day) from exc
             raise
         return Appointment(
             row["id"],

@@ -80,11 +80,13 @@ WHERE excluded.remote_version > appointments.remote_version
 
 
 class LookupRefused(Exception):
-    """A check-in or counter action that is not allowed; ``code`` is machine-readable."""
+    """A check-in or counter action that is not allowed; ``code`` is machine-readable
+    (a ``kiosk_core.failures.Failure`` value), ``detail`` the value the message names."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, detail: str = "") -> None:
         super().__init__(message)
         self.code = code
+        self.detail = detail  # "HH:MM" (too_early), "YYYY-MM-DD" (not_today)
 
 
 @dataclass(frozen=True)
@@ -528,10 +530,8 @@ class BranchStore:
         if enforce_window:
             start = local(row["start_utc"], row["zone"] or self.zone)
             if now < start - self.checkin_opens:
-                raise LookupRefused(
-                    "too_early",
-                    f"Check-in opens at {(start - self.checkin_opens).strftime('%H:%M')}.",
-                )
+                opens = (start - self.checkin_opens).strftime("%H:%M")
+                raise LookupRefused("too_early", f"Check-in opens at {opens}.", opens)
             if now > start + self.checkin_closes:
                 raise LookupRefused(
                     "too_late", "The check-in time for this appointment has passed."

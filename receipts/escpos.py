@@ -19,25 +19,14 @@ from itertools import groupby
 import numpy as np
 from PIL import Image
 
+from devices.printer.codepages import CODE_PAGES
+
 ESC = b"\x1b"
 GS = b"\x1d"
 FS = b"\x1c"
 DLE = b"\x10"
 LF = b"\n"
 
-#: ESC/POS code page name -> (ESC t n, Python codec). The common Epson table.
-CODE_PAGES: dict[str, tuple[int, str]] = {
-    "CP437": (0, "cp437"),
-    "CP850": (2, "cp850"),
-    "CP860": (3, "cp860"),
-    "CP863": (4, "cp863"),
-    "CP865": (5, "cp865"),
-    "CP1252": (16, "cp1252"),
-    "CP866": (17, "cp866"),
-    "CP852": (18, "cp852"),
-    "CP858": (19, "cp858"),
-}
-CODE_PAGE_BY_NUMBER = {n: codec for n, codec in CODE_PAGES.values()}
 
 ALIGN = {"left": 0, "center": 1, "right": 2}
 QR_EC = {"L": 48, "M": 49, "Q": 50, "H": 51}

@@ -21,9 +21,9 @@ import numpy.typing as npt
 from devices.base import Device, DeviceNotReady
 from devices.camera.settings import CameraSettings
 from devices.camera.sources import EndOfStream, FrameSource, SourceError, open_source
+from devices.urls import parse_device_url
 from kiosk_core.listeners import Listeners
 from kiosk_core.status import DeviceState, MediaState
-from devices.urls import parse_device_url
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 
-from identity.mrz import build_td1
+from devices.mrz import build_td1
 
 CARD_W, CARD_H = 856, 540
 OCRB_FONT = Path("/usr/share/fonts/opentype/ocr-b/OCRB.otf")

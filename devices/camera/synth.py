@@ -15,9 +15,12 @@ Then a similarity transform places the face in the frame with lighting, noise an
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -61,17 +64,29 @@ class FaceRig:
         return (self.pts[36:48].mean(0) + self.pts[48:68].mean(0)) / 2.0
 
 
+#: The sample photos' 68 landmarks and face box, computed with the identity models by
+#: tests/camera/make_rigs.py (and checked against them by tests/camera/test_rigs.py).
+RIGS_FILE = Path(__file__).with_name("rigs.json")
+
+
+@cache
+def _rigs() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(RIGS_FILE.read_text(encoding="utf-8"))
+    return data
+
+
 @cache
 def rig(photo_name: str) -> FaceRig:
-    """Landmarks for a named photo (runs the face models once per photo)."""
-    from identity import faces
-
+    """Landmarks for a named photo (shipped data: no face model runs here)."""
     img = photos.load(photo_name)
-    boxes = faces.detect(img, upsample=1)
-    if not boxes:
-        raise RuntimeError(f"no face found in photo '{photo_name}'")
-    b = boxes[0]
-    return FaceRig(img, faces.landmarks68(img, b), (b.left, b.top, b.right, b.bottom))
+    try:
+        entry = _rigs()[photo_name]
+    except KeyError:
+        raise RuntimeError(f"no landmarks for photo '{photo_name}' in {RIGS_FILE.name} "
+                           "(run tests/camera/make_rigs.py)") from None
+    box = entry["box"]
+    return FaceRig(img, np.asarray(entry["landmarks"], dtype=np.float64),
+                   (int(box[0]), int(box[1]), int(box[2]), int(box[3])))
 
 
 # -- expression warps (in photo coordinates, over a region of interest) --------------------

@@ -10,9 +10,24 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from devices.printer.api import JobSource
 from kiosk_core.cli import CommandError, Commands
 
 FAULT_NAMES = ("paper-out", "near-end", "cover-open", "offline", "cutter-error", "unrecoverable")
+
+
+_job_sources: list[JobSource] = []
+
+
+def use_job_source(source: JobSource) -> None:
+    """The composition root says who builds test pages and samples (receipts.printing)."""
+    _job_sources[:] = [source]
+
+
+def _job_source() -> JobSource:
+    if not _job_sources:
+        raise CommandError("no receipt job builder installed (run through kiosk_app.cli)")
+    return _job_sources[0]
 
 
 def add_commands(cli: Commands) -> None:
@@ -163,15 +178,15 @@ def _diag(args: argparse.Namespace) -> int:
             raise CommandError(str(exc)) from None
         outcome = None
         if args.test_page:
-            outcome = printer.print_test_page(args.lang).result(timeout=settings.timeout_s * 3)
+            job = _job_source().test_page(printer, args.lang)
+            outcome = printer.print_receipt(job).result(timeout=settings.timeout_s * 3)
         elif args.sample:
-            from receipts.samples import SAMPLES
-
-            if args.sample not in SAMPLES:
-                raise CommandError(f"no sample '{args.sample}' (have: {', '.join(SAMPLES)})")
-            outcome = printer.print_template(args.sample, args.lang,
-                                             SAMPLES[args.sample][args.lang]).result(
-                                                 timeout=settings.timeout_s * 3)
+            source = _job_source()
+            if args.sample not in source.sample_names():
+                raise CommandError(f"no sample '{args.sample}' "
+                                   f"(have: {', '.join(source.sample_names())})")
+            job = source.sample(printer, args.sample, args.lang)
+            outcome = printer.print_receipt(job).result(timeout=settings.timeout_s * 3)
         elif args.reprint:
             try:
                 outcome = printer.reprint(args.reprint).result(timeout=settings.timeout_s * 3)

@@ -12,17 +12,16 @@ A job that did not print stays on disk; :meth:`ReceiptPrinter.reprint` sends it 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from devices.base import Device, DeviceError, DeviceNotReady, DeviceTimeout, SelfTestResult
+from devices.printer.api import Printable
 from devices.printer.jobs import JobStore, PrintJob, new_job_id
 from devices.printer.rtstatus import (
     QUERY_ALL,
@@ -34,7 +33,6 @@ from devices.printer.rtstatus import (
 from devices.printer.settings import PrinterSettings
 from devices.printer.transport import Transport, open_transport
 from kiosk_core.status import DeviceState, DeviceStatus, MediaState, SupplyState
-from receipts.templates import Receipt, render_receipt
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +76,11 @@ def jobs_dir_for(settings: PrinterSettings, data_dir: str | Path | None) -> Path
     jobs_dir = Path(settings.jobs_dir)
     if jobs_dir.is_absolute():
         return jobs_dir
-    return Path(data_dir or os.environ.get("KIOSK_DATA_DIR") or "var") / jobs_dir
+    if data_dir is None:
+        # No hidden fallback (environment, cwd): the runtime or the command passes the data dir.
+        raise ValueError(f"printer jobs_dir {settings.jobs_dir!r} is relative and no data_dir "
+                         "was given (pass data_dir= or call bind_storage first)")
+    return Path(data_dir) / jobs_dir
 
 
 class ReceiptPrinter(Device):
@@ -137,19 +139,16 @@ class ReceiptPrinter(Device):
     def can_print(self) -> bool:
         return self.status.device == DeviceState.ONLINE
 
-    def render(self, template: str, lang: str, values: dict[str, Any]) -> Receipt:
-        """A template rendered for this printer (code page, paper width)."""
-        return render_receipt(template, lang, values, code_page=self.settings.code_page,
-                              columns=self._columns, width_dots=self._width_dots)
+    @property
+    def geometry(self) -> tuple[int, int]:
+        """(paper width in dots, text columns) of this printer's profile: what a job builder
+        lays a receipt out for."""
+        return self._width_dots, self._columns
 
-    def print_receipt(self, receipt: Receipt) -> Future[PrintOutcome]:
+    def print_receipt(self, receipt: Printable) -> Future[PrintOutcome]:
         """Store the job, then print it on the worker. The future never loses the job:
         on failure the outcome has ``printed=False``, the reason and an on-screen alternative."""
         return self.submit(self._store_and_run, receipt)
-
-    def print_template(self, template: str, lang: str,
-                       values: dict[str, Any]) -> Future[PrintOutcome]:
-        return self.print_receipt(self.render(template, lang, values))
 
     def reprint(self, job_id: str) -> Future[PrintOutcome]:
         """Send a kept job again (after the fault was cleared)."""
@@ -161,15 +160,6 @@ class ReceiptPrinter(Device):
 
     def refresh_status(self) -> Future[DeviceStatus]:
         return self.submit(self.read_status_now)
-
-    def print_test_page(self, lang: str = "en_US", kiosk_id: str = "") -> Future[PrintOutcome]:
-        values = {
-            "kiosk_id": kiosk_id or self.name, "printer_url": self.url[:80],
-            "profile": self.settings.profile, "code_page": self.settings.code_page,
-            "printed_at": datetime.now(), "paper": str(self.status.supplies.get("paper", "?")),
-            "test_qr": f"smartbranch test page {self.name}",
-        }
-        return self.print_template("test_page", lang, values)
 
     def receipt_url_for(self, job: PrintJob | str) -> str:
         j = self.jobs.get(job) if isinstance(job, str) else job
@@ -238,7 +228,7 @@ class ReceiptPrinter(Device):
         if cond.paper == SupplyState.LOW and not (prev and prev.paper == SupplyState.LOW):
             log.warning("%s: paper near end - replace the roll soon", self.name)
 
-    def _store_and_run(self, receipt: Receipt) -> PrintOutcome:
+    def _store_and_run(self, receipt: Printable) -> PrintOutcome:
         job = PrintJob(new_job_id(), receipt.template, receipt.lang, receipt.title, time.time(),
                        text=receipt.text, qr_payloads=list(receipt.qr_payloads))
         self.jobs.add(job, receipt.data)  # on disk before a single byte goes out
@@ -310,6 +300,8 @@ class ReceiptPrinter(Device):
         self.status_model.update(counters={counter: self.status.counters.get(counter, 0) + 1})
 
     def _count_jobs(self) -> None:
+        if self._data_dir is None and not Path(self.settings.jobs_dir).is_absolute():
+            return  # no store yet: counted when the first job is kept (after bind_storage)
         self.status_model.update(counters={"jobs_pending": len(self.jobs.pending())})
 
     def _connect(self) -> Transport:

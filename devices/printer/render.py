@@ -22,8 +22,8 @@ import qrcode
 import qrcode.constants
 from PIL import Image, ImageDraw, ImageFont
 
+from devices.printer.codepages import CODE_PAGE_BY_NUMBER
 from devices.printer.escpos_parse import Command
-from receipts.escpos import CODE_PAGE_BY_NUMBER
 
 log = logging.getLogger(__name__)
 

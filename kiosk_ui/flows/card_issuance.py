@@ -12,9 +12,7 @@ frame only when the number changes, and the provider converts just that frame.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -84,15 +82,15 @@ class CardIssuanceModel(QObject):
         data_dir, secrets = cfg.data_dir, cfg.path("secrets_dir")
         retention = cfg.identity.retention_minutes * 60.0
         self.session = CardIssuanceSession(
-            devices=runtime.devices, engine=engine, submit=self._submit,
+            devices=runtime.devices, engine=engine, submit=ctx.bridge.run_in_thread,
             language=ctx.language, identity_settings=cfg.identity,
             vault=lambda: _vault(data_dir / "identity", secrets, retention),
             # Signed agreements are bank records: kept (encrypted) beyond the session.
             evidence_vault=lambda: _vault(data_dir / "esign", secrets, float("inf")),
             journal=ctx.bridge.journal,
             kiosk={"branch": cfg.kiosk.branch, "kiosk_id": cfg.kiosk.id},
-            # The demo's simulated customer follows the flow (customer_flows.demo_camera).
-            demo=bool(self._camera is not None and str(self._camera.url).startswith("sim://")),
+            # What each screen asks of the customer (the demo's simulated customer follows it).
+            prompts=runtime.prompts,
         )
         self._snap = self.session.snapshot()
         self._receipt_qr = QImage()
@@ -105,9 +103,6 @@ class CardIssuanceModel(QObject):
         self._timer.start()
         session = self.session
         self.destroyed.connect(lambda *_: session.close())
-
-    def _submit(self, fn: Callable[[], Any]) -> None:
-        self.ctx.bridge.run_async(asyncio.to_thread(fn))
 
     # -- polling ---------------------------------------------------------------------------
 

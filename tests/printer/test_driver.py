@@ -18,6 +18,7 @@ from devices.printer.jobs import JobNotFound, JobStore
 from devices.printer.rtstatus import QUERY_ALL
 from devices.printer.settings import PrinterSettings
 from kiosk_core.status import DeviceState, MediaState, SupplyState
+from receipts.printing import print_template, print_test_page, render_for
 from receipts.samples import SAMPLES
 
 Opener = Callable[..., ReceiptPrinter]
@@ -37,7 +38,7 @@ def open_printer(tmp_path: Path, closing: Callable[[Any], Any]) -> Opener:
 
 
 def _card(printer: ReceiptPrinter, lang: str = "en_US") -> Any:
-    return printer.render("card_issuance", lang, SAMPLES["card_issuance"][lang])
+    return render_for(printer, "card_issuance", lang, SAMPLES["card_issuance"][lang])
 
 
 @pytest.mark.parametrize("link", ["tcp", "pty"])
@@ -166,7 +167,7 @@ def test_unreachable_printer_reports_and_keeps_jobs(tmp_path: Path,
     with pytest.raises(DeviceError):
         printer.start().result(timeout=10)
     assert printer.status.device == DeviceState.NO_DEVICE
-    outcome = printer.print_template("queue_ticket", "zh_CN",
+    outcome = print_template(printer, "queue_ticket", "zh_CN",
                                      SAMPLES["queue_ticket"]["zh_CN"]).result(timeout=10)
     assert not outcome.printed and "cannot open" in outcome.error
     assert len(printer.pending_jobs()) == 1
@@ -199,7 +200,7 @@ def test_status_poll_notices_a_fault_without_a_job(open_printer: Opener) -> None
 
 def test_test_page_and_self_test(open_printer: Opener) -> None:
     printer = open_printer()
-    outcome = printer.print_test_page("zh_CN", kiosk_id="KIOSK-T").result(timeout=10)
+    outcome = print_test_page(printer, "zh_CN", kiosk_id="KIOSK-T").result(timeout=10)
     assert outcome.printed
     page = printer.simulator.pages[-1].page
     assert "打印机测试页" in page.texts[0]
@@ -239,5 +240,27 @@ def test_printer_switched_on_after_the_kiosk_is_found_by_the_poll(
     while printer.status.device != DeviceState.ONLINE and time.monotonic() < deadline:
         time.sleep(0.02)
     assert printer.status.device == DeviceState.ONLINE
-    assert printer.print_template("queue_ticket", "en_US",
+    assert print_template(printer, "queue_ticket", "en_US",
                                   SAMPLES["queue_ticket"]["en_US"]).result(timeout=10).printed
+
+
+def test_relative_jobs_dir_without_data_dir_is_an_error(monkeypatch) -> None:
+    """No hidden KIOSK_DATA_DIR / cwd fallback: the data dir must be passed."""
+    from devices.printer.driver import jobs_dir_for
+    from devices.printer.settings import PrinterSettings
+
+    monkeypatch.setenv("KIOSK_DATA_DIR", "/should/not/be/used")
+    settings = PrinterSettings(url="sim://printer")
+    with pytest.raises(ValueError, match="no data_dir"):
+        jobs_dir_for(settings, None)
+    assert jobs_dir_for(settings, "/data") == Path("/data") / settings.jobs_dir
+
+
+def test_driver_satisfies_receipt_printer_api(tmp_path) -> None:
+    from devices.printer.api import ReceiptPrinterAPI
+    from devices.printer.driver import ReceiptPrinter
+    from devices.printer.settings import PrinterSettings
+
+    printer: ReceiptPrinterAPI = ReceiptPrinter("p", PrinterSettings(url="sim://printer"),
+                                                data_dir=tmp_path)
+    assert printer.name == "p"

@@ -11,6 +11,7 @@ from devices.registry import create_device
 from kiosk_app.config import parse_config
 from kiosk_core.runtime import KioskRuntime
 from kiosk_core.status import DeviceState
+from receipts.printing import print_template
 from receipts.samples import SAMPLES
 
 
@@ -27,7 +28,7 @@ def test_runtime_opens_the_printer_and_keeps_jobs_in_the_data_dir(
     assert isinstance(printer, ReceiptPrinter)
     assert printer.status.device == DeviceState.USER_ERROR
     assert "printer" in runtime.service.down  # a required printer that cannot print
-    outcome = printer.print_template("queue_ticket", "zh_CN",
+    outcome = print_template(printer, "queue_ticket", "zh_CN",
                                      SAMPLES["queue_ticket"]["zh_CN"]).result(timeout=10)
     assert not outcome.printed
     assert (tmp_path / "data" / "printer-jobs" / f"{outcome.job_id}.bin").exists()

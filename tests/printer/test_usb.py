@@ -28,6 +28,7 @@ from devices.printer.settings import PrinterSettings
 from devices.printer.simulator import PrinterSimulator
 from devices.simlink import SimLink
 from kiosk_core.status import DeviceState, SupplyState
+from receipts.printing import render_for
 from receipts.samples import SAMPLES
 
 VID, PID = 0x04B8, 0x0202  # an Epson TM-T88V, as in the README's example
@@ -163,7 +164,7 @@ def test_usb_printer_prints_and_reports_status(usb_printer: Any, tmp_path: Path,
     printer = open_usb(tmp_path, closing, status_timeout_s=0.5)
     assert not device.kernel_driver and device.configured  # usblp detached, configured
     assert printer.status.device == DeviceState.ONLINE
-    receipt = printer.render("card_issuance", "zh_CN", SAMPLES["card_issuance"]["zh_CN"])
+    receipt = render_for(printer, "card_issuance", "zh_CN", SAMPLES["card_issuance"]["zh_CN"])
     t0 = time.monotonic()
     outcome = printer.print_receipt(receipt).result(timeout=10)
     took = time.monotonic() - t0
@@ -183,7 +184,7 @@ def test_usb_paper_out_is_reported_and_the_job_kept(usb_printer: Any, tmp_path: 
     printer = open_usb(tmp_path, closing)
     pipe.sim.inject("paper-out")
     outcome = printer.print_receipt(
-        printer.render("card_issuance", "en_US", SAMPLES["card_issuance"]["en_US"])
+        render_for(printer, "card_issuance", "en_US", SAMPLES["card_issuance"]["en_US"])
     ).result(timeout=10)
     assert not outcome.printed and outcome.alternative is not None
     assert printer.status.supplies["paper"] == SupplyState.OUT
@@ -198,7 +199,7 @@ def test_usb_printer_that_stops_answering_times_out_as_offline(
     pipe.sim.on_bytes = lambda data: None  # powered but its board hung: reads time out
     t0 = time.monotonic()
     outcome = printer.print_receipt(
-        printer.render("card_issuance", "en_US", SAMPLES["card_issuance"]["en_US"])
+        render_for(printer, "card_issuance", "en_US", SAMPLES["card_issuance"]["en_US"])
     ).result(timeout=10)
     assert not outcome.printed
     assert printer.status.device in (DeviceState.OFFLINE, DeviceState.NO_DEVICE)
@@ -222,7 +223,7 @@ def test_usb_cable_pulled_mid_job_keeps_the_job(usb_printer: Any, tmp_path: Path
 
     device.write = write
     outcome = printer.print_receipt(
-        printer.render("card_issuance", "en_US", SAMPLES["card_issuance"]["en_US"])
+        render_for(printer, "card_issuance", "en_US", SAMPLES["card_issuance"]["en_US"])
     ).result(timeout=10)
     assert not outcome.printed and outcome.alternative is not None
     assert printer.status.device in (DeviceState.OFFLINE, DeviceState.NO_DEVICE)

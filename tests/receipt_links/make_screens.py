@@ -13,6 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from receipts.printing import print_template
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -39,7 +41,7 @@ def main() -> None:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
                                          args=["--no-sandbox", "--disable-gpu"])
             for lang in ("zh_CN", "en_US"):
-                out = printer.print_template(  # type: ignore[attr-defined]
+                out = print_template(printer,   # type: ignore[attr-defined]
                     "card_issuance", lang, SAMPLES["card_issuance"][lang]).result(timeout=15)
                 page = browser.new_page(viewport={"width": 390, "height": 844},
                                         device_scale_factor=2)

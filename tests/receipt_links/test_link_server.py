@@ -37,6 +37,7 @@ from kiosk_app.config import ConfigError, parse_config
 from kiosk_core.core_loop import CoreLoop
 from o2o_sync.aio import ServerThread
 from receipts.link_server import HEADERS, make_link_app, start_link_server
+from receipts.printing import print_template
 from receipts.samples import SAMPLES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -66,7 +67,7 @@ def printer(tmp_path: Path, links: ServerThread, closing: Callable[[Any], Any]) 
 
 
 def print_card_receipt(printer: ReceiptPrinter, lang: str = "en_US") -> Any:
-    outcome = printer.print_template("card_issuance", lang,
+    outcome = print_template(printer, "card_issuance", lang,
                                      SAMPLES["card_issuance"][lang]).result(timeout=15)
     assert not outcome.printed and outcome.alternative is not None  # kept: paper out
     return outcome

@@ -59,6 +59,7 @@ def shoot(app: Any, out: Path, step: str, lang: str, settle: float = 0.6) -> Non
 def run(out: Path, lang: str, tmp: Path, *, printer: str = "", camera: str = "scene=customer",
         only_fail: bool = False, not_taken: bool = False) -> None:
     from flows.card_issuance.ui_helpers import draw_signature
+    from flows.prompt_follower import follow_prompts
     from kiosk_ui import i18n
     from kiosk_ui.app import KioskApp
 
@@ -69,6 +70,7 @@ def run(out: Path, lang: str, tmp: Path, *, printer: str = "", camera: str = "sc
     try:
         app.show(fullscreen=False)
         pump(until=lambda: app._framed and app.shell.inService, limit=30)
+        follow_prompts(app.runtime.prompts, app.runtime.devices["camera"])
         tap(app, "attractScreen")
         tap(app, f"language_{lang}")
         tap(app, "service_card")

@@ -12,6 +12,8 @@ from qr_images import screen_qr
 from ui.conftest import find
 from ui.conftest import tap as tap_item
 
+from flows.prompt_follower import follow_prompts
+
 from .ui_helpers import demo_config, draw_signature, texts
 
 
@@ -30,6 +32,9 @@ def app_for(qtbot: Any) -> Iterator[Any]:
         app.show(fullscreen=False)
         qtbot.waitUntil(lambda: app._framed, timeout=5000)
         qtbot.waitUntil(lambda: app.shell.inService, timeout=20000)
+        camera = app.runtime.devices.get("camera")
+        if camera is not None:  # the simulated customer reads the screen's prompts
+            follow_prompts(app.runtime.prompts, camera)
         return app
 
     yield make

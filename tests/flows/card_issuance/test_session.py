@@ -16,8 +16,10 @@ from customer_flows.card_session import CardIssuanceSession, ink
 from devices.camera.driver import create as create_camera
 from devices.camera.scenes import FaceScene
 from devices.camera.settings import CameraSettings
+from flows.prompt_follower import follow_prompts
 from identity.privacy import BiometricVault
 from identity.settings import IdentitySettings
+from kiosk_core.prompts import PromptBoard
 
 SIGNATURE = [[(100.0 + 10 * i, 300.0 + (40 if i % 2 else -40)) for i in range(30)]]
 
@@ -45,13 +47,16 @@ class NoBlinkFirst(random.Random):
 def make_session(tmp_path: Path, pool: ThreadPoolExecutor, engine: Any, devices: dict[str, Any],
                  **identity: Any) -> tuple[CardIssuanceSession, list[tuple[str, dict[str, Any]]]]:
     journal: list[tuple[str, dict[str, Any]]] = []
+    board = PromptBoard()  # the simulated customer follows what the screens ask
+    if "camera" in devices:
+        follow_prompts(board, devices["camera"])
     session = CardIssuanceSession(
         devices=devices, engine=engine(**devices), submit=pool.submit, language="en_US",
         identity_settings=IdentitySettings(**{"liveness_challenges": 1, **identity}),
         vault=BiometricVault(tmp_path / "bio", tmp_path / "secrets", 60),
         evidence_vault=lambda: BiometricVault(tmp_path / "esign", tmp_path / "secrets", 1e9),
         journal=lambda kind, data: journal.append((kind, data)),
-        kiosk={"branch": "Demo Branch", "kiosk_id": "KIOSK-TEST"}, demo=True,
+        kiosk={"branch": "Demo Branch", "kiosk_id": "KIOSK-TEST"}, prompts=board,
         identity_options={"rng": NoBlinkFirst(4)})
     return session, journal
 

@@ -12,8 +12,9 @@ from typing import Any
 
 from ports import free_port
 
-from customer_flows import checkin, demo
+from customer_flows import checkin
 from customer_flows.qr_scan import QrScanner
+from demo import appointments as demo
 from kiosk_core.core_loop import CoreLoop
 from kiosk_core.flows import FlowEngine, FlowStore
 
