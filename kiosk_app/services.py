@@ -15,11 +15,13 @@ log = logging.getLogger(__name__)
 
 def start_services(runtime: KioskRuntime) -> list[str]:
     """Start what the configuration asks for; returns the names of those started."""
+    from demo import customer
     from demo.appointments import start_if_demo
     from receipts.link_server import start_link_server
 
     started: list[str] = []
     for name, start in (("demo-appointments", start_if_demo),
+                        ("demo-customer", customer.attach),
                         ("receipt-links", start_link_server)):
         try:
             if start(runtime):

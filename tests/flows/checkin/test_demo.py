@@ -141,3 +141,27 @@ def test_a_demo_started_later_books_appointments_it_can_check_in(tmp_path: Path)
         assert "15:05" in out.read_text("utf-8")
     finally:
         svc.close()
+
+
+def test_the_simulated_customer_follows_the_screens_prompts(kiosk_config: Any,
+                                                             opened: Any) -> None:
+    """demo.customer reads the prompt board: the scan screen's ask brings out the phone with
+    the booking's QR code; the next ask puts it away. No session has a demo branch."""
+    from demo.customer import follow
+    from kiosk_core.prompts import IDLE, Prompt, PromptBoard
+
+    camera = opened("camera", kiosk_config.devices.camera)  # sim://camera?scene=customer
+    before = camera.scene
+    board = PromptBoard()
+    detach = follow(board, camera, qr_text=lambda: "O2O:demo-token-654321")
+    scanner = QrScanner(camera)
+    try:
+        board.show(Prompt("checkin", "show_qr"))
+        assert camera.scene is not before
+        text = poll(lambda: scanner.next(timeout=2.0).text)
+        board.show(IDLE)
+        assert camera.scene is before
+    finally:
+        scanner.close()
+        detach()
+    assert text == "O2O:demo-token-654321"
