@@ -14,6 +14,7 @@ import time
 
 import numpy as np
 
+from demo import scenes as demo_scenes
 from devices.camera import scenes, synth
 from identity import face_match, faces, id_capture
 from identity.liveness import GeometricChallenge, LivenessParams
@@ -28,7 +29,7 @@ def frames() -> list[tuple[str, np.ndarray]]:
 
 
 def main() -> None:
-    card = id_capture.assess(scenes.CardScene().frame(3.0)).card
+    card = id_capture.assess(demo_scenes.CardScene().frame(3.0)).card
     assert card is not None
     template = face_match.encode_id_photo(card)
     matcher = face_match.FaceMatcher(template, 0.5)

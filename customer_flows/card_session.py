@@ -254,8 +254,8 @@ class CardIssuanceSession:
         self.submit(lambda: self._launch_identity(camera))
 
     def _launch_identity(self, camera: Any) -> None:  # on a worker
+        from identity.remote import RemoteSession
         from identity.runner import SessionRunner
-        from identity.session import IdentitySession
 
         # The camera is optional and opens last (its scenes take seconds to build):
         # a customer who is quicker than that waits a moment, not an error.
@@ -268,8 +268,9 @@ class CardIssuanceSession:
         self._stop_runner()
         self.prompts.show(Prompt(FLOW, "show_id_card"))
         self.vault = _resolve(self.vault)
-        session = IdentitySession(self.identity_settings, vault=self.vault,
-                                  on_challenge=self._on_challenge, **self.identity_options)
+        # The models run in the identity worker process (dlib holds the GIL while it works).
+        session = RemoteSession(self.identity_settings, vault=self.vault,
+                               on_challenge=self._on_challenge, **self.identity_options)
         self._identity_id = session.id
         with self._lock:
             if self.closed:
@@ -410,4 +411,4 @@ class CardIssuanceSession:
             runner = self._runner
         if self.prompts.current.flow == FLOW:
             self.prompts.show(IDLE)
-        self.submit(lambda: self._stop_runner(runner))
+        self._stop_runner(runner)

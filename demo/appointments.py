@@ -173,15 +173,8 @@ def start_if_demo(runtime: Any) -> bool:
 
 
 def show_phone(camera: Any, text: str) -> Callable[[], None] | None:
-    """Demo only: the simulated customer holds up their phone with ``text`` as a QR code.
+    """Demo only: the simulated customer holds up their phone with ``text`` as a QR code
+    (see :func:`demo.customer.show_phone`)."""
+    from demo.customer import show_phone as show
 
-    Returns the function that puts the previous scene back; None when there is nothing to
-    do (not simulated, not open yet, no demo QR, already a phone scene).
-    """
-    from devices.camera.scenes import PhoneScene
-
-    old = getattr(camera, "scene", None)
-    if old is None or not text or isinstance(old, PhoneScene):
-        return None
-    restore: Callable[[], None] | None = camera.show_scene(PhoneScene(old.size, text=text))
-    return restore
+    return show(camera, text)

@@ -1,62 +1,119 @@
 """The demo's simulated customer: does what the screen asks, read from the prompt board.
 
 A real customer reads the screen and holds up the ID card, looks at the camera, turns the
-head, or shows the phone with the booking's QR code. The flow sessions publish those asks on
-``runtime.prompts`` (kiosk_core.prompts); this follower makes the simulated camera
-(``sim://camera?scene=customer``) show the same thing. Attached by the composition root for
-a demo configuration only; sessions and view-models never know it is there.
+head, or shows the phone with the booking's QR code. The flow sessions publish those asks
+on ``runtime.prompts`` (:mod:`kiosk_core.prompts`); :class:`SimulatedCustomer` makes the
+simulated camera show the same thing:
+
+===============================  ================================================
+prompt (flow, step)              the simulated camera shows
+===============================  ================================================
+card_issuance, show_id_card      the ID card, brought up again from the start
+card_issuance, look_at_camera    the customer's face
+card_issuance, challenge         the face, doing ``detail["challenge"]`` (blink…)
+checkin, show_qr                 the phone with the demo booking's QR code
+anything else (sign, idle…)      the face; a phone shown before is put away
+===============================  ================================================
+
+It is chosen by configuration: a kiosk whose camera is ``sim://camera?scene=customer`` (the
+demo's scene, :mod:`demo.scenes`) gets one, attached by the composition root
+(:func:`attach`). Sessions and view-models never know it is there.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Protocol
 
-from demo.camera import DemoCustomer
+from demo.scenes import CustomerScene
+from devices.camera.api import SimulatedCameraApi
+from devices.camera.scenes import PhoneScene, SceneError
 from kiosk_core.prompts import Prompt, PromptBoard
 
 log = logging.getLogger(__name__)
 
+#: The scene a camera URL names for the simulated customer.
+CUSTOMER_SCENE = "customer"
+
 
 class SimulatedCustomer:
-    def __init__(self, camera: Any, qr_text: Callable[[], str]) -> None:
+    """Follows ``board`` in front of ``camera`` (a simulated camera playing the customer
+    scene). ``qr_text`` gives the QR code the customer's phone shows (the demo booking's)."""
+
+    def __init__(self, camera: SimulatedCameraApi, board: PromptBoard,
+                 qr_text: Callable[[], str]) -> None:
         self.camera = camera
+        self.board = board
         self._qr_text = qr_text
-        self._customer: DemoCustomer | None = None
+        self._scene: CustomerScene | None = None
         self._restore_phone: Callable[[], None] | None = None
         self._lock = threading.Lock()
+        self._detach: Callable[[], None] | None = None
+        #: The prompts followed, in order (what the customer was asked to do).
+        self.followed: list[Prompt] = []
+
+    def attach(self) -> SimulatedCustomer:
+        """Start following the board (and do what it shows now)."""
+        if self._detach is None:
+            self._detach = self.board.subscribe(self.on_prompt)
+            self.on_prompt(self.board.current)
+        return self
+
+    def detach(self) -> None:
+        detach, self._detach = self._detach, None
+        if detach is not None:
+            detach()
+        with self._lock:
+            self._put_phone_away()
 
     def on_prompt(self, prompt: Prompt) -> None:
-        with self._lock:
-            if prompt.step != "show_qr":
-                self._put_phone_away()
-            if prompt.step == "show_qr":
-                self._show_phone()
-                return
-            customer = self._scene_customer()
-            if customer is None:
-                return
-            if prompt.step == "show_id_card":
-                customer.show_card()
-            elif prompt.step == "look_at_camera":
-                customer.show_face()
-            elif prompt.step == "challenge":
-                customer.show_face()
-                customer.act(prompt.detail.get("challenge", ""))
+        """Called on the thread that shows the prompt: quick, never raises."""
+        try:
+            with self._lock:
+                self.followed.append(prompt)
+                self._follow(prompt)
+        except Exception:
+            log.exception("simulated customer: could not follow %s", prompt)
 
-    def _scene_customer(self) -> DemoCustomer | None:
-        # The scene exists once the camera has opened: found on the first prompt needing it.
-        if self._customer is None:
-            self._customer = DemoCustomer.attach(self.camera)
-        return self._customer
+    def _follow(self, prompt: Prompt) -> None:
+        if prompt.step == "show_qr":
+            self._show_phone()
+            return
+        self._put_phone_away()
+        scene = self._customer_scene()
+        if scene is None:
+            return
+        if prompt.step == "show_id_card":
+            scene.show("card")
+            return
+        scene.show("face")
+        if prompt.step == "challenge":
+            challenge = prompt.detail.get("challenge", "")
+            try:
+                scene.act(challenge)
+            except SceneError as exc:
+                log.warning("simulated customer cannot do %r: %s", challenge, exc)
+
+    def _customer_scene(self) -> CustomerScene | None:
+        # The scene exists once the camera has opened; a reopened camera has a new one.
+        scene = self.camera.scene
+        if isinstance(scene, CustomerScene):
+            self._scene = scene
+        elif not isinstance(scene, PhoneScene):
+            self._scene = None
+        return self._scene
 
     def _show_phone(self) -> None:
-        from demo.appointments import show_phone
-
-        if self._restore_phone is None:
-            self._restore_phone = show_phone(self.camera, self._qr_text())
+        if self._restore_phone is not None:
+            return
+        self._customer_scene()  # remember the customer behind the phone
+        text = self._qr_text()
+        if not text:
+            log.warning("simulated customer: no demo booking to show")
+            return
+        self._restore_phone = show_phone(self.camera, text)
 
     def _put_phone_away(self) -> None:
         if self._restore_phone is not None:
@@ -64,22 +121,63 @@ class SimulatedCustomer:
             restore()
 
 
-def follow(board: PromptBoard, camera: Any,
+def show_phone(camera: SimulatedCameraApi, text: str) -> Callable[[], None] | None:
+    """The customer holds up their phone with ``text`` as a QR code. Returns the function
+    that puts the previous scene back; None when there is nothing to do (not simulated,
+    not open yet, no text, already a phone)."""
+    old = camera.scene
+    if old is None or not text or isinstance(old, PhoneScene):
+        return None
+    size = getattr(old, "size", (640, 480))
+    return camera.show_scene(PhoneScene(size, text=text))
+
+
+def follow(board: PromptBoard, camera: SimulatedCameraApi,
            qr_text: Callable[[], str] | None = None) -> Callable[[], None]:
     """Let a simulated customer in front of ``camera`` follow ``board``; returns the detach."""
     from demo.appointments import demo_qr_text
 
-    customer = SimulatedCustomer(camera, qr_text or demo_qr_text)
-    return board.subscribe(customer.on_prompt)
+    return SimulatedCustomer(camera, board, qr_text or demo_qr_text).attach().detach
 
 
-def attach(runtime: Any) -> bool:
-    """From the composition root: a demo configuration's camera gets the simulated customer."""
-    from demo.appointments import is_demo
+def plays_customer(url: str) -> bool:
+    """Whether a camera URL asks for the simulated customer (``sim://camera?scene=customer``,
+    the simulator's default scene)."""
+    from devices.camera.plugin import SCENE_OPTIONS, SIM
+    from devices.sim import SimURLError, sim_options
 
-    camera = runtime.devices.get("camera")
-    if camera is None or not is_demo(runtime.config):
+    if not url.startswith("sim:"):
         return False
-    follow(runtime.prompts, camera)
+    try:
+        return bool(sim_options(url, SIM, extra=SCENE_OPTIONS)["scene"] == CUSTOMER_SCENE)
+    except SimURLError:
+        return False
+
+
+class DemoRuntime(Protocol):
+    """What :func:`attach` needs of the kiosk runtime."""
+
+    @property
+    def devices(self) -> Mapping[str, object]: ...
+
+    @property
+    def prompts(self) -> PromptBoard: ...
+
+
+def attach(runtime: DemoRuntime) -> bool:
+    """From the composition root: a camera configured as the simulated customer gets one,
+    following the runtime's prompt board. Returns whether it was attached."""
+    camera = runtime.devices.get("camera")
+    if camera is None or not plays_customer(str(getattr(camera, "url", ""))):
+        return False
+    if not isinstance(camera, SimulatedCameraApi):
+        return False
+    SimulatedCustomer(camera, runtime.prompts, _demo_qr).attach()
     log.info("demo: the simulated customer follows the screen's prompts")
     return True
+
+
+def _demo_qr() -> str:
+    from demo.appointments import demo_qr_text
+
+    return demo_qr_text()

@@ -22,9 +22,9 @@ import numpy as np
 import numpy.typing as npt
 
 from identity import messages
+from identity.card_layout import CARD_H, CARD_W
 
 RGB = npt.NDArray[np.uint8]
-CARD_W, CARD_H = 856, 540
 CARD_ASPECT = CARD_W / CARD_H  # 1.585
 
 

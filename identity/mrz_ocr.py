@@ -43,7 +43,7 @@ def _normalise(ink: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
 def templates() -> dict[str, Template]:
     from PIL import Image, ImageDraw, ImageFont
 
-    from devices.camera.idcard import OCRB_FONT
+    from identity.card_layout import OCRB_FONT
 
     f = ImageFont.truetype(str(OCRB_FONT), 64)
     cap = f.getbbox("H")[3] - f.getbbox("H")[1]

@@ -17,8 +17,10 @@ import secrets
 import shutil
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEY_FILE = "identity.key"
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
@@ -35,7 +37,7 @@ def load_or_create_key(secrets_dir: Path) -> bytes:
     try:
         key = path.read_bytes()
     except FileNotFoundError:
-        key = AESGCM.generate_key(bit_length=256)
+        key = secrets.token_bytes(32)  # AES-256
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(key)
@@ -62,12 +64,24 @@ class BiometricVault:
 
     def __init__(self, root: Path, secrets_dir: Path, retention_s: float) -> None:
         self.root = root
+        self.secrets_dir = secrets_dir  # the identity worker opens the same vault from it
         self.retention_s = retention_s
-        self._aead = AESGCM(load_or_create_key(secrets_dir))
+        self._key = load_or_create_key(secrets_dir)
+        self._aead_obj: AESGCM | None = None
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
 
     def __repr__(self) -> str:  # never show keys or data
         return f"BiometricVault({self.root})"
+
+    @property
+    def _aead(self) -> AESGCM:
+        # Imported on first use: the kiosk's process only wipes; the identity worker
+        # encrypts and decrypts.
+        if self._aead_obj is None:
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+            self._aead_obj = AESGCM(self._key)
+        return self._aead_obj
 
     def _path(self, session: str, name: str) -> Path:
         if not _NAME.match(session) or not _NAME.match(name):

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import random
 import secrets
-from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -26,25 +25,14 @@ import numpy.typing as npt
 
 from devices.mrz import MRZ
 from identity import face_match, id_capture, liveness, messages, mrz_ocr
+from identity.events import PHASES, SessionEvent
 from identity.privacy import BiometricVault
 from identity.settings import IdentitySettings
 
 log = logging.getLogger(__name__)
 RGB = npt.NDArray[np.uint8]
 
-PHASES = ("id_capture", "face_match", "liveness", "result")
-
-
-@dataclass
-class SessionEvent:
-    phase: str
-    prompt: str  # message code (identity.messages)
-    messages: dict[str, str]
-    progress: float  # 0..1 across the whole check
-    done: bool = False
-    passed: bool = False
-    reason: str = ""  # message code of the failure
-    details: dict[str, Any] = field(default_factory=dict)  # no images, no templates
+__all__ = ["PHASES", "IdentitySession", "SessionEvent"]
 
 
 class IdentitySession:
@@ -135,8 +123,8 @@ class IdentitySession:
             return self._event("card_no_face", 0.1)
         read = mrz_ocr.read_mrz(cap.card)
         if read.mrz is not None and read.mrz.valid:
-            from devices.camera.idcard import NAME_BOX
             from devices.mrz import names_agree
+            from identity.card_layout import NAME_BOX
 
             self.mrz = read.mrz
             printed = mrz_ocr.read_printed(cap.card, NAME_BOX).split(" ", 1)

@@ -90,6 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     use_config_loader(_load)
     _install_job_builders()
+    from demo.plugin import register_scenes
+
+    register_scenes()  # sim://camera?scene=customer|idcard… (registered by name: no import)
     parser = build_parser()
     args = parser.parse_args(argv)
     configure(args.verbose, json=args.log_json)

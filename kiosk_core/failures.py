@@ -35,6 +35,7 @@ class Failure(StrEnum):
     NOT_LIVE = "fail_not_live"
     ID_TIMEOUT = "fail_id_timeout"
     FACE_TIMEOUT = "fail_face_timeout"
+    IDENTITY_UNAVAILABLE = "identity_unavailable"  # the identity worker died or hung
 
     # -- card issuance: devices and the customer --------------------------------------------
     NO_CAMERA = "no_camera"

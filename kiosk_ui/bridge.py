@@ -144,17 +144,17 @@ class RuntimeBridge(QObject):
             except RuntimeError:  # the loop closed meanwhile (shutting down)
                 coro.close()
         # Shutting down (e.g. a flow page's clean-up after the core loop stopped): still
-        # not on the GUI thread, on a thread of its own.
-        fut: Future[Any] = Future()
-
+        # not on the GUI thread, on a thread of its own — and unanswered: this bridge and
+        # its receivers may be gone (a signal emitted on a deleted QObject from another
+        # thread is a use-after-free).
         def work() -> None:
             try:
-                fut.set_result(fn(*args))
-            except BaseException as exc:
-                fut.set_exception(exc)
+                fn(*args)
+            except Exception:
+                log.exception("late work %r failed", fn)
 
         threading.Thread(target=work, name="bridge-late-work", daemon=True).start()
-        return self._watch(fut)
+        return 0
 
     def run_on_device(self, device: str, fn: Callable[..., Any], *args: Any) -> int:
         """Run ``fn(*args)`` on the device's own worker; answered like run_async."""
@@ -180,6 +180,8 @@ class RuntimeBridge(QObject):
         task_id = next(self._ids)
 
         def done(f: Future[Any]) -> None:  # on whichever thread finished it
+            if self._stopped:  # nobody listens any more, and the QObject may be going
+                return
             try:
                 self._task_result.emit(task_id, f.result(), None)
             except BaseException as exc:

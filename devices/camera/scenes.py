@@ -1,5 +1,8 @@
 """Scripted scenes for the simulated camera (``sim://camera?scene=NAME``).
 
+Scenes here need only the sample photos, numpy and OpenCV; which names a URL may use is
+kept by :mod:`devices.camera.scene_registry`.
+
 A scene turns a time ``t`` (seconds since the scene started) into a frame, so the same
 scene gives the same frames whatever the machine's speed. Face scenes can also be *told*
 what to do (``scene.act("blink")``): the simulated customer then follows the kiosk's
@@ -18,8 +21,7 @@ from dataclasses import replace
 import numpy as np
 import numpy.typing as npt
 
-from devices.camera import synth
-from devices.camera.idcard import CardHolder
+from devices.camera import scene_registry, synth
 
 RGB = npt.NDArray[np.uint8]
 ACTIONS = ("blink", "turn_left", "turn_right", "smile")
@@ -112,42 +114,6 @@ class FaceScene(Scene):
                                 seed=self.seed + int(t * 1000))
 
 
-class CardScene(Scene):
-    """A hand holding the ID card up: it comes closer, shakes a little, then holds still."""
-
-    name = "idcard"
-
-    def __init__(self, size: tuple[int, int] = (640, 480), *, person: str = "astronaut",
-                 holder: CardHolder | None = None, glare: bool = False, blur: int = 0,
-                 cut_corner: bool = False, seed: int = 0) -> None:
-        super().__init__(size)
-        self.card = synth.card_image(person, holder)
-        self.glare, self.blur, self.cut_corner = glare, blur, cut_corner
-        self.seed = seed
-
-    def corners(self, t: float) -> npt.NDArray[np.float32]:
-        w, h = self.size
-        approach = min(1.0, 0.55 + 0.45 * t / 1.5)  # brought closer over 1.5 s
-        shake = max(0.0, 1.0 - t / 2.5)  # then held steady
-        cx = w / 2 + 6 * shake * math.sin(t * 9)
-        cy = h / 2 + 4 * shake * math.sin(t * 7)
-        if self.cut_corner:
-            cx += w * 0.30
-        return synth.card_corners((cx, cy), w * 0.78 * approach, angle=4 * math.sin(t * 0.8),
-                                  tilt=0.04)
-
-    def frame(self, t: float) -> RGB:
-        bg = synth.room(self.size, self.seed)
-        img = synth.place(bg, self.card, self.corners(t))
-        if self.glare:
-            img = synth.add_glare(img, (self.size[0] * 0.45, self.size[1] * 0.4), 38)
-        if self.blur:
-            img = synth.motion_blur(img, self.blur)
-        rng = np.random.default_rng(self.seed + int(t * 1000))
-        noisy = img.astype(np.int16) + rng.normal(0, 2, img.shape).astype(np.int16)
-        return np.clip(noisy, 0, 255).astype(np.uint8)
-
-
 class PhoneScene(Scene):
     """A phone showing an appointment QR code."""
 
@@ -181,26 +147,6 @@ class EmptyScene(Scene):
         return synth.room(self.size, int(t * 1000))
 
 
-class CustomerScene(Scene):
-    """The demo: the customer shows the ID card for ``id_s`` seconds, then their face,
-    and follows whatever challenge the kiosk asks for (through ``act``)."""
-
-    name = "customer"
-
-    def __init__(self, size: tuple[int, int] = (640, 480), *, person: str = "astronaut",
-                 id_s: float = 4.0, seed: int = 0) -> None:
-        super().__init__(size)
-        self.id_s = id_s
-        self.card = CardScene(size, person=person, seed=seed)
-        self.face = FaceScene(size, person=person, natural_blink_s=4.3, start=id_s, seed=seed)
-
-    def act(self, action: str) -> None:
-        self.face.act(action)
-
-    def frame(self, t: float) -> RGB:
-        return self.card.frame(t) if t < self.id_s else self.face.frame(t)
-
-
 def _scripted(action: str) -> Callable[..., Scene]:
     def make(size: tuple[int, int], **kw: str) -> Scene:
         s = FaceScene(size, person=kw.get("person", "astronaut"),
@@ -212,25 +158,33 @@ def _scripted(action: str) -> Callable[..., Scene]:
     return make
 
 
-SCENES: dict[str, Callable[..., Scene]] = {
-    "customer": lambda size, **kw: CustomerScene(size, person=kw.get("person", "astronaut"),
-                                                 id_s=float(kw.get("id_s", 4.0))),
-    "face": lambda size, **kw: FaceScene(size, person=kw.get("person", "astronaut"),
-                                         natural_blink_s=float(kw.get("blink_every", 0) or 0)),
-    "blink": _scripted("blink"),
-    "turn": _scripted("turn_left"),
-    "smile": _scripted("smile"),
-    "idcard": lambda size, **kw: CardScene(size, person=kw.get("person", "astronaut")),
-    "idcard-glare": lambda size, **kw: CardScene(size, glare=True),
-    "idcard-blur": lambda size, **kw: CardScene(size, blur=11),
-    "qr": lambda size, **kw: PhoneScene(size, text=kw.get("text", "SB-APPT:A1B2C3")),
-    "empty": lambda size, **kw: EmptyScene(size),
-}
+def make_face(size: tuple[int, int], **kw: str) -> Scene:
+    return FaceScene(size, person=kw.get("person", "astronaut"),
+                     natural_blink_s=float(kw.get("blink_every", 0) or 0))
+
+
+make_blink = _scripted("blink")
+make_turn = _scripted("turn_left")
+make_smile = _scripted("smile")
+
+
+def make_phone(size: tuple[int, int], **kw: str) -> Scene:
+    return PhoneScene(size, text=kw.get("text", "SB-APPT:A1B2C3"))
+
+
+def make_empty(size: tuple[int, int], **kw: str) -> Scene:
+    return EmptyScene(size)
 
 
 def make_scene(name: str, size: tuple[int, int] = (640, 480), **options: str) -> Scene:
-    try:
-        factory = SCENES[name]
-    except KeyError:
-        raise SceneError(f"unknown scene '{name}' (have: {', '.join(SCENES)})") from None
-    return factory(size, **options)
+    """Build the scene registered as ``name`` (devices.camera.scene_registry)."""
+    factory = scene_registry.factory_for(name)
+    if factory is None:
+        hint = " (the demo's scenes are added by demo.register_scenes())" \
+            if name in ("customer", "idcard") else ""
+        raise SceneError(f"unknown scene '{name}' (have: "
+                         f"{', '.join(scene_registry.scene_names())}){hint}")
+    scene = factory(size, **options)
+    if not isinstance(scene, Scene):
+        raise SceneError(f"scene factory for '{name}' returned {type(scene).__name__}")
+    return scene

@@ -1,5 +1,5 @@
 """Synthetic camera frames from still photos: a face that moves, blinks, turns and smiles;
-an ID card or a phone held up to the camera.
+a flat object (a phone, the demo's ID card) held up to the camera.
 
 Expressions are displacement fields driven by the photo's own 68 landmarks (found once per
 photo), applied with ``cv2.remap`` as *backward* maps (output pixel -> source pixel):
@@ -27,7 +27,6 @@ import numpy as np
 import numpy.typing as npt
 
 from devices.camera import photos
-from devices.camera.idcard import CardHolder, portrait_crop, render_card
 
 RGB = npt.NDArray[np.uint8]
 F32 = npt.NDArray[np.float32]
@@ -214,14 +213,6 @@ def room(size: tuple[int, int] = (640, 480), seed: int = 0) -> RGB:
     img = np.stack([base * 0.9, base, base * 1.1], axis=-1)
     img += rng.normal(0, 3, img.shape)
     return np.clip(img, 0, 255).astype(np.uint8)
-
-
-@cache
-def card_image(photo_name: str = "astronaut", holder: CardHolder | None = None) -> RGB:
-    r = rig(photo_name)
-    card = render_card(portrait_crop(r.photo, r.box), holder)
-    card.setflags(write=False)
-    return card
 
 
 def card_corners(centre: tuple[float, float], width: float, angle: float = 0.0,

@@ -107,7 +107,10 @@ Item {
                 anchors.fill: parent
                 source: flow ? flow.frameUrl : ""
                 cache: false
-                asynchronous: false
+                // Frames are converted on Qt's image reader thread, not the GUI thread;
+                // the previous frame stays up until the next one is ready.
+                asynchronous: true
+                retainWhileLoading: true
                 // Not mirrored: a mirrored ID card would read backwards, and flipping the
                 // picture between the card and the face would confuse more than it helps.
                 mirror: false

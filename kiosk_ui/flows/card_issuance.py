@@ -7,21 +7,26 @@ session's version on a timer and re-publishes it, so nothing from another thread
 touches a QObject.
 
 The preview is a QQuickImageProvider (``image://cardcam/<n>``): QML asks for the newest
-frame only when the number changes, and the provider converts just that frame.
+frame only when the number changes, on Qt's image reader thread (the Image is
+asynchronous), and the provider converts just that frame, with one copy.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from PySide6.QtCore import Property, QObject, QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtQml import qmlEngine
 from PySide6.QtQuick import QQuickImageProvider
 
 from customer_flows.card_session import BUSY, CardIssuanceSession
+from devices.camera.api import CameraApi
 from kiosk_ui.qr_view import qr_image, register_qml_types
 from kiosk_ui.registry import FlowContext, FlowScreen, ScreenRegistry
 
@@ -33,22 +38,48 @@ POLL_MS = 66  # ~15 frames/s: the camera's own rate
 
 
 class CameraFrames(QQuickImageProvider):
-    """The newest camera frame as a QImage (called on the GUI thread by QML's Image)."""
+    """The newest camera frame as a QImage.
+
+    The page's Image is ``asynchronous``, so Qt calls :meth:`requestImage` on its image
+    reader thread, never the GUI thread; the frame's pixels are copied once, straight from
+    the camera's (read-only) array into the QImage, and a frame asked for twice is not
+    converted again.
+    """
 
     def __init__(self) -> None:
         super().__init__(QQuickImageProvider.ImageType.Image)
-        self.camera: Any = None
+        self.camera: CameraApi | None = None
+        self._lock = threading.Lock()
+        self._last: tuple[int, QImage] | None = None  # (frame seq, its image)
+        self.converted = 0
+        self.threads: set[str] = set()  # the threads Qt asked on (for tests)
 
     def requestImage(self, id: str, size: QSize, requestedSize: QSize) -> QImage:
+        self.threads.add(threading.current_thread().name)
         camera = self.camera
         frame = camera.latest() if camera is not None else None
         if frame is None:
             img = QImage(4, 3, QImage.Format.Format_RGB888)
             img.fill(0)
             return img
-        rgb = frame.image
-        h, w = rgb.shape[:2]
-        return QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+        with self._lock:
+            last = self._last
+            if last is not None and last[0] == frame.seq:
+                img = last[1]
+            else:
+                img = frame_image(frame.image)
+                self._last = (frame.seq, img)
+                self.converted += 1
+        return img
+
+
+def frame_image(rgb: npt.NDArray[np.uint8]) -> QImage:
+    """An RGB frame as a QImage that owns its pixels: one copy, no ``tobytes``."""
+    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+        raise ValueError(f"expected an RGB uint8 frame, got {rgb.dtype} {rgb.shape}")
+    rgb = np.ascontiguousarray(rgb)
+    h, w = rgb.shape[:2]
+    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
 
 def _provider_for(item: QObject) -> CameraFrames | None:

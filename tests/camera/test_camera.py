@@ -8,8 +8,9 @@ import cv2
 import numpy as np
 import pytest
 
+from demo.scenes import card_image
 from devices.base import DeviceNotReady
-from devices.camera import scenes, synth
+from devices.camera import scenes
 from devices.camera.driver import Frame, LatestFrame, create
 from devices.camera.settings import CameraSettings
 from identity import faces
@@ -98,5 +99,5 @@ def test_simulated_person_blinks_and_turns_on_request() -> None:
 
 
 def test_card_render_has_valid_mrz_layout() -> None:
-    card = synth.card_image()
+    card = card_image()
     assert card.shape == (540, 856, 3)

@@ -9,7 +9,7 @@ import pytest
 
 @pytest.fixture(scope="session")
 def card_frame() -> Any:
-    from devices.camera import scenes
+    from demo import scenes
 
     return scenes.CardScene().frame(3.0)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from demo import scenes as demo_scenes
 from devices.camera import scenes
 from identity import messages
 from identity.attacks import make_presenter, run_liveness
@@ -75,7 +76,7 @@ def _drive(scene: Any, session: IdentitySession, max_s: float = 40.0) -> Any:
 
 
 def test_session_end_to_end_passes_and_wipes(tmp_path: Path) -> None:
-    scene = scenes.CustomerScene(id_s=2.5)
+    scene = demo_scenes.CustomerScene(id_s=2.5)
     vault = BiometricVault(tmp_path / "bio", tmp_path / "secrets", retention_s=60)
     s = IdentitySession(IdentitySettings(liveness_challenges=2), vault=vault,
                         rng=random.Random(3), on_challenge=scene.act)
@@ -99,7 +100,7 @@ def test_session_end_to_end_passes_and_wipes(tmp_path: Path) -> None:
 
 
 def test_session_refuses_an_impostor() -> None:
-    class Impostor(scenes.CustomerScene):
+    class Impostor(demo_scenes.CustomerScene):
         def __init__(self) -> None:
             super().__init__(id_s=2.5)
             self.face = scenes.FaceScene(person="hopper", start=2.5)
@@ -116,7 +117,7 @@ def test_session_times_out_without_a_card() -> None:
 
 
 def test_a_timed_out_challenge_is_retried_with_other_movements() -> None:
-    class CannotBlink(scenes.CustomerScene):
+    class CannotBlink(demo_scenes.CustomerScene):
         def __init__(self) -> None:
             super().__init__(id_s=2.5)
             self.face = scenes.FaceScene(start=2.5)  # no natural blinks either

@@ -1,8 +1,9 @@
-"""Synthetic ID-1 cards (856×540 px, 85.6×54 mm at 10 px/mm) for the simulator and tests.
+"""Synthetic ID-1 cards (856×540 px, 85.6×54 mm at 10 px/mm) for the demo and tests.
 
 A fictitious "smartbranch demo" identity card: a portrait, printed fields and a TD1 MRZ in
-OCR-B (Debian fonts-ocr-b), as ICAO 9303 lays it out. The name is also printed in OCR-B so
-the capture step can cross-check it against the MRZ.
+OCR-B (Debian fonts-ocr-b), as ICAO 9303 lays it out, drawn to the layout identity's
+capture step reads (:mod:`identity.card_layout`). The name is also printed in OCR-B so the
+capture step can cross-check it against the MRZ.
 """
 
 from __future__ import annotations
@@ -16,17 +17,29 @@ import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 
 from devices.mrz import build_td1
+from identity.card_layout import (
+    CARD_H,
+    CARD_W,
+    MRZ_BOX,
+    MRZ_FONT_SIZE,
+    NAME_BOX,
+    OCRB_FONT,
+    PHOTO_BOX,
+)
 
-CARD_W, CARD_H = 856, 540
-OCRB_FONT = Path("/usr/share/fonts/opentype/ocr-b/OCRB.otf")
+__all__ = [
+    "CARD_H",
+    "CARD_W",
+    "MRZ_BOX",
+    "NAME_BOX",
+    "PHOTO_BOX",
+    "CardHolder",
+    "portrait_crop",
+    "render_card",
+]
+
 _SANS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 _CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-
-#: Where things are on the card (x0, y0, x1, y1) — the capture step uses the same layout.
-PHOTO_BOX = (36, 104, 256, 384)
-NAME_BOX = (290, 128, 830, 166)
-MRZ_BOX = (24, 398, 832, 530)
-MRZ_FONT_SIZE = 33
 
 
 @dataclass(frozen=True)
