@@ -3,12 +3,12 @@ frames show what each prompt asks: the ID card, the face, the challenge, the pho
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from waiting import poll
 
 import demo
 from customer_flows.qr_scan import QrScanner
@@ -20,16 +20,6 @@ from devices.camera.scenes import FaceScene, PhoneScene, make_scene
 from devices.camera.settings import CameraSettings
 from identity import id_capture
 from kiosk_core.prompts import IDLE, Prompt, PromptBoard
-
-
-def poll(pred: Callable[[], Any], timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = pred()
-        if value:
-            return value
-        assert time.monotonic() < deadline, "gave up waiting"
-        time.sleep(0.05)
 
 
 def open_camera(closing: Callable[[Any], Any], url: str) -> Camera:

@@ -5,29 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ports import free_port
+from waiting import poll
 
 from customer_flows import checkin
 from customer_flows.qr_scan import QrScanner
 from demo import appointments as demo
 from kiosk_core.core_loop import CoreLoop
 from kiosk_core.flows import FlowEngine, FlowStore
-
-
-def poll(pred: Callable[[], Any], timeout: float = 20.0) -> Any:
-    """Wait for something another thread does (not a timing assertion: generous limit)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = pred()
-        if value:
-            return value
-        assert time.monotonic() < deadline, "gave up waiting"
-        time.sleep(0.05)
 
 
 class DemoO2O:
