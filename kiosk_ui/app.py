@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
@@ -130,12 +130,18 @@ class KioskApp(QObject):
         if self._closed:
             return
         self._closed = True
-        self.shell.stop()
         self.translations.attach(None)
         self.bridge.stop()
         self.window.close()
         # Delete the QML scene now, while the view-models its bindings read still exist.
         shiboken6.delete(self.engine)
+        self.shell.stop()
+        # Every Qt object of this app goes now, on the GUI thread: objects whose deleteLater
+        # never ran (no more event loop), then this object with its children (view-models,
+        # bridge, timers). Left to the garbage collector, they would be deleted on whichever
+        # thread collects them, and Qt timers must die on their own thread.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        shiboken6.delete(self)
 
 
 def process_age() -> float:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Property, QEvent, QObject, QTimer, QUrl, Signal, Slot
 
 from kiosk_core.config import CoreConfig
@@ -221,8 +222,14 @@ class ShellViewModel(QObject):
     # -- plumbing ---------------------------------------------------------------
 
     def stop(self) -> None:
-        """No more ticks: the window is going away."""
+        """No more ticks, and no flow model: the window is going away. The flow model is
+        deleted here, on the GUI thread: left to Python's garbage collector it could be
+        deleted on whichever thread collects it, and a QTimer destroyed off its thread stays
+        registered with the GUI thread's dispatcher (a crash at its next tick)."""
         self._timer.stop()
+        old, self._flow_model = self._flow_model, None
+        if old is not None:
+            shiboken6.delete(old)
 
     def watch_activity(self, window: QObject) -> None:
         """Count every press on ``window`` as activity (QML cannot see all of them)."""

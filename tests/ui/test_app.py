@@ -256,3 +256,27 @@ def test_single_language_kiosk(qtbot: Any, make_app: Any, kiosk_config: Any) -> 
     tap(qtbot, app, "attractScreen")  # straight to the menu: nothing to choose
     qtbot.waitUntil(lambda: find(app, "menuScreen") is not None)
     assert find(app, "languageToggle") is None
+
+
+def test_close_deletes_qt_objects_on_the_gui_thread(qtbot: Any, make_app: Any,
+                                                    fake_devices: Any) -> None:
+    """Regression (CI segfault): an open flow's view-model and the shell's timer were left to
+    Python's garbage collector, which may run on any thread; a QTimer deleted off the GUI
+    thread stays registered there and crashes the next tick. close() deletes them itself."""
+    import shiboken6
+
+    from .flows import sample_flow
+
+    reg = ScreenRegistry()
+    sample_flow.register(reg)
+    app = make_app(registry=reg, flow_modules=())
+    qtbot.waitUntil(lambda: app.shell.inService)
+    go_to_menu(qtbot, app, "en_US")
+    tap(qtbot, app, "service_card")
+    qtbot.waitUntil(lambda: find(app, "testFlowPage") is not None)
+    model, shell = app.shell.flowModel, app.shell
+    assert model is not None and shiboken6.isValid(model)
+    app.close()
+    assert not shiboken6.isValid(model)
+    assert not shiboken6.isValid(shell)
+    app.close()  # twice is harmless
