@@ -10,7 +10,8 @@ is and puts a card still in the machine (at the gate or inside) into the retain 
 The steps find their devices in ``ctx.resources["devices"]`` (the runtime's), report
 progress through ``ctx.resources["progress"]`` when a screen is watching, and journal
 through ``ctx.resources["runtime"].journal``. Only the masked card number is ever kept:
-in the flow store, the journal and on paper.
+in the flow store, the journal and on paper. The customer's name is not in the flow store
+at all: it reaches the receipt through ``ctx.resources["personal"]`` (memory only).
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from typing import Any, cast
 
 from devices.card_dispenser.api import CardDispenserApi
+from kiosk_core.clock import local_now
 from kiosk_core.failures import Failure, FlowFailed
 from kiosk_core.flows import FlowContext, FlowDefinition, Outcome, Step
 from kiosk_core.journal import mask_pan
@@ -130,7 +131,8 @@ def reserve(ctx: FlowContext) -> dict[str, Any]:
         raise IssuanceError(Failure.BIN_FULL)
     if status.media not in (MediaState.NOT_PRESENT, MediaState.UNKNOWN, MediaState.NOT_SUPPORTED):
         raise IssuanceError(Failure.CARD_IN_MACHINE, str(status.media))
-    txn = datetime.now().strftime("T%Y%m%d%H%M%S") + secrets.token_hex(2).upper()
+    now = local_now(str(ctx.data.get("timezone") or "UTC"))
+    txn = now.strftime("T%Y%m%d%H%M%S") + secrets.token_hex(2).upper()
     return {"transaction_no": txn}
 
 
@@ -147,6 +149,9 @@ def dispense(ctx: FlowContext) -> dict[str, Any]:
         uid = disp.read_serial().result(timeout=DEVICE_TIMEOUT_S)
         card = masked(card_number_for(uid))  # the full number is never stored
         disp.present().result(timeout=DEVICE_TIMEOUT_S)
+        # The bin's count before the customer may take the card: after a power cut during
+        # wait_taken it tells a card that was retracted from one that was taken.
+        bin_before = _bin_count(ctx)
     except Exception:
         # The engine does not compensate a step that failed: a card half-way (jammed,
         # or read but not presented) is binned here, before the error goes up.
@@ -156,7 +161,15 @@ def dispense(ctx: FlowContext) -> dict[str, Any]:
             log.error("flow %s: card could not be binned after a failed dispense: %s",
                       ctx.flow_id, exc)
         raise
-    return {"card_number": card, "chip": hashlib.sha256(uid.encode()).hexdigest()[:16]}
+    return {"card_number": card, "chip": hashlib.sha256(uid.encode()).hexdigest()[:16],
+            "bin_before": bin_before}
+
+
+def _bin_count(ctx: FlowContext) -> int | None:
+    """The retain bin's count as the device reports it (None: the device cannot tell)."""
+    counters = _dispenser(ctx).counters().result(timeout=DEVICE_TIMEOUT_S)
+    value = counters.get("bin")
+    return int(value) if value is not None else None
 
 
 def recover_dispense(ctx: FlowContext) -> Outcome:
@@ -194,17 +207,38 @@ def wait_taken(ctx: FlowContext) -> dict[str, Any]:
         _journal(ctx, "card.retained", {"card_number": ctx.data.get("card_number", ""),
                                         "why": "not taken in time"})
         raise IssuanceError(Failure.NOT_TAKEN, str(result))
+    _journal_issued(ctx)
+    return {"taken": True}
+
+
+def _journal_issued(ctx: FlowContext, **extra: Any) -> None:
     _journal(ctx, "card.issued", {
         "card_number": ctx.data.get("card_number", ""),
         "transaction_no": ctx.data.get("transaction_no", ""),
         "identity_session": ctx.data.get("identity_session", ""),
-        "product": ctx.data.get("product", ""),
+        "product": ctx.data.get("product", ""), **extra,
     })
-    return {"taken": True}
 
 
 def recover_wait_taken(ctx: FlowContext) -> Outcome:
-    return "done" if _where_is_the_card(ctx) is MediaState.NOT_PRESENT else "not_done"
+    """After a cut while the card was offered. Still in the machine: not taken (the unwind
+    bins it). Gone: the bin's count says whether the dispenser retracted it (then it is
+    journalled as retained and the flow unwinds) or the customer took it (journalled as
+    issued; the step commits, so the flow completes instead of unwinding)."""
+    media = _where_is_the_card(ctx)
+    if media is not MediaState.NOT_PRESENT:
+        return "not_done"
+    before, now = ctx.data.get("bin_before"), _bin_count(ctx)
+    if before is None or now is None:
+        _journal(ctx, "card.fate_unknown", {"card_number": ctx.data.get("card_number", ""),
+                                            "why": "no bin counter to tell taken from retained"})
+        return "failed"
+    if now > int(before):
+        _journal(ctx, "card.retained", {"card_number": ctx.data.get("card_number", ""),
+                                        "why": "retracted before a restart", "recovered": True})
+        return "not_done"
+    _journal_issued(ctx, recovered=True)
+    return "done"
 
 
 RECEIPT_TEXTS = {
@@ -213,15 +247,18 @@ RECEIPT_TEXTS = {
 }
 
 
-def receipt_values(data: Mapping[str, Any]) -> dict[str, Any]:
+def receipt_values(data: Mapping[str, Any],
+                   personal: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The receipt's fields. ``personal`` (the customer's name) is held in memory only, never
+    in the flow store: after a restart the receipt is not printed for a customer who left."""
     lang = str(data.get("language", "en_US"))
     words = RECEIPT_TEXTS.get(lang, RECEIPT_TEXTS["en_US"])
     return {
         "branch": data.get("branch") or "-", "kiosk_id": data.get("kiosk_id") or "-",
-        "customer_name": data.get("customer_name", "") or "-",
+        "customer_name": (personal or {}).get("customer_name", "") or "-",
         "card_number": data["card_number"], **words,
         "hotline": data.get("hotline", "400-820-1234"),
-        "account_opened": data.get("opened") or datetime.now(),
+        "account_opened": data.get("opened") or local_now(str(data.get("timezone") or "UTC")),
         "transaction_no": data.get("transaction_no") or "-",
     }
 
@@ -235,8 +272,8 @@ def print_receipt(ctx: FlowContext) -> dict[str, Any]:
         return {"receipt_printed": False, "receipt_error": "no printer"}
     lang = str(ctx.data.get("language", "en_US"))
     try:
-        outcome = print_template(printer, "card_issuance", lang, receipt_values(ctx.data)
-                                         ).result(timeout=DEVICE_TIMEOUT_S)
+        outcome = print_template(printer, "card_issuance", lang, receipt_values(
+            ctx.data, ctx.resources.get("personal"))).result(timeout=DEVICE_TIMEOUT_S)
     except Exception as exc:  # the card is with the customer: a receipt problem undoes nothing
         log.error("flow %s: receipt not printed: %s", ctx.flow_id, exc)
         return {"receipt_printed": False, "receipt_error": str(exc)}
@@ -254,7 +291,8 @@ DEFINITION = FlowDefinition(
     (
         Step("reserve", reserve, compensate=release, idempotent=True),
         Step("dispense", dispense, compensate=retract, recover=recover_dispense),
-        Step("wait_taken", wait_taken, recover=recover_wait_taken),
+        # The point of no return: a card the customer took is never "unwound".
+        Step("wait_taken", wait_taken, recover=recover_wait_taken, commits=True),
         Step("print_receipt", print_receipt, idempotent=True),
     ),
     on_restart="unwind",

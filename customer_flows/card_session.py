@@ -14,21 +14,21 @@ core loop). Every change bumps :attr:`version` under a lock; the UI polls it.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from customer_flows import card_issuance
 from customer_flows.card_issuance import FLOW
 from devices.card_dispenser import errors as dispenser_errors
+from kiosk_core.clock import local_now
 from kiosk_core.failures import Failure, FlowFailed, failure_of
 from kiosk_core.flows import FlowEngine, StepFailed
 from kiosk_core.prompts import IDLE, Prompt, PromptBoard
@@ -45,8 +45,6 @@ IDENTITY_ATTEMPTS = 2
 MIN_INK = 250.0
 #: How long ID capture waits for a camera that is still opening.
 CAMERA_WAIT_S = 30.0
-AGREEMENT_ID = "DEBIT-CARD-AGREEMENT-2026-1"
-VERIFY_BASE = "https://sign.smartbranch.example/v"
 
 
 @dataclass
@@ -69,6 +67,7 @@ class Snapshot:
     receipt_url: str = ""
     take_timeout_s: float = 0.0
     attempts: int = 0
+    terms_text: str = ""  # the agreement exactly as signed (markdown), in the page's language
 
 
 #: Dispenser faults the screen explains in plain words (typed by the device layer).
@@ -92,11 +91,12 @@ def failure_code(exc: BaseException) -> Failure:
     return failure_of(exc, Failure.DEVICE)
 
 
-def ink(strokes: list[list[tuple[float, float]]]) -> float:
+def ink(strokes: Sequence[Sequence[Sequence[float]]]) -> float:
     """Total length of the strokes: a dot or a stray touch is not a signature."""
     total = 0.0
     for stroke in strokes:
-        for (x0, y0), (x1, y1) in itertools.pairwise(stroke):
+        for p0, p1 in itertools.pairwise(stroke):
+            (x0, y0), (x1, y1) = p0[:2], p1[:2]
             total += math.hypot(x1 - x0, y1 - y0)
     return total
 
@@ -116,7 +116,7 @@ class CardIssuanceSession:
         language: str = "en_US",
         identity_settings: Any = None,
         vault: Any = None,
-        evidence_vault: Any = None,
+        evidence: Any = None,
         journal: Callable[[str, dict[str, Any]], Any] | None = None,
         kiosk: Mapping[str, str] | None = None,
         prompts: PromptBoard | None = None,
@@ -129,7 +129,9 @@ class CardIssuanceSession:
         self.language = language
         self.identity_settings = identity_settings
         self.vault = vault
-        self.evidence_vault = evidence_vault
+        #: esign.service.EvidenceService (or a factory for one): signs and keeps the record.
+        self.evidence = evidence
+        self._terms: dict[str, Any] = {}  # language -> esign.terms.TermsDocument
         self.journal = journal or (lambda kind, data: None)
         self.kiosk = dict(kiosk or {})
         #: Where the session shows what it asks of the customer (the simulated customer
@@ -146,6 +148,10 @@ class CardIssuanceSession:
         self._signature: dict[str, Any] | None = None
         self.flow_id = ""
         self.closed = False
+
+    def _now(self) -> datetime:
+        """The branch's wall clock (receipts and evidence show the time the screen shows)."""
+        return local_now(self.kiosk.get("timezone") or "UTC")
 
     # -- state --------------------------------------------------------------------------
 
@@ -192,6 +198,21 @@ class CardIssuanceSession:
 
     def set_language(self, language: str) -> None:
         self.language = language
+        self._show_terms()
+
+    def _load_terms(self) -> None:  # on a worker: reads the documents from disk
+        from esign.terms import LANGUAGES, terms_document
+
+        try:
+            self._terms = {lang: terms_document("debit", lang) for lang in LANGUAGES}
+        except Exception:
+            log.exception("card terms could not be read")
+            self._terms = {}
+        self._show_terms()
+
+    def _show_terms(self) -> None:
+        doc = self._terms.get(self.language) or self._terms.get("en_US")
+        self._set(terms_text=doc.text if doc is not None else "")
 
     def accept(self) -> None:
         """The customer read what is needed and agreed: start the identity check."""
@@ -202,6 +223,7 @@ class CardIssuanceSession:
         if problem:
             self._set(state="failed", reason=problem)
             return
+        self.submit(self._load_terms)  # read while the identity check runs
         self._start_identity()
 
     def _dispenser_problem(self) -> str:
@@ -224,18 +246,18 @@ class CardIssuanceSession:
         if self.state == "identity_passed":
             self._set(state="signature")
 
-    def sign(self, strokes: list[list[tuple[float, float]]], width: float, height: float) -> bool:
-        """The customer confirmed the signature. False (and nothing happens) when there
-        is not enough ink to be a signature."""
+    def sign(self, strokes: list[list[tuple[float, float, float]]], width: float,
+             height: float) -> bool:
+        """The customer confirmed the signature: strokes of (x, y, ms since the first touch)
+        on a pad ``width`` x ``height``. False (and nothing happens) when there is not enough
+        ink to be a signature, or the agreement it would sign could not be shown."""
         if self.state != "signature" or ink(strokes) < MIN_INK:
             return False
-        signed_at = datetime.now().astimezone()
-        evidence = {"document_id": AGREEMENT_ID, "signed_at": signed_at.isoformat(),
-                    "pad": [width, height], "strokes": strokes,
-                    "identity_session": self._identity_id}
-        blob = json.dumps(evidence, separators=(",", ":")).encode()
-        self._signature = {"signed_at": signed_at, "sha256": hashlib.sha256(blob).hexdigest(),
-                           "blob": blob}
+        document = self._terms.get(self.language)
+        if document is None or self._snap.terms_text != document.text:
+            return False  # never sign a document other than the one on the screen
+        self._signature = {"signed_at": self._now(), "strokes": strokes,
+                           "pad": (width, height), "document": document}
         self._set(state="dispensing")
         self.submit(self._issue)
         return True
@@ -328,24 +350,33 @@ class CardIssuanceSession:
 
     def _flow_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "language": self.language, "customer_name": self._customer_name,
+            "language": self.language,
             "identity_session": self._identity_id, "product": "debit",
             "branch": self.kiosk.get("branch", ""), "kiosk_id": self.kiosk.get("kiosk_id", ""),
-            "opened": datetime.now().isoformat(timespec="seconds"),
+            "opened": self._now().isoformat(timespec="seconds"),
+            "timezone": self.kiosk.get("timezone") or "UTC",
         }
         if self.take_timeout_s is not None:
             data["take_timeout_s"] = self.take_timeout_s
         if self._signature is not None:
-            data["signature_sha256"] = self._signature["sha256"]
+            data["document_sha256"] = self._signature["document"].sha256
         return data
 
     def _issue(self) -> None:  # on a worker (the core loop's thread pool in the kiosk)
-        self._keep_evidence()
         engine = FlowEngine(self.engine.store, self.engine.definitions,
-                            resources={**self.engine.resources, "progress": self._on_progress},
+                            resources={**self.engine.resources, "progress": self._on_progress,
+                                       # memory only: the flow store holds no name
+                                       "personal": {"customer_name": self._customer_name}},
                             on_event=self.engine.on_event)
         try:
             self.flow_id = engine.start(card_issuance.FLOW, self._flow_data())
+            # The signed record names this flow: kept before any card moves.
+            try:
+                self._keep_evidence()
+            except Exception as exc:
+                engine.store.mark(self.flow_id, step=-1, phase="done", status="failed",
+                                  error=f"evidence not kept: {exc}")
+                raise FlowFailed(Failure.EVIDENCE, str(exc)) from exc
             data = engine.run(self.flow_id)
         except Exception as exc:
             code = failure_code(exc)
@@ -365,19 +396,22 @@ class CardIssuanceSession:
             self._set(state="printing")
 
     def _keep_evidence(self) -> None:
-        """Store the signature strokes encrypted, and print the evidence slip."""
+        """Sign and keep the evidence record (strokes, image, the document's digest, time,
+        kiosk, session and flow), then print the slip, which states only what the record
+        holds. No evidence service: nothing is claimed, no slip."""
         sig = self._signature
-        if sig is None:
+        if sig is None or self.evidence is None:
             return
-        doc = f"{AGREEMENT_ID}-{sig['sha256'][:12]}"
-        if self.evidence_vault is not None:
-            try:
-                self.evidence_vault = _resolve(self.evidence_vault)
-                self.evidence_vault.put(doc, "signature", sig["blob"])
-            except Exception:
-                log.exception("could not store the signature evidence")
-        self.journal("esign.signed", {"document": doc, "document_sha256": sig["sha256"],
-                                      "identity_session": self._identity_id})
+        document = sig["document"]
+        self.evidence = _resolve(self.evidence)
+        signed = self.evidence.sign_and_store(
+            strokes=sig["strokes"], pad=sig["pad"], document=document,
+            signed_at=sig["signed_at"], session_id=self._identity_id, flow_id=self.flow_id)
+        record = signed.record
+        self.journal("esign.signed", {
+            "flow": self.flow_id, "document": f"{document.id}-{document.version}",
+            "document_sha256": record.document_sha256, "key_id": record.key_id,
+            "identity_session": self._identity_id})
         printer = self.devices.get("printer")
         if printer is None or not printer.can_print:
             return
@@ -387,12 +421,13 @@ class CardIssuanceSession:
             "kiosk_id": self.kiosk.get("kiosk_id", "") or "-",
             "customer_name": self._customer_name or "-",
             "document_title": "借记卡领用合约" if lang == "zh_CN" else "Debit card agreement",
-            "document_id": doc, "signed_at": sig["signed_at"].replace(tzinfo=None),
-            "document_sha256": sig["sha256"], "verify_url": f"{VERIFY_BASE}/{doc}",
+            "document_id": f"{document.id}-{document.version}",
+            "signed_at": sig["signed_at"], "document_sha256": record.document_sha256,
+            "record_id": self.flow_id, "key_id": record.key_id,
         }
         try:
             print_template(printer, "esign_evidence", lang, values).result(timeout=30)
-        except Exception:  # the slip is a courtesy copy; the evidence is stored
+        except Exception:  # the slip is a courtesy copy; the signed record is stored
             log.exception("evidence slip not printed")
 
     # -- end ----------------------------------------------------------------------------
@@ -412,3 +447,48 @@ class CardIssuanceSession:
         if self.prompts.current.flow == FLOW:
             self.prompts.show(IDLE)
         self._stop_runner(runner)
+
+
+def session_for(runtime: Any, *, language: str,
+                submit: Callable[[Callable[[], Any]], Any],
+                take_timeout_s: float | None = None,
+                journal: Callable[[str, dict[str, Any]], Any] | None = None,
+                ) -> CardIssuanceSession:
+    """A session wired to a started runtime as the kiosk runs it: its devices, flow engine,
+    journal writer, prompt board and vaults. The screen's view-model and the headless
+    ``kiosk flows run card-issuance`` both build theirs here."""
+    from identity.settings import IdentitySettings  # light: the config has it imported
+
+    cfg = runtime.config
+    identity = cfg.section(IdentitySettings)
+    data_dir, secrets = cfg.data_dir, cfg.path("secrets_dir")
+    retention = identity.retention_minutes * 60.0
+    writer = runtime.journal_writer
+
+    def to_writer(kind: str, data: dict[str, Any]) -> Any:
+        return writer.append(kind, data) if writer is not None else None
+
+    return CardIssuanceSession(
+        devices=runtime.devices, engine=runtime.flow_engine, submit=submit,
+        language=language, identity_settings=identity,
+        # Opening a vault reads its key: done on a worker, when first needed.
+        vault=lambda: _vault(data_dir / "identity", secrets, retention),
+        # Signed agreements are bank records: signed by the kiosk's key, kept beyond it.
+        evidence=lambda: _evidence(cfg),
+        journal=journal or to_writer,
+        kiosk={"branch": cfg.kiosk.branch, "kiosk_id": cfg.kiosk.id,
+               "timezone": cfg.kiosk.timezone},
+        prompts=runtime.prompts, take_timeout_s=take_timeout_s,
+    )
+
+
+def _vault(root: Path, secrets_dir: Path, retention_s: float) -> Any:
+    from identity.privacy import BiometricVault  # cryptography: imported on a worker
+
+    return BiometricVault(root, secrets_dir, retention_s)
+
+
+def _evidence(cfg: Any) -> Any:
+    from esign.service import EvidenceService  # cryptography, Pillow: on a worker
+
+    return EvidenceService.from_config(cfg)

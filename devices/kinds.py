@@ -10,4 +10,5 @@ PLUGINS: tuple[str, ...] = (
     "devices.card_dispenser.plugin",
     "devices.printer.plugin",
     "devices.camera.plugin",
+    "devices.pinpad.plugin",
 )

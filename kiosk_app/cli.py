@@ -23,9 +23,12 @@ if TYPE_CHECKING:
 COMMAND_MODULES = [
     "kiosk_app.commands",
     "kiosk_app.run",
+    "kiosk_app.headless",
     "identity.commands",
     "o2o_sync.commands",
+    "bank_host.commands",
     "receipts.commands",
+    "esign.commands",
 ]
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import create_model
 
+from bank_host.settings import BankHostSettings
 from devices import registry
 from devices.settings import DeviceSettings
 from identity.settings import IdentitySettings
@@ -52,6 +53,7 @@ class KioskConfig(CoreConfig):
     hub: HubSettings = HubSettings()
     sync: SyncSettings = SyncSettings()
     identity: IdentitySettings = IdentitySettings()
+    bank: BankHostSettings = BankHostSettings()
 
 
 @cache

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kiosk_core.config import ConfigError, CoreConfig
 
@@ -52,8 +52,14 @@ class Commands:
     sim: argparse._SubParsersAction  # kiosk sim <device>
     diag: argparse._SubParsersAction  # kiosk diag <device>
 
+    groups: dict[str, argparse._SubParsersAction] = field(default_factory=dict)
+
     def group(self, name: str, help: str) -> argparse._SubParsersAction:
-        """A top-level command with sub-commands, e.g. ``kiosk journal verify``."""
+        """A top-level command with sub-commands, e.g. ``kiosk journal verify``. Several
+        modules may add to one group (``kiosk flows list`` and ``kiosk flows run``)."""
+        if name in self.groups:
+            return self.groups[name]
         parser = self.root.add_parser(name, help=help)
         sub = parser.add_subparsers(dest=f"{name}_command", metavar="COMMAND", required=True)
+        self.groups[name] = sub
         return sub

@@ -48,6 +48,7 @@ class Failure(StrEnum):
     NOT_TAKEN = "not_taken"  # the card was not taken in time (retained)
     DEVICE = "device"  # any other device fault
     CUSTOMER_CANCEL = "customer_cancel"
+    EVIDENCE = "evidence"  # the signed agreement could not be kept: no card without it
 
     @classmethod
     def parse(cls, value: str) -> Failure:

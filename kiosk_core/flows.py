@@ -8,7 +8,9 @@ was in flight. On restart, :meth:`FlowEngine.recover` looks at each unfinished f
 - a step with intent but no done is *in doubt*: its ``recover`` function asks the
   device what really happened (``"done"``, ``"not_done"`` or ``"failed"``); without one
   an ``idempotent`` step is redone and any other counts as failed, so the flow unwinds;
-- then the flow resumes after the last done step if its policy is ``"resume"``, or
+- a flow whose done steps include one that ``commits`` (the point of no return, e.g. the
+  customer took the card) is completed, its remaining steps skipped;
+- otherwise the flow resumes after the last done step if its policy is ``"resume"``, or
   unwinds: every done step's ``compensate`` runs in reverse order (retract the card
   to the bin, void the receipt…), each compensation itself persisted so that a cut
   during unwinding does not compensate twice.
@@ -62,6 +64,10 @@ class Step:
     recover: Callable[[FlowContext], Outcome] | None = None
     #: Safe to run again when in doubt (no recover needed): an in-doubt step is redone.
     idempotent: bool = False
+    #: The point of no return: once this step is done (or recovered as done) the flow is
+    #: never unwound after a restart: the customer has the card, so retracting "it" would
+    #: be wrong. The steps after it are skipped on restart (their customer is gone).
+    commits: bool = False
 
 
 @dataclass(frozen=True)
@@ -368,6 +374,12 @@ class FlowEngine:
             self.store.mark(
                 row.flow_id, step=last_done, phase="done", data=ctx.data, note=f"settled: {outcome}"
             )
+        if settled_ok and any(s.commits for s in definition.steps[: last_done + 1]):
+            skipped = [s.name for s in definition.steps[last_done + 1:]]
+            self.store.mark(row.flow_id, step=last_done, phase="done", status="completed",
+                            note="committed before restart; skipped: " + ",".join(skipped))
+            self.on_event(row.flow_id, "flow.completed", f"{row.flow_type} (after restart)")
+            return "completed"
         if definition.on_restart == "resume" and settled_ok:
             try:
                 self.run(row.flow_id)

@@ -67,6 +67,11 @@ class KioskRuntime:
         self.loop = CoreLoop()
         #: What the screen asks of the customer now (kiosk_core.prompts).
         self.prompts = PromptBoard()
+        #: Services the composition root attached (e.g. "bank": a bank_host.api.BankHost);
+        #: flow steps find them in ``ctx.resources["services"]``.
+        self.services: dict[str, Any] = {}
+        #: Called first thing in stop(), newest first (a service process to end, say).
+        self.stop_hooks: list[Callable[[], None]] = []
         self._flow_defs = dict(flows or {})
         self._listeners: Listeners[RuntimeEvent] = Listeners("runtime")
         self._lock = threading.Lock()
@@ -124,6 +129,12 @@ class KioskRuntime:
         return list(self.flow_engine.recover())
 
     def stop(self) -> None:
+        while self.stop_hooks:
+            hook = self.stop_hooks.pop()
+            try:
+                hook()
+            except Exception:
+                log.exception("stop hook %r failed", hook)
         for device in self.devices.values():
             device.close()
         self.loop.stop()
@@ -193,7 +204,7 @@ class KioskRuntime:
             self._emit(RuntimeEvent("service", service=state))
 
     def _resources(self) -> dict[str, Any]:
-        return {"devices": self.devices, "runtime": self}
+        return {"devices": self.devices, "runtime": self, "services": self.services}
 
     def _journal_flow_event(self, flow_id: str, kind: str, detail: str) -> None:
         # On the flow's worker (which fsyncs the flow store anyway): wait for the record,

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
+
+from kiosk_core.clock import local_now
+
+__all__ = ["format_date", "format_time", "local_now"]
 
 _WEEKDAYS_ZH = "一二三四五六日"
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")
-
-
-def local_now(timezone: str) -> datetime:
-    return datetime.now(ZoneInfo(timezone))
 
 
 def format_time(t: datetime) -> str:

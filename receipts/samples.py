@@ -45,7 +45,7 @@ SAMPLES: dict[str, dict[str, dict[str, Any]]] = {
             "document_title": "借记卡领用合约" if lang == "zh_CN" else "Debit card agreement",
             "document_id": "DOC-2026-000451", "signed_at": _AT,
             "document_sha256": "3f79bb7b435b05321651daefd374cdc681dc06faa65e374e38337b88ca046dea",
-            "verify_url": "https://sign.smartbranch.example/v/DOC-2026-000451",
+            "record_id": "7f3c1e0a9b2d4c6e8f1a2b3c4d5e6f70", "key_id": "a1b2c3d4e5f60718",
         }
         for lang in ("zh_CN", "en_US")
     },

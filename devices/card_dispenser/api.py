@@ -11,7 +11,8 @@ from __future__ import annotations
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from devices.card_dispenser.model import Reading, TakeResult
+from devices.card_dispenser.counts import DispenserCounts
+from devices.card_dispenser.model import Reading, Sensors, TakeResult
 from kiosk_core.status import DeviceStatus
 
 ResetTo = Literal["current", "exit", "retain"]
@@ -35,6 +36,16 @@ class CardDispenserApi(Protocol):
 
     def to_read_position(self) -> Future[Reading]: ...
 
+    def move_to_ic(self) -> Future[Reading]:
+        """A card to the IC contact position (chip cards); to_read_position is the RF one."""
+        ...
+
+    def read_sensors(self) -> Future[Sensors]: ...
+
+    def machine_serial(self) -> Future[str]:
+        """The dispenser's own serial number (not the card's: that is read_serial)."""
+        ...
+
     def read_serial(self) -> Future[str]: ...
 
     def present(self) -> Future[Reading]: ...
@@ -47,6 +58,19 @@ class CardDispenserApi(Protocol):
     def retract(self) -> Future[Reading]: ...
 
     def reset(self, to: ResetTo = "retain") -> Future[Reading]: ...
+
+    def counters(self) -> Future[dict[str, int]]:
+        """dispensed / retracted / captured / taken, and "bin": the retain bin's count
+        (the device's retract counter where it keeps one)."""
+        ...
+
+    def counts(self) -> Future[DispenserCounts]:
+        """Every persisted count (presented, retained, the stacker's load…)."""
+        ...
+
+    def load_stacker(self, count: int) -> Future[DispenserCounts]:
+        """The technician loaded ``count`` cards: the stacker's count starts again."""
+        ...
 
 
 if TYPE_CHECKING:  # mypy proves the driver offers every call flows make

@@ -1,4 +1,4 @@
-"""``kiosk sim card-dispenser`` and ``kiosk diag card-dispenser``."""
+"""``kiosk sim card-dispenser``, ``kiosk diag card-dispenser`` and ``kiosk diag counters``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import signal
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 from kiosk_core.cli import CommandError, Commands, command_config
@@ -16,11 +17,12 @@ PROTOCOLS = ("crt591", "k720")
 
 def add_commands(cli: Commands) -> None:
     sim = cli.sim.add_parser(
-        "card-dispenser", help="simulate a CRT-591 or K720 card dispenser on a pty or TCP port",
+        "card-dispenser", aliases=["card_dispenser"],
+        help="simulate a CRT-591 or K720 card dispenser on a pty or TCP port",
         description="Serve a simulated card dispenser. The first line printed says where: "
                     "'pty: /dev/pts/N' or 'tcp: socket://HOST:PORT'. While running, lines on "
                     "stdin control it: 'fault NAME[:ARG]', 'clear', 'refill N', 'empty-bin', "
-                    "'take', 'status'.")
+                    "'take', 'insert' (a card pushed in at the gate, if ENTRY allows), 'status'.")
     sim.add_argument("--protocol", choices=PROTOCOLS, default="crt591")
     where = sim.add_mutually_exclusive_group()
     where.add_argument("--pty", action="store_true", help="serve on a new pty (the default)")
@@ -35,6 +37,10 @@ def add_commands(cli: Commands) -> None:
                      help="inject a fault at start (repeatable); see docs/card_dispenser.md")
     sim.add_argument("--baud", type=int, default=0, help="pace output at this baud rate")
     sim.add_argument("--address", type=int, default=0, help="bus address (CRT-591)")
+    sim.add_argument("--state", metavar="PATH",
+                     help="keep the mechanism's state (cards, bin, card position, retract "
+                          "counter) in this file, written after every change; an existing "
+                          "file is resumed and wins over --cards/--bin")
     sim.set_defaults(handler=run_sim)
 
     diag = cli.diag.add_parser("card-dispenser", help="status, counters and firmware version")
@@ -47,6 +53,19 @@ def add_commands(cli: Commands) -> None:
     diag.add_argument("--json", action="store_true")
     diag.set_defaults(handler=run_diag)
 
+    counters = cli.diag.add_parser(
+        "counters", help="the card dispenser's counts: dispensed, presented, taken, retained…",
+        description="Print the card counts the kiosk keeps (the counters file in data_dir). "
+                    "With --live, open the configured dispenser first (not while the kiosk "
+                    "runs: it holds the port), which reconciles the retain-bin count with "
+                    "the device's retract counter.")
+    counters.add_argument("--config", help="kiosk.toml")
+    counters.add_argument("--file", help="counters file (default: from kiosk.toml)")
+    counters.add_argument("--live", action="store_true",
+                          help="open the dispenser and reconcile with its counter first")
+    counters.add_argument("--json", action="store_true")
+    counters.set_defaults(handler=run_diag_counters)
+
 
 def run_sim(args: argparse.Namespace) -> int:
     from devices.card_dispenser.simulator import FaultError, make_simulator
@@ -56,7 +75,8 @@ def run_sim(args: argparse.Namespace) -> int:
         take = None if args.take_after == "never" else float(args.take_after)
         sim = make_simulator(args.protocol, cards=args.cards, bin_count=args.bin,
                              bin_capacity=args.bin_capacity, low_threshold=args.low,
-                             take_after=take, faults=args.fault, address=args.address)
+                             take_after=take, faults=args.fault, address=args.address,
+                             state_path=args.state)
         link: SimLink
         if args.tcp:
             host, port = parse_hostport(args.tcp)
@@ -115,6 +135,10 @@ def _control_loop(sim: Any, stop: threading.Event) -> None:
                 sim.empty_bin()
             elif cmd == "take":
                 sim.take_card()
+            elif cmd == "insert":
+                if not sim.insert_card():
+                    print("? entry is not allowed (or the channel is not empty)", flush=True)
+                    continue
             elif cmd != "status":
                 print(f"? unknown command {line.strip()!r}", flush=True)
                 continue
@@ -124,7 +148,7 @@ def _control_loop(sim: Any, stop: threading.Event) -> None:
         m = sim.mech
         print(f"ok cards={m.cards} bin={m.bin}/{m.bin_capacity} card={m.position} "
               f"jammed={m.jammed} dispensed={m.dispensed} taken={m.taken} "
-              f"commands={sim.command_count}", flush=True)
+              f"counter={m.retract_counter} commands={sim.command_count}", flush=True)
 
 
 def run_diag(args: argparse.Namespace) -> int:
@@ -146,6 +170,8 @@ def run_diag(args: argparse.Namespace) -> int:
         settings = CardDispenserSettings(**base)
     except ValueError as exc:
         raise CommandError(f"bad settings: {exc}") from None
+    # No bind_storage: this may run beside the kiosk (on another URL), and the counters
+    # file has one writer. ``kiosk diag counters --live`` is the one that reconciles it.
     device = create("card_dispenser", settings)
     try:
         try:
@@ -159,12 +185,15 @@ def run_diag(args: argparse.Namespace) -> int:
     finally:
         device.close()
     report = {"url": settings.url, "protocol": settings.protocol, "firmware": version,
+              "serial": info.get("machine_serial", ""),
               "status": status.as_dict(), "counters": counters, "line": info.get("line", {})}
     if args.json:
         print(json.dumps(report, indent=2))
     else:
         s = report["status"]
         print(f"card dispenser  {settings.url}  ({settings.protocol}, firmware {version})")
+        if report["serial"]:
+            print(f"  serial   {report['serial']}")
         print(f"  device   {s['device']}")
         print(f"  card     {s['media']}")
         for name, state in s["supplies"].items():
@@ -173,3 +202,75 @@ def run_diag(args: argparse.Namespace) -> int:
         if s["detail"]:
             print(f"  last error: {s['detail']} [{s['errorCode']}]")
     return 0 if status.device.usable else 1
+
+
+def run_diag_counters(args: argparse.Namespace) -> int:
+    """``kiosk diag counters [--json] [--live]``: the persisted card counts."""
+    from devices.card_dispenser.counts import CounterStore, DispenserCounts
+
+    counts: DispenserCounts | None
+    if args.live:
+        counts, path = _live_counts(args.config)
+    else:
+        path = _counters_file(args)
+        try:
+            counts = CounterStore(path).load()
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        if counts is None:
+            raise CommandError(f"no card counts saved yet at {path} (the kiosk writes them "
+                               "when it opens the card dispenser)")
+    report = {"file": str(path), **counts.as_dict()}
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print(f"card dispenser counts  ({path}, updated {counts.updated or '-'})")
+    for name in ("dispensed", "presented", "taken", "retracted", "captured"):
+        print(f"  {name:<16} {report[name]}")
+    print(f"  {'retained':<16} {counts.retained}  (bin count from the {counts.retained_source})")
+    remaining = counts.stacker_remaining
+    print(f"  {'stacker loaded':<16} {counts.stacker_loaded}"
+          + (f"  ({remaining} left by our count)" if remaining is not None else ""))
+    mm = counts.last_mismatch
+    if mm is not None:
+        print(f"  last mismatch    kiosk counted {mm.kiosk} in the bin, the device "
+              f"{mm.device} ({mm.at}); the device's count was kept")
+    return 0
+
+
+def _counters_file(args: argparse.Namespace) -> Path:
+    if args.file:
+        return Path(args.file)
+    from devices.card_dispenser.settings import CardDispenserSettings
+
+    cfg = command_config(args.config)
+    settings = cfg.device("card_dispenser", CardDispenserSettings)
+    if settings is None:
+        raise CommandError("no [devices.card_dispenser] in kiosk.toml (or give --file)")
+    if not settings.counters_path:
+        raise CommandError("devices.card_dispenser.counters_path is \"\": counts are not kept")
+    path = Path(settings.counters_path)
+    return path if path.is_absolute() else cfg.data_dir / path
+
+
+def _live_counts(config: str | None) -> tuple[Any, Path]:
+    from devices.base import DeviceError
+    from devices.card_dispenser.driver import create
+    from devices.card_dispenser.settings import CardDispenserSettings
+
+    cfg = command_config(config)
+    settings = cfg.device("card_dispenser", CardDispenserSettings)
+    if settings is None:
+        raise CommandError("no [devices.card_dispenser] in kiosk.toml")
+    device = create("card_dispenser", settings)
+    device.bind_storage(cfg.data_dir)
+    try:
+        try:
+            device.start().result(timeout=15)
+            counts = device.counts().result(timeout=10)
+        except DeviceError as exc:
+            raise CommandError(f"{settings.url}: {exc}") from None
+        file = device.describe().get("counters_file")
+    finally:
+        device.close()
+    return counts, Path(file) if file else Path("-")

@@ -15,7 +15,14 @@ from devices.card_dispenser.framing import (
     StreamDecoder,
     bcc,
 )
-from devices.card_dispenser.model import CardPosition, Op, Problem, Reading, StackerLevel
+from devices.card_dispenser.model import (
+    CardPosition,
+    Op,
+    Problem,
+    Reading,
+    Sensors,
+    StackerLevel,
+)
 
 STX = 0xF2
 ETX = 0x03
@@ -27,6 +34,11 @@ MAX_TEXT = 6 + MAX_DATA
 CM_INIT, CM_STATUS, CM_MOVE, CM_ENTRY = 0x30, 0x31, 0x32, 0x33
 CM_RF, CM_SERIAL, CM_VERSION, CM_COUNTER = 0x60, 0xA2, 0xA4, 0xA5
 PM_INIT_GATE, PM_INIT_CAPTURE, PM_INIT_KEEP = 0x30, 0x31, 0x33
+#: The same, also counting retracted cards (the retract counter, read with CM A5).
+PM_INIT_GATE_COUNT, PM_INIT_CAPTURE_COUNT, PM_INIT_KEEP_COUNT = 0x34, 0x35, 0x37
+PM_STATUS, PM_SENSORS = 0x30, 0x31
+#: ENTRY's parameters: the reference says "allow / deny" without the bytes; ours.
+PM_ENTRY_ALLOW, PM_ENTRY_DENY = 0x30, 0x31
 PM_TO_GATE, PM_TO_IC, PM_TO_RF, PM_TO_BIN, PM_EJECT = 0x30, 0x31, 0x32, 0x33, 0x39
 
 #: The vendor-neutral operations as (CM, PM).
@@ -34,14 +46,22 @@ OPS: dict[Op, tuple[int, int]] = {
     Op.INIT_KEEP: (CM_INIT, PM_INIT_KEEP),
     Op.INIT_GATE: (CM_INIT, PM_INIT_GATE),
     Op.INIT_CAPTURE: (CM_INIT, PM_INIT_CAPTURE),
-    Op.STATUS: (CM_STATUS, 0x30),
+    Op.INIT_KEEP_COUNT: (CM_INIT, PM_INIT_KEEP_COUNT),
+    Op.INIT_GATE_COUNT: (CM_INIT, PM_INIT_GATE_COUNT),
+    Op.INIT_CAPTURE_COUNT: (CM_INIT, PM_INIT_CAPTURE_COUNT),
+    Op.STATUS: (CM_STATUS, PM_STATUS),
+    Op.SENSORS: (CM_STATUS, PM_SENSORS),
     Op.DISPENSE: (CM_MOVE, PM_TO_GATE),
     Op.PRESENT: (CM_MOVE, PM_TO_GATE),  # MOVE-to-gate moves a card already inside
     Op.TO_READ: (CM_MOVE, PM_TO_RF),
+    Op.TO_IC: (CM_MOVE, PM_TO_IC),
     Op.CAPTURE: (CM_MOVE, PM_TO_BIN),
     Op.EJECT: (CM_MOVE, PM_EJECT),
     Op.READ_UID: (CM_RF, 0x30),
     Op.VERSION: (CM_VERSION, 0x30),
+    Op.MACHINE_SERIAL: (CM_SERIAL, 0x30),
+    Op.ENTRY_ALLOW: (CM_ENTRY, PM_ENTRY_ALLOW),
+    Op.ENTRY_DENY: (CM_ENTRY, PM_ENTRY_DENY),
     Op.BIN_COUNT: (CM_COUNTER, 0x30),
 }
 
@@ -122,6 +142,25 @@ class Negative:
 
 
 Text = Command | Positive | Negative
+
+
+def encode_sensors(sensors: Sensors) -> bytes:
+    """The sensor block's DATA: one ASCII '0'/'1' per sensor, in :attr:`Sensors.ORDER`."""
+    return bytes(0x31 if getattr(sensors, n) else 0x30 for n in Sensors.ORDER)
+
+
+def parse_sensors(data: bytes) -> Sensors:
+    """The DATA of a STATUS PM 31 reply; MalformedFrame if it is not the block."""
+    if len(data) != len(Sensors.ORDER) or any(b not in (0x30, 0x31) for b in data):
+        raise MalformedFrame(f"bad sensor block {data!r} (want {len(Sensors.ORDER)} of '0'/'1')")
+    return Sensors(*(b == 0x31 for b in data))
+
+
+def parse_counter(data: bytes) -> int:
+    """The retract counter's DATA (ASCII decimal digits); MalformedFrame otherwise."""
+    if not data or not data.isdigit():
+        raise MalformedFrame(f"retract counter is not a number: {data!r}")
+    return int(data)
 
 
 def parse_text(text: bytes) -> Text:

@@ -18,16 +18,20 @@ Recovery rules (so that a fault never poisons the next command):
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any, Literal
 
 import serial
 
 from devices.base import Device, DeviceError, DeviceNotReady, SelfTestResult
 from devices.card_dispenser.adapters import ADAPTERS, Answer, ProtocolAdapter
+from devices.card_dispenser.counts import CounterStore, DispenserCounts, Mismatch, utc_now
+from devices.card_dispenser.crt591 import parse_counter, parse_sensors
 from devices.card_dispenser.errors import (
     BinFull,
     CardDispenserError,
@@ -39,7 +43,16 @@ from devices.card_dispenser.errors import (
     SequenceError,
     StackerEmpty,
 )
-from devices.card_dispenser.model import CardPosition, Op, Reading, StackerLevel, TakeResult
+from devices.card_dispenser.model import (
+    COUNTING_INIT,
+    INIT_OPS,
+    CardPosition,
+    Op,
+    Reading,
+    Sensors,
+    StackerLevel,
+    TakeResult,
+)
 from devices.card_dispenser.settings import CardDispenserSettings
 from devices.card_dispenser.transport import READ_SLICE_S, Timing, Transport
 from devices.sim import SimURLError, sim_options, start_link
@@ -86,10 +99,14 @@ class CardDispenser(Device):
         self._position: CardPosition | None = None
         self._bin_count: int | None = None
         self._bin_full = False
-        self._counters = {"dispensed": 0, "retracted": 0, "captured": 0, "taken": 0}
+        self._counts = DispenserCounts()
+        self._data_dir: Path | None = None
+        self._store: CounterStore | None = None
         self._cancel_wait = threading.Event()
         self._closing = False
         self.firmware = ""
+        #: The dispenser's own serial number (CRT-591 CM A2); "" where it has none.
+        self.machine_id = ""
 
     # -- public API (every call returns a Future; the work runs on the device worker) --
 
@@ -100,6 +117,23 @@ class CardDispenser(Device):
     def to_read_position(self) -> Future[Reading]:
         """A card from the stacker (or the gate) to the RF/IC read position."""
         return self.submit(self._feed, Op.TO_READ)
+
+    def move_to_ic(self) -> Future[Reading]:
+        """A card from the stacker (or the gate) to the IC contact position (chip cards)."""
+        return self.submit(self._feed, Op.TO_IC)
+
+    def read_sensors(self) -> Future[Sensors]:
+        """The full sensor block (CRT-591 STATUS PM 31); the only reliable "bin full" on
+        some variants, so a full bin it shows is reported in the status too."""
+        return self.submit(self._read_sensors)
+
+    def machine_serial(self) -> Future[str]:
+        """The dispenser's own serial number (CRT-591 CM A2), for the asset register."""
+        return self.submit(self._read_machine_serial)
+
+    def allow_entry(self, allowed: bool) -> Future[Reading]:
+        """Allow (or deny) a card to be pushed in at the gate (CRT-591 ENTRY)."""
+        return self.submit(self._do, Op.ENTRY_ALLOW if allowed else Op.ENTRY_DENY)
 
     def present(self) -> Future[Reading]:
         """The card inside the channel to the gate, without feeding a new one."""
@@ -146,7 +180,28 @@ class CardDispenser(Device):
         return self.submit(work)
 
     def counters(self) -> Future[dict[str, int]]:
+        """dispensed / retracted / captured / taken / bin, asked of the device now (the
+        bin from its retract counter where it has one); the same as ``status.counters``."""
         return self.submit(self._read_counters)
+
+    def counts(self) -> Future[DispenserCounts]:
+        """Every persisted count (presented, retained, stacker load…), after asking the
+        device for its retract counter."""
+        def work() -> DispenserCounts:
+            self._read_counters()
+            return self._snapshot()
+        return self.submit(work)
+
+    def load_stacker(self, count: int) -> Future[DispenserCounts]:
+        """A technician loaded the stacker with ``count`` cards: the replenishment count
+        (the stacker's remaining count starts again from it)."""
+        if count < 0:
+            raise ValueError(f"load_stacker: count must be >= 0, not {count}")
+        return self.submit(self._load_stacker, count)
+
+    def bind_storage(self, data_dir: Path) -> None:
+        """Where a relative ``counters_path`` lives (the runtime calls this before start)."""
+        self._data_dir = Path(data_dir)
 
     def firmware_version(self) -> Future[str]:
         return self.submit(self._read_version)
@@ -161,6 +216,9 @@ class CardDispenser(Device):
     def describe(self) -> dict[str, Any]:
         info = super().describe()
         info.update(protocol=self.adapter.name, firmware=self.firmware,
+                    machine_serial=self.machine_id,
+                    counters_file=str(self._store.path) if self._store else None,
+                    counts=self._counts.as_dict(),
                     line=dict(self._transport.stats) if self._transport else {})
         return info
 
@@ -175,10 +233,13 @@ class CardDispenser(Device):
             self._start_simulator(url)
         else:
             self._port_url = self.url
+        self._open_store()
         self._connect()
         self._reset(None)
         self._read_version()
-        self._read_counters()
+        if Op.MACHINE_SERIAL in self.adapter.supported:
+            self._read_machine_serial()
+        self._read_counters(reconcile=True)
 
     def shutdown(self) -> None:
         self._cancel_wait.set()
@@ -220,12 +281,20 @@ class CardDispenser(Device):
                 self.settings.protocol, cards=opts["cards"], bin_count=opts["bin"],
                 bin_capacity=opts["bin_capacity"], low_threshold=opts["low"],
                 take_after=opts["take"], faults=[*opts["faults"], *opts["fault"]],
-                address=self.settings.address)
+                address=self.settings.address, state_path=self._sim_state_path(opts))
         except (SimURLError, ValueError, FaultError) as exc:
             raise DeviceNotReady(f"sim:// URL {self.url!r}: {exc}") from None
         self.simulator = sim
         self._link = start_link(sim, opts["link"], baudrate=opts["baud"])
         self._port_url = self._link.url
+
+    def _sim_state_path(self, opts: dict[str, Any]) -> Path | None:
+        """``state=PATH``: relative paths are inside the bound data dir, if there is one."""
+        raw = opts.get("state")
+        if not raw:
+            return None
+        path = Path(raw)
+        return path if path.is_absolute() or self._data_dir is None else self._data_dir / path
 
     def _connect(self) -> None:
         if self._transport is not None:
@@ -252,13 +321,13 @@ class CardDispenser(Device):
             except LinkLost as exc:
                 self._line_failed(exc)
                 raise
-        if self._needs_init and op not in _RESET_OPS.values():
+        if self._needs_init and op not in INIT_OPS:
             self._exchange(Op.INIT_KEEP)
             self._needs_init = False
         try:
             return self._exchange(op)
         except NotInitialised as exc:
-            if op in _RESET_OPS.values():
+            if op in INIT_OPS:
                 raise
             # The device lost its initialisation (a power cut): it refused the command
             # without running it, so initialise (card left in place) and send it again.
@@ -335,11 +404,19 @@ class CardDispenser(Device):
         assert answer.reading is not None
         return answer.reading
 
+    def _init_op(self, op: Op) -> Op:
+        """The counting variant where the device has one: a card this initialisation puts
+        in the bin is then counted by the device's retract counter, like every capture."""
+        counting = COUNTING_INIT.get(op, op)
+        return counting if counting in self.adapter.supported else op
+
     def _feed(self, op: Op) -> Reading:
         fed = self._position is CardPosition.NONE
         reading = self._do(op)
         if fed:
             self._count("dispensed")
+        if op is Op.DISPENSE and reading.position is CardPosition.GATE:
+            self._count("presented")
         return reading
 
     def _present(self) -> Reading:
@@ -348,14 +425,16 @@ class CardDispenser(Device):
             exc = SequenceError("no card in the channel to present", code="")
             self.status_model.update(detail=str(exc), error_code="NO_CARD")
             raise exc
-        return self._do(Op.PRESENT)
+        reading = self._do(Op.PRESENT)
+        if reading.position is CardPosition.GATE:
+            self._count("presented")
+        return reading
 
     def _to_bin(self, counter: str) -> Reading:
         reading = self._do(Op.CAPTURE)
-        self._count(counter)
         if self._bin_count is not None:
             self._bin_count += 1
-            self._publish_counters()
+        self._count(counter)
         return reading
 
     def _eject(self) -> Reading:
@@ -365,9 +444,11 @@ class CardDispenser(Device):
 
     def _reset(self, to: ResetTo | None) -> Reading:
         """Initialise. ``None`` (on open): leave any card where it is."""
-        op = _RESET_OPS[to or "current"]
+        op = self._init_op(_RESET_OPS[to or "current"])
         if op in self.adapter.supported:
             reading = self._do(op)
+            if to == "retain" and Op.BIN_COUNT in self.adapter.supported:
+                self._read_counters()  # the device may have put a card in the bin
         else:  # K720: RS, then move the card ourselves
             reading = self._do(Op.INIT_KEEP)
             if reading.position is not CardPosition.NONE and to == "retain":
@@ -407,27 +488,106 @@ class CardDispenser(Device):
         self.firmware = self._call(Op.VERSION).data.decode("ascii", "replace").strip()
         return self.firmware
 
-    def _read_counters(self) -> dict[str, int]:
+    def _read_machine_serial(self) -> str:
+        self.machine_id = self._call(Op.MACHINE_SERIAL).data.decode("ascii", "replace").strip()
+        return self.machine_id
+
+    def _read_sensors(self) -> Sensors:
+        answer = self._call(Op.SENSORS)
+        sensors = parse_sensors(answer.data)
+        if sensors.bin_full and not self._bin_full:
+            # st2 said "not full" but the bin's own sensor is covered: believe the sensor.
+            self._bin_full = True
+            self.status_model.update(supplies={"bin": SupplyState.FULL})
+        return sensors
+
+    def _read_counters(self, *, reconcile: bool = False) -> dict[str, int]:
+        """Ask the device for its retract counter; it wins over ours for the bin."""
+        c = self._counts
         if Op.BIN_COUNT in self.adapter.supported:
-            raw = self._call(Op.BIN_COUNT).data
             try:
-                self._bin_count = int(raw.decode("ascii"))
-            except ValueError:
-                raise ProtocolError(f"bin counter is not a number: {raw!r}") from None
+                device = parse_counter(self._call(Op.BIN_COUNT).data)
+            except ProtocolError as exc:
+                raise ProtocolError(f"bin counter: {exc}") from None
+            if reconcile and c.retained_source == "device" and device != c.retained:
+                # Emptied by hand, another kiosk software, a lost write: the device counts
+                # what is physically in its bin.
+                log.warning("%s: retain bin count %d in %s, device says %d: using the "
+                            "device's", self.name, c.retained,
+                            self._store.path if self._store else "memory", device)
+                c.last_mismatch = Mismatch(kiosk=c.retained, device=device, at=utc_now())
+            self._bin_count = device
+            c.retained_source = "device"
         elif self._bin_count is None:
-            self._bin_count = 0  # no device counter: count what we put in since opening
+            # No device counter: our own count, carried over in the file.
+            self._bin_count = c.retained
+            c.retained_source = "kiosk"
         self._publish_counters()
         return dict(self.status.counters)
 
+    def _load_stacker(self, count: int) -> DispenserCounts:
+        c = self._counts
+        c.stacker_loaded, c.dispensed_since_load = count, 0
+        log.info("%s: stacker loaded with %d cards", self.name, count)
+        self._publish_counters()
+        return self._snapshot()
+
     def _count(self, name: str) -> None:
-        self._counters[name] += 1
+        c = self._counts
+        setattr(c, name, getattr(c, name) + 1)
+        if name == "dispensed":
+            c.dispensed_since_load += 1
         self._publish_counters()
 
+    def _snapshot(self) -> DispenserCounts:
+        return dataclasses.replace(self._counts)
+
     def _publish_counters(self) -> None:
-        counters = dict(self._counters)
+        c = self._counts
+        counters = {"dispensed": c.dispensed, "retracted": c.retracted,
+                    "captured": c.captured, "taken": c.taken}
         if self._bin_count is not None:
-            counters["bin"] = self._bin_count
+            counters["bin"] = c.retained = self._bin_count
+        self._save_counts()
         self.status_model.update(counters=counters, supplies={"bin": self._bin_state()})
+
+    # -- the counters file ------------------------------------------------------------
+
+    def _open_store(self) -> None:
+        """Resolve ``counters_path`` and load what the last run left (once per driver)."""
+        if self._store is not None or not self.settings.counters_path:
+            return
+        path = Path(self.settings.counters_path)
+        if not path.is_absolute():
+            if self._data_dir is None:
+                log.info("%s: no data dir bound: card counts kept in memory only", self.name)
+                return
+            path = self._data_dir / path
+        store = CounterStore(path)
+        try:
+            saved = store.load()
+        except ValueError as exc:
+            # Never lose it silently, never refuse to issue cards over it: set it aside.
+            aside = path.with_name(f"{path.name}.bad-{int(time.time())}")
+            log.error("%s: %s; moved to %s, counting from zero", self.name, exc, aside)
+            try:
+                path.replace(aside)
+            except OSError:
+                pass
+            saved = None
+        if saved is not None:
+            self._counts = saved
+        self._store = store
+
+    def _save_counts(self) -> None:
+        if self._store is None:
+            return
+        try:
+            self._store.save(self._counts)
+        except OSError as exc:  # a full disk must not stop a card at the gate
+            log.error("%s: cannot write %s: %s", self.name, self._store.path, exc)
+            self.status_model.update(detail=f"counters not saved: {exc}",
+                                     error_code="COUNTERS_WRITE")
 
     def _bin_state(self) -> SupplyState:
         if self._bin_full:

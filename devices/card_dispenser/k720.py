@@ -116,7 +116,11 @@ def parse_reply(text: bytes) -> Reply:
     if text[:2] == b"ER":
         if len(text) != 5 or text[4] not in _POSITION:
             raise MalformedFrame(f"bad negative reply {text!r}")
-        return Negative(text[2:4].decode("ascii"), _POSITION[text[4]])
+        try:
+            code = text[2:4].decode("ascii")
+        except UnicodeDecodeError:  # a line fault, not a reply: the typed error
+            raise MalformedFrame(f"error code not ASCII: {text!r}") from None
+        return Negative(code, _POSITION[text[4]])
     if len(text) < 5:
         raise MalformedFrame(f"reply too short: {text!r}")
     return Positive(bytes(text[:2]), bytes(text[2:5]), bytes(text[5:]))

@@ -8,13 +8,28 @@ thread-safe on its own; the simulator holds a lock around it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from devices.card_dispenser.model import CardPosition, Op, Problem, Reading, StackerLevel
+from devices.card_dispenser.model import (
+    COUNTING_INIT,
+    INIT_OPS,
+    CardPosition,
+    Op,
+    Problem,
+    Reading,
+    Sensors,
+    StackerLevel,
+)
 
-MOVES = frozenset({Op.DISPENSE, Op.TO_READ, Op.CAPTURE, Op.EJECT})
+MOVES = frozenset({Op.DISPENSE, Op.TO_READ, Op.TO_IC, Op.CAPTURE, Op.EJECT})
+_FEEDS = frozenset({Op.DISPENSE, Op.TO_READ, Op.TO_IC})
 #: What a device answers before it has been initialised.
-ALLOWED_BEFORE_INIT = frozenset({Op.INIT_KEEP, Op.INIT_GATE, Op.INIT_CAPTURE, Op.STATUS,
-                                 Op.VERSION, Op.BIN_COUNT})
+ALLOWED_BEFORE_INIT = frozenset({*INIT_OPS, Op.STATUS, Op.SENSORS, Op.VERSION, Op.BIN_COUNT,
+                                 Op.MACHINE_SERIAL})
+#: What survives a power cut (what a real mechanism keeps: where the cards physically are,
+#: its EEPROM counters). Initialisation and the ENTRY setting do not.
+PERSISTENT = ("cards", "bin", "bin_capacity", "low_threshold", "position", "read_spot",
+              "jammed", "retract_counter", "dispensed", "retracted", "taken", "serial")
 
 
 @dataclass(frozen=True)
@@ -43,8 +58,18 @@ class Mechanics:
     retracted: int = 0
     taken: int = 0
     uid: bytes = b""
+    #: The device's retract counter (CRT-591 CM A5); None: starts at the bin's count.
+    retract_counter: int | None = None
+    #: Which read station a card at CardPosition.READ is at: "rf" or "ic".
+    read_spot: str = "rf"
+    entry_allowed: bool = False
+    serial: str = "SIM00000001"
     _presented_at: float | None = None
     _next_uid: int = field(default=0x04A10000)
+
+    def __post_init__(self) -> None:
+        if self.retract_counter is None:
+            self.retract_counter = self.bin
 
     # -- state ---------------------------------------------------------------------
 
@@ -60,6 +85,71 @@ class Mechanics:
 
     def reading(self) -> Reading:
         return Reading(self.position, self.stacker, self.bin_full)
+
+    def sensors(self) -> Sensors:
+        at_read = self.position is CardPosition.READ
+        return Sensors(gate=self.position is CardPosition.GATE,
+                       ic=at_read and self.read_spot == "ic",
+                       rf=at_read and self.read_spot != "ic",
+                       stacker_low=self.stacker is not StackerLevel.OK,
+                       stacker_empty=self.cards <= 0, bin_full=self.bin_full)
+
+    # -- persistence (the simulator's state file) ------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """What a power cut leaves behind, as JSON-ready values."""
+        out: dict[str, Any] = {name: getattr(self, name) for name in PERSISTENT}
+        out["position"] = str(self.position)
+        out["uid"] = self.uid.hex()
+        out["next_uid"] = self._next_uid
+        return out
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Back to a snapshot, as after power-on: not initialised, ENTRY denied.
+
+        Raises ValueError (naming the key) on a state that is not a snapshot.
+        """
+        name = "uid"
+        try:
+            for name in PERSISTENT:
+                if name not in state:
+                    continue
+                value = state[name]
+                if name == "position":
+                    value = CardPosition(value)
+                elif name in ("read_spot", "serial"):
+                    value = str(value)
+                elif name == "jammed":
+                    value = bool(value)
+                else:
+                    value = int(value)
+                    if value < (1 if name == "bin_capacity" else 0):
+                        raise ValueError(f"{value} is out of range")
+                setattr(self, name, value)
+            name = "uid"
+            if "uid" in state:
+                self.uid = bytes.fromhex(str(state["uid"]))
+            name = "next_uid"
+            if "next_uid" in state:
+                self._next_uid = int(state["next_uid"])
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"bad simulator state: {name}: {exc}") from None
+        self.initialised = self.entry_allowed = False
+        # A card left at the gate is presented anew: the customer may still take it.
+        self._presented_at = None
+
+    def resume(self, now: float) -> None:
+        """Restart the customer's clock for a card found at the gate after power-on."""
+        if self.position is CardPosition.GATE:
+            self._presented_at = now
+
+    def insert(self) -> bool:
+        """Someone pushes a card in at the gate: accepted only while ENTRY allows it."""
+        if not self.entry_allowed or self.position is not CardPosition.NONE:
+            return False
+        self.position = CardPosition.GATE
+        self._presented_at = None  # not presented by us: nobody "takes" it
+        return True
 
     def tick(self, now: float) -> None:
         """The customer takes a presented card once ``take_after`` has passed."""
@@ -86,14 +176,19 @@ class Mechanics:
     def _run(self, op: Op, now: float, feed: bool) -> tuple[Problem | None, bytes]:
         if not self.initialised and op not in ALLOWED_BEFORE_INIT:
             return Problem.NOT_INITIALISED, b""
-        if op in (Op.INIT_KEEP, Op.INIT_GATE, Op.INIT_CAPTURE):
+        if op in INIT_OPS:
             return self._init(op, now), b""
-        if op is Op.STATUS:
+        if op in (Op.STATUS, Op.SENSORS):
             return None, b""
         if op is Op.VERSION:
             return None, self.version.encode("ascii")
+        if op is Op.MACHINE_SERIAL:
+            return None, self.serial.encode("ascii")
         if op is Op.BIN_COUNT:
-            return None, str(self.bin).encode("ascii")
+            return None, str(self.retract_counter).encode("ascii")
+        if op in (Op.ENTRY_ALLOW, Op.ENTRY_DENY):
+            self.entry_allowed = op is Op.ENTRY_ALLOW
+            return None, b""
         if op is Op.READ_UID:
             if self.position is not CardPosition.READ:
                 return Problem.SEQUENCE, b""
@@ -105,21 +200,31 @@ class Mechanics:
     def _init(self, op: Op, now: float) -> Problem | None:
         self.initialised = True
         self.jammed = False  # initialising clears the channel's error state
-        if self.position is CardPosition.NONE or op is Op.INIT_KEEP:
+        counting = op in COUNTING_INIT.values()
+        base = next((b for b, c in COUNTING_INIT.items() if c is op), op)
+        if self.position is CardPosition.NONE or base is Op.INIT_KEEP:
             return None
-        if op is Op.INIT_GATE:
+        if base is Op.INIT_GATE:
             self._present(now)
             return None
         if self.bin_full:
             return Problem.BIN_FULL
+        self._into_bin(counted=counting)
+        return None
+
+    def _into_bin(self, *, counted: bool = True) -> None:
+        """A card into the retain bin; the retract counter counts every capture, and the
+        cards an initialisation retracts only with the counting INIT variants."""
         self.bin += 1
         self.retracted += 1
+        if counted:
+            self.retract_counter = (self.retract_counter or 0) + 1
         self.position = CardPosition.NONE
-        return None
+        self._presented_at = None
 
     def _move(self, op: Op, now: float, feed: bool) -> Problem | None:
         empty = self.position is CardPosition.NONE
-        if op in (Op.DISPENSE, Op.TO_READ):
+        if op in _FEEDS:
             if empty and not feed:
                 return Problem.SEQUENCE
             if empty and self.cards <= 0:
@@ -140,19 +245,17 @@ class Mechanics:
             self.position = CardPosition.NONE  # pulled out by hand through the gate
             self._presented_at = None
             return Problem.MOVED_MANUALLY
-        if op in (Op.DISPENSE, Op.TO_READ):
+        if op in _FEEDS:
             if empty:
                 self._feed()
             if op is Op.DISPENSE:
                 self._present(now)
             else:
                 self.position = CardPosition.READ
+                self.read_spot = "ic" if op is Op.TO_IC else "rf"
                 self._presented_at = None
         elif op is Op.CAPTURE:
-            self.bin += 1
-            self.retracted += 1
-            self.position = CardPosition.NONE
-            self._presented_at = None
+            self._into_bin()
         else:  # EJECT: pushed out of the gate, it falls into the customer's tray
             self.position = CardPosition.NONE
             self._presented_at = None

@@ -59,15 +59,53 @@ class Op(Enum):
     INIT_KEEP = "init-keep"  # initialise, leave any card where it is
     INIT_GATE = "init-gate"  # initialise, card (if any) to the gate
     INIT_CAPTURE = "init-capture"  # initialise, card (if any) to the retain bin
+    # The same three, also switching the device's retract counter on (CRT-591 PM 34/35/37):
+    # while on, every card the device puts in the retain bin is counted.
+    INIT_KEEP_COUNT = "init-keep-count"
+    INIT_GATE_COUNT = "init-gate-count"
+    INIT_CAPTURE_COUNT = "init-capture-count"
     STATUS = "status"
+    SENSORS = "sensors"  # the full sensor block (CRT-591 STATUS PM 31)
     DISPENSE = "dispense"  # from the stacker (or the channel) to the gate
     PRESENT = "present"  # a card already in the channel to the gate (no feed)
     TO_READ = "to-read"  # from the stacker (or the gate) to the RF/IC position
+    TO_IC = "to-ic"  # from the stacker (or the gate) to the IC (contact) position
     CAPTURE = "capture"  # card in the channel to the retain bin
     EJECT = "eject"  # push the card out of the gate
     READ_UID = "read-uid"  # RF card serial number at the read position
     VERSION = "version"
+    MACHINE_SERIAL = "machine-serial"  # the dispenser's own serial number
+    ENTRY_ALLOW = "entry-allow"  # let a card be inserted at the gate
+    ENTRY_DENY = "entry-deny"
     BIN_COUNT = "bin-count"  # retract counter, where the device keeps one
+
+
+#: Initialise without / with the retract counter, by where a card inside goes.
+COUNTING_INIT: dict[Op, Op] = {Op.INIT_KEEP: Op.INIT_KEEP_COUNT, Op.INIT_GATE: Op.INIT_GATE_COUNT,
+                               Op.INIT_CAPTURE: Op.INIT_CAPTURE_COUNT}
+INIT_OPS = frozenset({*COUNTING_INIT, *COUNTING_INIT.values()})
+
+
+@dataclass(frozen=True)
+class Sensors:
+    """The CRT-591 sensor block (STATUS PM 31), one flag per sensor: True = covered/active.
+
+    The reference names the block but not its layout; our definition (the simulator and
+    the codec agree on it; see docs/card_dispenser.md) is six ASCII '0'/'1' bytes in
+    this order.
+    """
+
+    gate: bool  # a card at the gate (exit)
+    ic: bool  # a card at the IC (contact) position
+    rf: bool  # a card at the RF position
+    stacker_low: bool  # the pre-empty sensor: few cards left
+    stacker_empty: bool
+    bin_full: bool  # the only reliable "bin full" on some variants
+
+    ORDER = ("gate", "ic", "rf", "stacker_low", "stacker_empty", "bin_full")
+
+    def as_dict(self) -> dict[str, bool]:
+        return {name: getattr(self, name) for name in self.ORDER}
 
 
 class TakeResult(StrEnum):

@@ -16,6 +16,12 @@ def _take(text: str) -> float | None:
     return value
 
 
+def _state_path(text: str) -> str:
+    if not text.strip():
+        raise ValueError("a file path")
+    return text
+
+
 SIM = SimSpec(
     device="card-dispenser",
     options=(
@@ -27,6 +33,8 @@ SIM = SimSpec(
         SimOption("faults", comma_list, "", "faults present from the start"),
         SimOption("fault", comma_list, "", "same as faults"),
         SimOption("baud", int_at_least(0), "0", "pace the link at this baud rate (0: no pacing)"),
+        SimOption("state", _state_path, None,
+                  "keep the mechanism's state in this JSON file (survives restarts)"),
     ),
     links=("pty", "tcp"),
 )

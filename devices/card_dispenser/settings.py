@@ -21,3 +21,8 @@ class CardDispenserSettings(DeviceSettings):
         100, gt=0, description="a frame that stops arriving for this long is cut short")
     poll_interval_s: float = Field(0.1, gt=0, description="status polling while waiting for a take")
     bin_high: int = Field(0, ge=0, description="bin count reported as 'high' (0: no threshold)")
+    counters_path: str = Field(
+        "card_dispenser_counters.json",
+        description="the kiosk's card counts (JSON, written atomically): relative paths are "
+                    "inside [storage] data_dir, absolute ones are used as they are, \"\" keeps "
+                    "the counts in memory only")

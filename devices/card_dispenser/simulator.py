@@ -21,16 +21,24 @@ disconnect[:N]     cut the next N replies mid-frame and drop the line
 slow[:S]           delay every reply by S seconds (default 1) until cleared
 power-cycle        forget initialisation (commands refused until reset)
 =================  ==========================================================
+
+State file (``state_path``): the mechanism's physical state (stacker and bin counts,
+where the card is, a jam, the retract counter, the serial number) is written
+atomically after every change, before the reply that reports it goes out. A simulator
+started again on the same file resumes like a real device after a power cut: the
+cards are where they were, the device is not initialised (CRT-591 error B0).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from abc import abstractmethod
 from collections import deque
 from collections.abc import Iterable
-from typing import ClassVar
+from pathlib import Path
+from typing import Any, ClassVar
 
 from devices.card_dispenser import crt591, k720
 from devices.card_dispenser.framing import (
@@ -42,7 +50,10 @@ from devices.card_dispenser.framing import (
 )
 from devices.card_dispenser.mechanics import Mechanics, Outcome
 from devices.card_dispenser.model import Op
+from devices.card_dispenser.persist import read_json, write_json_atomic
 from devices.simlink import ByteSimulator
+
+log = logging.getLogger(__name__)
 
 FAULTS = ("jam", "pulled", "stacker-low", "stacker-empty", "bin-full", "never-taken", "nak",
           "bad-bcc", "silence", "disconnect", "slow", "power-cycle")
@@ -74,11 +85,16 @@ class DispenserSimulator(ByteSimulator):
     protocol: ClassVar[str]
 
     def __init__(self, mechanics: Mechanics | None = None, faults: Iterable[str] = (),
-                 address: int = 0) -> None:
+                 address: int = 0, state_path: str | Path | None = None) -> None:
         super().__init__()
         self.mech = mechanics or Mechanics()
         self.address = address
         self.lock = threading.RLock()
+        #: Where the mechanism's state is kept (None: in memory only).
+        self.state_path = Path(state_path) if state_path is not None else None
+        self._saved: dict[str, Any] | None = None
+        if self.state_path is not None:
+            self._load_state(self.state_path)
         self.nak_left = 0
         self.bad_bcc_left = 0
         self.silence_left = 0  # -1: until cleared
@@ -95,6 +111,32 @@ class DispenserSimulator(ByteSimulator):
         self._outbox: list[tuple[float, bytes]] = []
         for spec in faults:
             self.inject(spec)
+        self.save_state()
+
+    # -- the state file ------------------------------------------------------------------
+
+    def _load_state(self, path: Path) -> None:
+        state = read_json(path)  # StateFileError (a ValueError) names the file
+        if state is None:
+            return  # a new file: start from the options given
+        try:
+            self.mech.restore(state)
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
+        self.mech.resume(time.monotonic())
+        self._saved = self.mech.snapshot()
+        log.info("card dispenser simulator resumed from %s: %s", path, self._saved)
+
+    def save_state(self) -> None:
+        """Write the state file if the mechanism changed since the last write."""
+        if self.state_path is None:
+            return
+        with self.lock:
+            snap = self.mech.snapshot()
+            if snap == self._saved:
+                return
+            write_json_atomic(self.state_path, snap)
+            self._saved = snap
 
     # -- control (any thread) ----------------------------------------------------------
 
@@ -127,6 +169,7 @@ class DispenserSimulator(ByteSimulator):
                 self.slow_s = arg if arg is not None else 1.0
             elif name == "power-cycle":
                 m.initialised = False
+            self.save_state()
 
     def clear_faults(self) -> None:
         """Line faults off; mechanical state (a jam, an empty stacker) stays as it is."""
@@ -136,12 +179,18 @@ class DispenserSimulator(ByteSimulator):
             self.mech.jam_in = self.mech.pull_in = 0
 
     def refill(self, cards: int) -> None:
+        if cards < 0:
+            raise ValueError("cards must be >= 0")
         with self.lock:
             self.mech.cards = cards
+            self.save_state()
 
     def empty_bin(self) -> None:
+        """A technician empties the retain bin and resets the device's retract counter."""
         with self.lock:
             self.mech.bin = 0
+            self.mech.retract_counter = 0
+            self.save_state()
 
     def set_take_after(self, seconds: float | None) -> None:
         with self.lock:
@@ -149,7 +198,16 @@ class DispenserSimulator(ByteSimulator):
 
     def take_card(self) -> bool:
         with self.lock:
-            return self.mech.take(time.monotonic())
+            taken = self.mech.take(time.monotonic())
+            self.save_state()
+            return taken
+
+    def insert_card(self) -> bool:
+        """Someone pushes a card in at the gate (accepted only while ENTRY allows it)."""
+        with self.lock:
+            inserted = self.mech.insert()
+            self.save_state()
+            return inserted
 
     # -- link callbacks (link thread) ------------------------------------------------
 
@@ -172,6 +230,7 @@ class DispenserSimulator(ByteSimulator):
         now = time.monotonic()
         with self.lock:
             self.mech.tick(now)
+            self.save_state()
             while self._outbox and self._outbox[0][0] <= now:
                 _, frame = self._outbox.pop(0)
                 self._transmit(frame)
@@ -230,7 +289,9 @@ class DispenserSimulator(ByteSimulator):
             self.send(frame)
 
     def _run(self, op: Op, *, feed: bool = True) -> Outcome:
-        return self.mech.run(op, time.monotonic(), feed=feed)
+        out = self.mech.run(op, time.monotonic(), feed=feed)
+        self.save_state()  # before the reply: what the host is told is on disk
+        return out
 
 
 class Crt591Simulator(DispenserSimulator):
@@ -242,11 +303,13 @@ class Crt591Simulator(DispenserSimulator):
     _KNOWN_CM: ClassVar[set[int]] = {cm for cm, _ in crt591.OPS.values()}
 
     def __init__(self, mechanics: Mechanics | None = None, faults: Iterable[str] = (),
-                 address: int = 0) -> None:
+                 address: int = 0, state_path: str | Path | None = None) -> None:
         mechanics = mechanics or Mechanics()
         if mechanics.version == "SIM 1.0":
             mechanics.version = "CRT-591-SIM V1.0"
-        super().__init__(mechanics, faults, address)
+        if mechanics.serial == "SIM00000001":
+            mechanics.serial = "CRT591SIM0001"
+        super().__init__(mechanics, faults, address, state_path)
 
     def _new_decoder(self) -> crt591.Decoder:
         return crt591.Decoder()
@@ -285,7 +348,8 @@ class Crt591Simulator(DispenserSimulator):
         r = out.reading
         status = bytes([crt591.POSITION_BYTE[r.position], crt591.STACKER_BYTE[r.stacker],
                         0x31 if r.bin_full else 0x30])
-        return crt591.Positive(cmd.cm, cmd.pm, status, out.data)
+        data = crt591.encode_sensors(self.mech.sensors()) if op is Op.SENSORS else out.data
+        return crt591.Positive(cmd.cm, cmd.pm, status, data)
 
 
 class K720Simulator(DispenserSimulator):
@@ -301,11 +365,11 @@ class K720Simulator(DispenserSimulator):
     }
 
     def __init__(self, mechanics: Mechanics | None = None, faults: Iterable[str] = (),
-                 address: int = 0) -> None:
+                 address: int = 0, state_path: str | Path | None = None) -> None:
         mechanics = mechanics or Mechanics()
         if mechanics.version == "SIM 1.0":
             mechanics.version = "K720-SIM V1.0"
-        super().__init__(mechanics, faults, address)
+        super().__init__(mechanics, faults, address, state_path)
         self._pending: bytes | None = None
 
     def _new_decoder(self) -> k720.Decoder:
@@ -360,8 +424,13 @@ SIMULATORS: dict[str, type[DispenserSimulator]] = {
 def make_simulator(protocol: str, *, cards: int = 50, bin_count: int = 0,
                    bin_capacity: int = 100, low_threshold: int = 5,
                    take_after: float | None = 0.5, faults: Iterable[str] = (),
-                   address: int = 0) -> DispenserSimulator:
-    """A simulator for ``protocol`` with its stacker, bin and customer set up."""
+                   address: int = 0, state_path: str | Path | None = None
+                   ) -> DispenserSimulator:
+    """A simulator for ``protocol`` with its stacker, bin and customer set up.
+
+    With ``state_path``: an existing state file wins over ``cards`` and ``bin_count``
+    (the simulator resumes); a missing one is created from them.
+    """
     try:
         cls = SIMULATORS[protocol]
     except KeyError:
@@ -370,7 +439,7 @@ def make_simulator(protocol: str, *, cards: int = 50, bin_count: int = 0,
         raise ValueError("cards and bin must be >= 0 and bin capacity >= 1")
     mech = Mechanics(cards=cards, bin=bin_count, bin_capacity=bin_capacity,
                      low_threshold=low_threshold, take_after=take_after)
-    return cls(mech, faults, address)
+    return cls(mech, faults, address, state_path)
 
 
 __all__ = ["FAULTS", "Crt591Simulator", "DispenserSimulator", "FaultError", "K720Simulator",

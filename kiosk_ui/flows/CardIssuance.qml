@@ -25,6 +25,8 @@ Item {
             return qsTr("The card machine needs attention from staff.")
         if (code === "card_pulled")
             return qsTr("The card was pulled out too early.")
+        if (code === "evidence")
+            return qsTr("Your signature could not be saved, so no card was given. A teller can help you.")
         if (code === "no_camera")
             return qsTr("The camera is not working, so we cannot check your ID here.")
         return qsTr("Something went wrong with the card machine.")
@@ -226,15 +228,42 @@ Item {
         objectName: "cardSignature"
         visible: page.st === "signature"
         anchors { fill: parent; margins: Theme.margin; topMargin: 40 }
-        spacing: 28
-        Title { text: qsTr("Sign the card agreement") }
-        Body {
-            text: qsTr("By signing you agree to the debit card terms: keep your card and PIN safe, and report a lost card at once.")
-            color: Theme.inkSoft; font.pixelSize: Theme.small + 2
+        spacing: 20
+        Title { text: qsTr("Read and sign the card agreement") }
+        // The agreement exactly as it is signed (its bytes' SHA-256 goes into the record).
+        Rectangle {
+            width: parent.width; height: 440
+            radius: Theme.radius; color: Theme.card
+            border { width: 2; color: Theme.line }
+            Flickable {
+                id: terms
+                objectName: "cardTerms"
+                anchors { fill: parent; margins: 24 }
+                contentHeight: termsBody.height
+                clip: true
+                boundsBehavior: Flickable.StopAtBounds
+                Text {
+                    id: termsBody
+                    width: terms.width - 20
+                    text: flow ? flow.termsText : ""
+                    textFormat: Text.MarkdownText
+                    wrapMode: Text.WordWrap
+                    color: Theme.ink
+                    font { family: Theme.font; pixelSize: Theme.small + 4 }
+                }
+            }
+            // A wide scroll bar an unsteady finger can drag.
+            Rectangle {
+                visible: terms.contentHeight > terms.height
+                anchors { right: parent.right; rightMargin: 6 }
+                y: 24 + (terms.height - height) * (terms.contentY / Math.max(1, terms.contentHeight - terms.height))
+                width: 14; radius: 7; height: Math.max(80, terms.height * terms.height / Math.max(1, terms.contentHeight))
+                color: Theme.blue
+            }
         }
         Rectangle {
             id: padFrame
-            width: parent.width; height: 720
+            width: parent.width; height: 480
             radius: Theme.radius; color: Theme.card
             border { width: 4; color: Theme.blue }
             Text {
@@ -244,13 +273,18 @@ Item {
                 color: "#8693A6"
                 font { family: Theme.font; pixelSize: Theme.heading }
             }
-            Rectangle { x: 60; width: parent.width - 120; y: parent.height - 150; height: 3; color: Theme.line }
+            Rectangle { x: 60; width: parent.width - 120; y: parent.height - 110; height: 3; color: Theme.line }
             Canvas {
                 id: pad
                 objectName: "signaturePad"
                 anchors.fill: parent
                 property var strokes: []
                 property var current: null
+                property double started: 0  // ms: points carry their time since the first touch
+                function point(m) {
+                    if (started === 0) started = Date.now()
+                    return [m.x, m.y, Date.now() - started]
+                }
                 onPaint: {
                     var g = getContext("2d")
                     g.clearRect(0, 0, width, height)
@@ -266,12 +300,12 @@ Item {
                         g.stroke()
                     }
                 }
-                function clear() { strokes = []; current = null; hint.visible = false; requestPaint() }
+                function clear() { strokes = []; current = null; started = 0; hint.visible = false; requestPaint() }
                 MouseArea {
                     anchors.fill: parent
                     preventStealing: true
-                    onPressed: (m) => { pad.current = [[m.x, m.y]]; pad.requestPaint() }
-                    onPositionChanged: (m) => { if (pad.current) { pad.current.push([m.x, m.y]); pad.requestPaint() } }
+                    onPressed: (m) => { pad.current = [pad.point(m)]; pad.requestPaint() }
+                    onPositionChanged: (m) => { if (pad.current) { pad.current.push(pad.point(m)); pad.requestPaint() } }
                     onReleased: {
                         if (pad.current) { pad.strokes = pad.strokes.concat([pad.current]); pad.current = null }
                         pad.requestPaint()

@@ -25,7 +25,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtQml import qmlEngine
 from PySide6.QtQuick import QQuickImageProvider
 
-from customer_flows.card_session import BUSY, CardIssuanceSession
+from customer_flows.card_session import BUSY, session_for
 from devices.camera.api import CameraApi
 from kiosk_ui.qr_view import qr_image, register_qml_types
 from kiosk_ui.registry import FlowContext, FlowScreen, ScreenRegistry
@@ -93,12 +93,6 @@ def _provider_for(item: QObject) -> CameraFrames | None:
     return provider if isinstance(provider, CameraFrames) else None
 
 
-def _vault(root: Path, secrets_dir: Path, retention_s: float) -> Any:
-    from identity.privacy import BiometricVault
-
-    return BiometricVault(root, secrets_dir, retention_s)
-
-
 class CardIssuanceModel(QObject):
     changed = Signal()
     frameChanged = Signal()
@@ -107,22 +101,11 @@ class CardIssuanceModel(QObject):
         super().__init__()
         self.ctx = ctx
         runtime = ctx.bridge.runtime
-        cfg = runtime.config
         self._camera = runtime.devices.get("camera")
-        engine = runtime.flow_engine
-        data_dir, secrets = cfg.data_dir, cfg.path("secrets_dir")
-        retention = cfg.identity.retention_minutes * 60.0
-        self.session = CardIssuanceSession(
-            devices=runtime.devices, engine=engine, submit=ctx.bridge.run_in_thread,
-            language=ctx.language, identity_settings=cfg.identity,
-            vault=lambda: _vault(data_dir / "identity", secrets, retention),
-            # Signed agreements are bank records: kept (encrypted) beyond the session.
-            evidence_vault=lambda: _vault(data_dir / "esign", secrets, float("inf")),
-            journal=ctx.bridge.journal,
-            kiosk={"branch": cfg.kiosk.branch, "kiosk_id": cfg.kiosk.id},
-            # What each screen asks of the customer (the demo's simulated customer follows it).
-            prompts=runtime.prompts,
-        )
+        # What each screen asks of the customer goes on runtime.prompts (the demo's
+        # simulated customer follows it); the journal through the bridge (never fsynced here).
+        self.session = session_for(runtime, language=ctx.language,
+                                   submit=ctx.bridge.run_in_thread, journal=ctx.bridge.journal)
         self._snap = self.session.snapshot()
         self._receipt_qr = QImage()
         self._frame_no = 0
@@ -198,6 +181,9 @@ class CardIssuanceModel(QObject):
     def _receipt_qr_image(self) -> QImage:
         return self._receipt_qr
 
+    def _terms_text(self) -> str:
+        return self._snap.terms_text
+
     def _take_timeout(self) -> int:
         return round(self._snap.take_timeout_s)
 
@@ -219,6 +205,7 @@ class CardIssuanceModel(QObject):
     receiptUrl = Property(str, _receipt_url, notify=changed)
     receiptQrImage = Property(QImage, _receipt_qr_image, notify=changed)
     takeTimeout = Property(int, _take_timeout, notify=changed)
+    termsText = Property(str, _terms_text, notify=changed)
     frameUrl = Property(str, _frame_url, notify=frameChanged)
 
     # -- taps ------------------------------------------------------------------------------
@@ -251,7 +238,9 @@ class CardIssuanceModel(QObject):
 
     @Slot("QVariantList", float, float, result=bool)
     def sign(self, strokes: list[Any], width: float, height: float) -> bool:
-        clean = [[(float(p[0]), float(p[1])) for p in stroke] for stroke in strokes]
+        # Points are [x, y, ms since the first touch] (the pad records the timing).
+        clean = [[(float(p[0]), float(p[1]), float(p[2])) for p in stroke]
+                 for stroke in strokes]
         ok = self.session.sign(clean, width, height)
         self._poll()
         return ok

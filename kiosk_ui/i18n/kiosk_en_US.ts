@@ -301,6 +301,10 @@
         <translation>The card was pulled out too early.</translation>
     </message>
     <message>
+        <source>Your signature could not be saved, so no card was given. A teller can help you.</source>
+        <translation>Your signature could not be saved, so no card was given. A teller can help you.</translation>
+    </message>
+    <message>
         <source>The camera is not working, so we cannot check your ID here.</source>
         <translation>The camera is not working, so we cannot check your ID here.</translation>
     </message>
@@ -393,12 +397,8 @@
         <translation>Call a teller</translation>
     </message>
     <message>
-        <source>Sign the card agreement</source>
-        <translation>Sign the card agreement</translation>
-    </message>
-    <message>
-        <source>By signing you agree to the debit card terms: keep your card and PIN safe, and report a lost card at once.</source>
-        <translation>By signing you agree to the debit card terms: keep your card and PIN safe, and report a lost card at once.</translation>
+        <source>Read and sign the card agreement</source>
+        <translation>Read and sign the card agreement</translation>
     </message>
     <message>
         <source>Sign here with your finger</source>
@@ -473,7 +473,6 @@
     <name>CheckinServices</name>
     <message>
         <source>Open an account</source>
-        <extracomment>Give up looking for a QR code after this long (the customer may have walked away).</extracomment>
         <translation>Open an account</translation>
     </message>
     <message>

@@ -301,6 +301,10 @@
         <translation>卡片被过早拔出。</translation>
     </message>
     <message>
+        <source>Your signature could not be saved, so no card was given. A teller can help you.</source>
+        <translation>您的签名未能保存，因此没有发卡。柜员可以帮助您。</translation>
+    </message>
+    <message>
         <source>The camera is not working, so we cannot check your ID here.</source>
         <translation>摄像头无法使用，本机暂时无法核验您的身份。</translation>
     </message>
@@ -393,12 +397,8 @@
         <translation>呼叫柜员</translation>
     </message>
     <message>
-        <source>Sign the card agreement</source>
-        <translation>签署领卡协议</translation>
-    </message>
-    <message>
-        <source>By signing you agree to the debit card terms: keep your card and PIN safe, and report a lost card at once.</source>
-        <translation>签名即表示您同意借记卡章程：妥善保管卡片和密码，卡片遗失请立即挂失。</translation>
+        <source>Read and sign the card agreement</source>
+        <translation>请阅读并签署借记卡领用合约</translation>
     </message>
     <message>
         <source>Sign here with your finger</source>
@@ -473,7 +473,6 @@
     <name>CheckinServices</name>
     <message>
         <source>Open an account</source>
-        <extracomment>Give up looking for a QR code after this long (the customer may have walked away).</extracomment>
         <translation>开户</translation>
     </message>
     <message>

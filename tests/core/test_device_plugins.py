@@ -66,9 +66,9 @@ def test_a_new_kinds_commands_join_the_cli(with_fake_kind: None,
 
 def test_an_unknown_kind_is_named_with_the_known_ones() -> None:
     with pytest.raises(app_config.ConfigError) as err:
-        app_config.parse_config({**BASE, "devices": {"pinpad": {"url": "/dev/ttyS1"}}})
+        app_config.parse_config({**BASE, "devices": {"cash_recycler": {"url": "/dev/ttyS1"}}})
     [problem] = err.value.problems
-    assert problem.startswith("devices.pinpad: unknown device kind (known: card_dispenser,")
+    assert problem.startswith("devices.cash_recycler: unknown device kind (known: card_dispenser,")
 
 
 SPEC = SimSpec(device="card-dispenser", options=(SimOption("cards", int, "50"),))

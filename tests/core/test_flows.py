@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -132,4 +133,66 @@ def test_in_doubt_step_without_recover_unwinds_even_with_resume(
     assert eng.recover() == [(fid, "unwound")]
     # print was in doubt and cannot be judged: everything up to it is compensated.
     assert dev.state()["log"] == [f"dispense {fid}", f"retract {fid}"]
+    eng.store.close()
+
+
+def test_flow_past_its_point_of_no_return_completes_after_a_cut(tmp_path: Path) -> None:
+    """A cut while the committing step is in doubt, recovered as done (the customer took the
+    card): the flow completes, nothing is compensated, the later steps are skipped."""
+    from kiosk_core.flows import FlowContext, FlowDefinition, FlowEngine, FlowStore, Step
+
+    undone: list[str] = []
+    ran: list[str] = []
+
+    def step(name: str) -> Any:
+        return lambda ctx: ran.append(name) or {name: True}
+
+    def cut(ctx: FlowContext) -> None:
+        raise SystemExit  # as if the power went: the engine writes nothing more
+
+    def build(hand_over: Any) -> FlowEngine:
+        definition = FlowDefinition("t.commit", (
+            Step("dispense", step("dispense"), compensate=lambda ctx: undone.append("dispense")),
+            Step("hand_over", hand_over, commits=True, recover=lambda ctx: "done"),
+            Step("receipt", step("receipt"), idempotent=True),
+        ))
+        return FlowEngine(FlowStore(tmp_path / "flows.sqlite"), {definition.name: definition})
+
+    eng = build(cut)
+    fid = eng.start("t.commit")
+    with pytest.raises(SystemExit):
+        eng.run(fid)
+    eng.store.close()
+    eng = build(step("hand_over"))
+    assert eng.recover() == [(fid, "completed")]
+    assert undone == [] and ran == ["dispense"]
+    row = eng.store.get(fid)
+    assert row.status == "completed"
+    assert "skipped: receipt" in eng.store.history(fid)[-1][2]
+    eng.store.close()
+
+
+def test_committing_step_recovered_as_not_done_still_unwinds(tmp_path: Path) -> None:
+    from kiosk_core.flows import FlowDefinition, FlowEngine, FlowStore, Step
+
+    undone: list[str] = []
+
+    def cut(ctx: Any) -> None:
+        raise SystemExit
+
+    def build(hand_over: Any) -> FlowEngine:
+        definition = FlowDefinition("t.commit", (
+            Step("dispense", lambda ctx: {}, compensate=lambda ctx: undone.append("dispense")),
+            Step("hand_over", hand_over, commits=True, recover=lambda ctx: "not_done"),
+        ))
+        return FlowEngine(FlowStore(tmp_path / "flows.sqlite"), {definition.name: definition})
+
+    eng = build(cut)
+    fid = eng.start("t.commit")
+    with pytest.raises(SystemExit):
+        eng.run(fid)
+    eng.store.close()
+    eng = build(lambda ctx: {})
+    assert eng.recover() == [(fid, "unwound")]
+    assert undone == ["dispense"]
     eng.store.close()

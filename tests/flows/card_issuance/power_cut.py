@@ -42,7 +42,10 @@ if __name__ == "__main__":
     engine = FlowEngine(FlowStore(store),
                         {"card_issuance": card_issuance.DEFINITION},
                         resources={"devices": {"card_dispenser": CutAfter(dev, cut)}})
-    fid = engine.start("card_issuance", {"language": "en_US"})
+    data: dict[str, Any] = {"language": "en_US"}
+    if os.environ.get("TAKE_TIMEOUT_S"):
+        data["take_timeout_s"] = float(os.environ["TAKE_TIMEOUT_S"])
+    fid = engine.start("card_issuance", data)
     print(fid, flush=True)
     engine.run(fid)
     os._exit(3)  # the cut did not happen

@@ -40,7 +40,8 @@ def test_issues_a_card_and_prints_the_receipt(protocol: str, dispenser: Any, pri
                                               engine: Any) -> None:
     disp, prn = dispenser(protocol=protocol), printer()
     eng = engine(card_dispenser=disp, printer=prn)
-    fid = eng.start("card_issuance", {"language": "zh_CN", "customer_name": "COLLINS EILEEN",
+    eng.resources["personal"] = {"customer_name": "COLLINS EILEEN"}  # memory only
+    fid = eng.start("card_issuance", {"language": "zh_CN",
                                       "branch": "示范支行", "kiosk_id": "KIOSK-TEST"})
     data = eng.run(fid)
     assert eng.store.get(fid).status == "completed"
@@ -61,6 +62,8 @@ def test_issues_a_card_and_prints_the_receipt(protocol: str, dispenser: Any, pri
     text = "\n".join(page.page.texts)
     assert "借记卡发卡凭条" in text and f"{full[:4]} **** **** {full[-4:]}" in text
     assert full not in text
+    # The name is on paper, and nowhere in the flow store.
+    assert "COLLINS EILEEN" in text and "COLLINS" not in repr(eng.store.all())
     img = cv2.imread(str(page.path), cv2.IMREAD_GRAYSCALE)
     assert img is not None and img.shape[0] > 400 and np.mean(img < 128) > 0.01  # ink on it
     assert disp.status.media is MediaState.NOT_PRESENT
@@ -112,8 +115,42 @@ def test_jam_mid_dispense_captures_the_card(dispenser: Any, engine: Any) -> None
     assert eng.run(eng.start("card_issuance"))["taken"]
 
 
-def _power_cut(store: Path, url: str, protocol: str, cut: str) -> str:
+@pytest.mark.parametrize(("take_after", "outcome"), [(0.2, "taken"), (None, "retracted")])
+def test_power_cut_after_the_card_was_offered_settles_taken_or_retained(
+        tmp_path: Path, engine: Any, closing: Any, take_after: float | None,
+        outcome: str) -> None:
+    """The cut comes after wait_taken finished on the device, before the flow recorded it.
+    Taken: the card is the customer's, the flow completes with card.issued (it used to end
+    "unwound" with no record). Retracted: the bin's count grew, so card.retained."""
+    sim = make_simulator("crt591", cards=10, take_after=take_after)
+    link = closing(TcpLink(sim).start())
+    fid = _power_cut(tmp_path / "flows.sqlite", link.url, "crt591", "wait_taken",
+                     take_timeout_s=0.5)
+    disp = closing(create_dispenser("card_dispenser", CardDispenserSettings(
+        url=link.url, protocol="crt591", **FAST)))
+    disp.start().result(timeout=10)
+    eng = engine(card_dispenser=disp)
+    assert eng.store.get(fid).phase == "intent"
+    records = lambda: [(k, d) for k, d in journal_of(eng) if d.get("flow") == fid]  # noqa: E731
+    if outcome == "taken":
+        assert eng.recover() == [(fid, "completed")]
+        assert sim.mech.bin == 0
+        issued = [d for k, d in records() if k == "card.issued"]
+        assert len(issued) == 1 and issued[0]["recovered"] is True
+        assert "card.retained" not in [k for k, _ in records()]
+    else:
+        assert eng.recover() == [(fid, "unwound")]
+        assert sim.mech.bin == 1
+        kinds = [k for k, _ in records()]
+        assert kinds.count("card.retained") == 1 and "card.issued" not in kinds
+    assert eng.recover() == []
+
+
+def _power_cut(store: Path, url: str, protocol: str, cut: str,
+               take_timeout_s: float | None = None) -> str:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if take_timeout_s is not None:
+        env["TAKE_TIMEOUT_S"] = str(take_timeout_s)
     proc = subprocess.run([sys.executable, str(HERE / "power_cut.py"), str(store), url,
                            protocol, cut], capture_output=True, text=True, env=env, timeout=60,
                           cwd=REPO)

@@ -106,9 +106,9 @@ def test_customer_gets_a_card_end_to_end(qtbot: Any, app_for: Any, tmp_path: Pat
     assert "CARD ISSUED" in "\n".join(pages[1].page.texts)
     kinds = [r.kind for r in runtime.journal.records()]
     assert {"identity.checked", "esign.signed", "card.issued"} <= set(kinds)
-    # The signature is kept, encrypted.
-    stored = list((runtime.config.data_dir / "esign").rglob("*.enc"))
-    assert len(stored) == 1 and b"strokes" not in stored[0].read_bytes()
+    # The signature is kept as a record signed by the kiosk's key.
+    records = list((runtime.config.data_dir / "evidence").rglob("record.json"))
+    assert len(records) == 1 and records[0].parent.name == flow.session.flow_id
     tap(qtbot, app, "card_finish")
     qtbot.waitUntil(lambda: find(app, "menuScreen") is not None)
 
@@ -135,8 +135,10 @@ def test_empty_stacker_says_so_and_offers_a_teller(qtbot: Any, app_for: Any,
     flow = open_card_flow(qtbot, app, "en_US")
     session = flow.session
     # Straight to the device part (the identity path is covered above).
+    session._load_terms()
+    session._identity_id = "identity-not-run"
     session._set(state="signature")
-    session.sign([[(0.0, 0.0), (300.0, 0.0)]], 1000, 600)
+    assert session.sign([[(0.0, 0.0, 0.0), (300.0, 0.0, 200.0)]], 1000, 600)
     qtbot.waitUntil(lambda: flow.state == "take_card", timeout=20000)
     session.engine.resources["devices"]["card_dispenser"].cancel_wait()  # "time is up"
     qtbot.waitUntil(lambda: flow.state == "failed", timeout=20000)
@@ -162,8 +164,10 @@ def test_printer_out_shows_the_receipt_as_a_qr_code(qtbot: Any, app_for: Any,
     printer = app.runtime.devices["printer"]
     printer.simulator.inject("paper-out")  # the roll ran out before this customer
     printer.refresh_status().result(5)
+    flow.session._load_terms()
+    flow.session._identity_id = "identity-not-run"
     flow.session._set(state="signature")  # the identity path is covered above
-    flow.session.sign([[(0.0, 0.0), (300.0, 0.0)]], 1000, 600)
+    assert flow.session.sign([[(0.0, 0.0, 0.0), (300.0, 0.0, 200.0)]], 1000, 600)
     qtbot.waitUntil(lambda: flow.state == "done", timeout=20000)
     assert not flow.receiptPrinted
     assert flow.receiptUrl.startswith(printer.settings.receipt_base_url + "/")

@@ -16,12 +16,13 @@ from customer_flows.card_session import CardIssuanceSession, ink
 from devices.camera.driver import create as create_camera
 from devices.camera.scenes import FaceScene
 from devices.camera.settings import CameraSettings
+from esign.service import EvidenceService
 from flows.prompt_follower import follow_prompts
 from identity.privacy import BiometricVault
 from identity.settings import IdentitySettings
 from kiosk_core.prompts import PromptBoard
 
-SIGNATURE = [[(100.0 + 10 * i, 300.0 + (40 if i % 2 else -40)) for i in range(30)]]
+SIGNATURE = [[(100.0 + 10 * i, 300.0 + (40 if i % 2 else -40), 16.0 * i) for i in range(30)]]
 
 
 @pytest.fixture
@@ -54,9 +55,12 @@ def make_session(tmp_path: Path, pool: ThreadPoolExecutor, engine: Any, devices:
         devices=devices, engine=engine(**devices), submit=pool.submit, language="en_US",
         identity_settings=IdentitySettings(**{"liveness_challenges": 1, **identity}),
         vault=BiometricVault(tmp_path / "bio", tmp_path / "secrets", 60),
-        evidence_vault=lambda: BiometricVault(tmp_path / "esign", tmp_path / "secrets", 1e9),
+        evidence=lambda: EvidenceService(secrets_dir=tmp_path / "secrets",
+                                         evidence_dir=tmp_path / "evidence",
+                                         kiosk_id="KIOSK-TEST", branch="Demo Branch"),
         journal=lambda kind, data: journal.append((kind, data)),
-        kiosk={"branch": "Demo Branch", "kiosk_id": "KIOSK-TEST"}, prompts=board,
+        kiosk={"branch": "Demo Branch", "kiosk_id": "KIOSK-TEST",
+               "timezone": "Asia/Shanghai"}, prompts=board,
         identity_options={"rng": NoBlinkFirst(4)})
     return session, journal
 
@@ -89,9 +93,13 @@ def test_identity_signature_card_and_receipt(tmp_path: Path, pool: ThreadPoolExe
     checked = dict(journal)["identity.checked"]
     assert checked["passed"] and checked["distance"] <= checked["threshold"]
     session.continue_to_signature()
-    assert not session.sign([[(0.0, 0.0), (5.0, 5.0)]], 1000, 700)  # a dot is no signature
+    assert not session.sign([[(0.0, 0.0, 0.0), (5.0, 5.0, 9.0)]], 1000, 700)  # a dot
+    from kiosk_core.clock import local_now
+
+    before = local_now("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
     assert session.sign(SIGNATURE, 1000, 700) and ink(SIGNATURE) > 250
     wait_for(session, "done", "failed")
+    after = local_now("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
     snap = session.snapshot()
     assert snap.state == "done" and snap.receipt_printed and snap.card_number.count("*") == 9
     pages = devices["printer"].simulator.pages
@@ -101,13 +109,30 @@ def test_identity_signature_card_and_receipt(tmp_path: Path, pool: ThreadPoolExe
     else:  # a misread name is not printed
         assert "COLLINS" not in receipt, receipt
     assert snap.card_number[-4:] in receipt
+    # The time on paper is the branch's (Shanghai), not the PC's UTC.
+    assert before in receipt or after in receipt, receipt
     # The biometric data of the check is gone; the signature is kept, encrypted.
     wait_for_wiped = time.monotonic() + 10
     vault = session.vault
     while vault.items(identity_id) and time.monotonic() < wait_for_wiped:
         time.sleep(0.05)
     assert vault.items(identity_id) == []
-    assert len(list((tmp_path / "esign").rglob("signature.enc"))) == 1
+    # The evidence: a record signed by the kiosk's key, over the exact terms shown.
+    from esign.keys import load, public_key_pem
+    from esign.record import verify
+    from esign.terms import terms_document
+
+    records = list((tmp_path / "evidence").rglob("record.json"))
+    assert len(records) == 1 and records[0].parent.name == session.flow_id
+    key = load(tmp_path / "secrets")
+    assert key is not None
+    doc = terms_document("debit", "en_US")
+    result = verify(records[0].read_bytes(), public_key_pem(key),
+                    document_bytes=doc.path.read_bytes(),
+                    png_bytes=(records[0].parent / "signature.png").read_bytes())
+    assert result.ok, result.problems
+    signed = dict(journal)["esign.signed"]
+    assert signed["document_sha256"] == doc.sha256 and signed["flow"] == session.flow_id
     session.close()
 
 

@@ -1,0 +1,1 @@
+"""Encrypting PIN pad (EPP)."""
