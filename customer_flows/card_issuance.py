@@ -1,11 +1,17 @@
-"""Debit card issuance, device part: a persisted flow (kiosk_core.flows).
+"""Debit card issuance, device and bank part: a persisted flow (kiosk_core.flows).
 
-    reserve  →  dispense  →  wait_taken  →  print_receipt
+    reserve → open_account → feed → link_card → choose_pin → hand_over ‖ report_delivered
+            → print_receipt
+
+(‖: the point of no return. ``hand_over`` presents the card and waits for the customer to
+take it; once it is taken the flow is never unwound.)
 
 Intent is written before every step, so after a power cut ``FlowEngine.recover`` knows
 which step was in flight. The policy is *unwind*: the customer of an interrupted flow is
-gone, so nothing is resumed; ``dispense``'s compensation asks the dispenser where the card
-is and puts a card still in the machine (at the gate or inside) into the retain bin.
+gone, so nothing is resumed: the card still in the machine goes to the retain bin and is
+reported retained to the bank, the card link and the account opening are reversed. A card
+the customer already took completes the flow instead (``card.issued``, the bank told it
+was delivered).
 
 The steps find their devices in ``ctx.resources["devices"]`` (the runtime's), report
 progress through ``ctx.resources["progress"]`` when a screen is watching, and journal
@@ -16,12 +22,14 @@ at all: it reaches the receipt through ``ctx.resources["personal"]`` (memory onl
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
+from customer_flows import bank_steps, pin_step
 from devices.card_dispenser.api import CardDispenserApi
 from kiosk_core.clock import local_now
 from kiosk_core.failures import Failure, FlowFailed
@@ -34,8 +42,6 @@ from receipts.printing import print_template
 log = logging.getLogger(__name__)
 
 FLOW = "card_issuance"
-#: Issuer identification number of the demo bank's debit cards (a test range).
-DEMO_BIN = "623058"
 DEVICE_TIMEOUT_S = 30.0
 JOURNAL_TIMEOUT_S = 10.0
 
@@ -53,26 +59,6 @@ class IssuanceError(FlowFailed):
 
 
 # -- card numbers ----------------------------------------------------------------------
-
-
-def luhn_digit(body: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:  # doubled: every second digit from the right, check digit excluded
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
-
-
-def card_number_for(chip_uid: str, bin_: str = DEMO_BIN) -> str:
-    """The demo card management system: the card number personalised onto the chip
-    ``chip_uid`` (a real CMS looks it up; the demo derives a stable, Luhn-valid one)."""
-    digest = hashlib.sha256(chip_uid.encode()).hexdigest()
-    body = bin_ + "".join(str(int(c, 16) % 10) for c in digest[:12])
-    return body + luhn_digit(body)
 
 
 def masked(pan: str) -> str:
@@ -140,18 +126,17 @@ def release(ctx: FlowContext) -> None:
     _journal(ctx, "card.reservation_released", {"transaction_no": ctx.data.get("transaction_no")})
 
 
-def dispense(ctx: FlowContext) -> dict[str, Any]:
-    """Feed a card to the read position, read its chip, then present it at the gate."""
+def feed(ctx: FlowContext) -> dict[str, Any]:
+    """Feed a card from the stacker to the read position and read its chip (the card stays
+    inside until its PIN is set)."""
     disp = _dispenser(ctx)
-    _progress(ctx, "dispensing")
+    _progress(ctx, "preparing")
     try:
+        # The bin's count before the card can leave: after a power cut during hand_over it
+        # tells a card that was retracted from one the customer took.
+        bin_before = _bin_count(ctx)
         disp.to_read_position().result(timeout=DEVICE_TIMEOUT_S)
         uid = disp.read_serial().result(timeout=DEVICE_TIMEOUT_S)
-        card = masked(card_number_for(uid))  # the full number is never stored
-        disp.present().result(timeout=DEVICE_TIMEOUT_S)
-        # The bin's count before the customer may take the card: after a power cut during
-        # wait_taken it tells a card that was retracted from one that was taken.
-        bin_before = _bin_count(ctx)
     except Exception:
         # The engine does not compensate a step that failed: a card half-way (jammed,
         # or read but not presented) is binned here, before the error goes up.
@@ -161,8 +146,7 @@ def dispense(ctx: FlowContext) -> dict[str, Any]:
             log.error("flow %s: card could not be binned after a failed dispense: %s",
                       ctx.flow_id, exc)
         raise
-    return {"card_number": card, "chip": hashlib.sha256(uid.encode()).hexdigest()[:16],
-            "bin_before": bin_before}
+    return {"chip_uid": uid, "bin_before": bin_before}
 
 
 def _bin_count(ctx: FlowContext) -> int | None:
@@ -196,16 +180,27 @@ def retract(ctx: FlowContext) -> None:
                                     "why": "flow unwound"})
 
 
-def wait_taken(ctx: FlowContext) -> dict[str, Any]:
+def retract_and_report(ctx: FlowContext) -> None:
+    """The feed's compensation: the card to the bin, and the bank told it is retained."""
+    retract(ctx)
+    if ctx.data.get("chip_uid"):
+        bank_steps.report_retained(ctx)
+
+
+def hand_over(ctx: FlowContext) -> dict[str, Any]:
+    """Present the card at the gate and wait for the customer to take it."""
     from devices.card_dispenser.model import TakeResult
 
     disp = _dispenser(ctx)
+    _progress(ctx, "dispensing")
+    disp.present().result(timeout=DEVICE_TIMEOUT_S)
     timeout = float(ctx.data.get("take_timeout_s") or disp.settings.take_timeout_s)
     _progress(ctx, "take_card", timeout_s=timeout)
     result = disp.wait_taken(timeout).result(timeout=timeout + DEVICE_TIMEOUT_S)
     if result is not TakeResult.TAKEN:
         _journal(ctx, "card.retained", {"card_number": ctx.data.get("card_number", ""),
                                         "why": "not taken in time"})
+        # Unwinding reports it retained to the bank and reverses the link and the account.
         raise IssuanceError(Failure.NOT_TAKEN, str(result))
     _journal_issued(ctx)
     return {"taken": True}
@@ -216,7 +211,8 @@ def _journal_issued(ctx: FlowContext, **extra: Any) -> None:
         "card_number": ctx.data.get("card_number", ""),
         "transaction_no": ctx.data.get("transaction_no", ""),
         "identity_session": ctx.data.get("identity_session", ""),
-        "product": ctx.data.get("product", ""), **extra,
+        "product": ctx.data.get("product", ""), "card_id": ctx.data.get("card_id", ""),
+        "account_id": ctx.data.get("account_id", ""), **extra,
     })
 
 
@@ -255,12 +251,36 @@ def receipt_values(data: Mapping[str, Any],
     words = RECEIPT_TEXTS.get(lang, RECEIPT_TEXTS["en_US"])
     return {
         "branch": data.get("branch") or "-", "kiosk_id": data.get("kiosk_id") or "-",
-        "customer_name": (personal or {}).get("customer_name", "") or "-",
+        "customer_name": mask_name(str((personal or {}).get("customer_name", ""))) or "-",
         "card_number": data["card_number"], **words,
         "hotline": data.get("hotline", "400-820-1234"),
-        "account_opened": data.get("opened") or local_now(str(data.get("timezone") or "UTC")),
+        "account_opened": _opened_at(data),
         "transaction_no": data.get("transaction_no") or "-",
     }
+
+
+def mask_name(name: str) -> str:
+    """A name as the screen and the receipt show it: the surname, then initials
+    ("COLLINS E. M."); a Chinese name keeps its first character ("张*")."""
+    name = " ".join(name.split())
+    if not name:
+        return ""
+    if not name.isascii():
+        return name[0] + "*" * max(1, len(name) - 1)
+    first, *rest = name.split(" ")
+    return " ".join([first, *(f"{part[0]}." for part in rest)])
+
+
+def _opened_at(data: Mapping[str, Any]) -> datetime:
+    """When the bank opened the account, on the branch's clock (the bank answers in UTC)."""
+    zone = ZoneInfo(str(data.get("timezone") or "UTC"))
+    raw = data.get("account_opened_utc")
+    if not raw:
+        raise IssuanceError(Failure.BANK_REFUSED, "no account opening to print")
+    opened = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+    if opened.tzinfo is None:
+        opened = opened.replace(tzinfo=UTC)
+    return opened.astimezone(zone)
 
 
 def print_receipt(ctx: FlowContext) -> dict[str, Any]:
@@ -290,9 +310,15 @@ DEFINITION = FlowDefinition(
     FLOW,
     (
         Step("reserve", reserve, compensate=release, idempotent=True),
-        Step("dispense", dispense, compensate=retract, recover=recover_dispense),
+        Step("open_account", bank_steps.open_account, compensate=bank_steps.reverse_account,
+             recover=bank_steps.assume_sent),
+        Step("feed", feed, compensate=retract_and_report, recover=recover_dispense),
+        Step("link_card", bank_steps.link_card, compensate=bank_steps.reverse_link,
+             recover=bank_steps.assume_sent),
+        Step("choose_pin", pin_step.choose_pin, recover=pin_step.no_pin_after_restart),
         # The point of no return: a card the customer took is never "unwound".
-        Step("wait_taken", wait_taken, recover=recover_wait_taken, commits=True),
+        Step("hand_over", hand_over, recover=recover_wait_taken, commits=True),
+        Step("report_delivered", bank_steps.report_delivered, idempotent=True, resume=True),
         Step("print_receipt", print_receipt, idempotent=True),
     ),
     on_restart="unwind",

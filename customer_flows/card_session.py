@@ -38,7 +38,7 @@ from receipts.printing import print_template
 log = logging.getLogger(__name__)
 
 #: States in which the customer waits on the machine (the UI keeps the session alive).
-BUSY = frozenset({"identity", "dispensing", "take_card", "printing"})
+BUSY = frozenset({"identity", "preparing", "pin", "dispensing", "take_card", "printing"})
 #: Identity checks a customer may try: the first, and one retry.
 IDENTITY_ATTEMPTS = 2
 #: A signature needs at least this much ink (pad units: the pad is 1000 wide).
@@ -68,6 +68,11 @@ class Snapshot:
     take_timeout_s: float = 0.0
     attempts: int = 0
     terms_text: str = ""  # the agreement exactly as signed (markdown), in the page's language
+    pin_digits: int = 0  # digits typed on the pad so far (the screen shows as many dots)
+    pin_confirm: bool = False  # the second entry (confirmation)
+    pin_attempt: int = 1
+    pin_retry_reason: str = ""  # why the customer types the PIN again (pin_mismatch…)
+    customer_name: str = ""  # masked as on the receipt, from the bank's record
 
 
 #: Dispenser faults the screen explains in plain words (typed by the device layer).
@@ -145,6 +150,9 @@ class CardIssuanceSession:
         self._runner: Any = None
         self._identity_id = ""
         self._customer_name = ""
+        #: What the bank and the receipt need of the customer, in memory only (never in the
+        #: flow store): the ID number and name read from the MRZ, then the bank's record.
+        self._personal: dict[str, Any] = {}
         self._signature: dict[str, Any] | None = None
         self.flow_id = ""
         self.closed = False
@@ -324,6 +332,9 @@ class CardIssuanceSession:
             # as the name printed on the card (a wrong name on a receipt is worse than none).
             if mrz is not None and getattr(session, "name_confirmed", False):
                 self._customer_name = f"{mrz.surname} {mrz.given_names}".strip()
+            if mrz is not None:  # the bank compares the name with its own record
+                self._personal.update(id_number=mrz.document_number,
+                                      id_name=f"{mrz.surname} {mrz.given_names}".strip())
             self._set(state="identity_passed", phase="result", prompt=dict(ev.messages),
                       progress=1.0)
         else:
@@ -353,6 +364,7 @@ class CardIssuanceSession:
             "language": self.language,
             "identity_session": self._identity_id, "product": "debit",
             "branch": self.kiosk.get("branch", ""), "kiosk_id": self.kiosk.get("kiosk_id", ""),
+            "pin_format": self.kiosk.get("pin_format") or "iso4",
             "opened": self._now().isoformat(timespec="seconds"),
             "timezone": self.kiosk.get("timezone") or "UTC",
         }
@@ -366,7 +378,7 @@ class CardIssuanceSession:
         engine = FlowEngine(self.engine.store, self.engine.definitions,
                             resources={**self.engine.resources, "progress": self._on_progress,
                                        # memory only: the flow store holds no name
-                                       "personal": {"customer_name": self._customer_name}},
+                                       "personal": self._personal},
                             on_event=self.engine.on_event)
         try:
             self.flow_id = engine.start(card_issuance.FLOW, self._flow_data())
@@ -383,11 +395,28 @@ class CardIssuanceSession:
             log.warning("card issuance failed: %s", exc)
             self._set(state="failed", reason=code)
             return
+        from customer_flows.card_issuance import mask_name
+
         self._set(state="done", card_number=data.get("card_number", ""),
+                  customer_name=mask_name(str(self._personal.get("customer_name", ""))),
                   receipt_printed=bool(data.get("receipt_printed")),
                   receipt_url=str(data.get("receipt_url", "")))
 
+    def cancel_pin(self) -> None:
+        """The customer tapped Cancel on the screen during PIN entry (the pad's own Cancel
+        key does the same): the entry ends, the flow unwinds and the card is retained."""
+        pad = self.devices.get("pinpad")
+        if self.state == "pin" and pad is not None:
+            pad.cancel_pin()
+
     def _on_progress(self, what: str, **info: Any) -> None:
+        if what == "preparing":
+            self._set(state="preparing")
+        elif what == "pin":
+            self._set(state="pin", pin_digits=int(info.get("digits", 0)),
+                      pin_confirm=bool(info.get("confirm")),
+                      pin_attempt=int(info.get("attempt", 1)),
+                      pin_retry_reason=str(info.get("retry_reason", "")))
         if what == "dispensing":
             self._set(state="dispensing")
         elif what == "take_card":
@@ -419,7 +448,7 @@ class CardIssuanceSession:
         values = {
             "branch": self.kiosk.get("branch", "") or "-",
             "kiosk_id": self.kiosk.get("kiosk_id", "") or "-",
-            "customer_name": self._customer_name or "-",
+            "customer_name": card_issuance.mask_name(self._customer_name) or "-",
             "document_title": "借记卡领用合约" if lang == "zh_CN" else "Debit card agreement",
             "document_id": f"{document.id}-{document.version}",
             "signed_at": sig["signed_at"], "document_sha256": record.document_sha256,
@@ -477,7 +506,7 @@ def session_for(runtime: Any, *, language: str,
         evidence=lambda: _evidence(cfg),
         journal=journal or to_writer,
         kiosk={"branch": cfg.kiosk.branch, "kiosk_id": cfg.kiosk.id,
-               "timezone": cfg.kiosk.timezone},
+               "timezone": cfg.kiosk.timezone, "pin_format": _pin_format(cfg)},
         prompts=runtime.prompts, take_timeout_s=take_timeout_s,
     )
 
@@ -492,3 +521,12 @@ def _evidence(cfg: Any) -> Any:
     from esign.service import EvidenceService  # cryptography, Pillow: on a worker
 
     return EvidenceService.from_config(cfg)
+
+
+def _pin_format(cfg: Any) -> str:
+    from bank_host.settings import BankHostSettings
+
+    try:
+        return str(cfg.section(BankHostSettings).pin_format)
+    except LookupError:  # a configuration without a [bank] section
+        return "iso4"

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 #: Long enough for the identity check (ID capture, face match, liveness) on 2 slow cores.
 RUN_TIMEOUT_S = 240.0
+BANK_TIMEOUT_S = 30.0
 
 
 def add_commands(cli: Commands) -> None:
@@ -52,9 +53,20 @@ def _runtime(args: argparse.Namespace) -> Any:
     return runtime
 
 
+def _start_bank(runtime: Any) -> None:
+    """The bank (for the demo: the sandbox bank as its own process) and the PIN key: an
+    unwinding flow reverses its bank steps, so recovery needs the bank too."""
+    from kiosk_app.bank_service import bank_failure, start_bank, wait_bank_ready
+
+    start_bank(runtime)
+    if not wait_bank_ready(runtime, BANK_TIMEOUT_S):
+        raise CommandError(f"the bank is not ready: {bank_failure(runtime) or 'no answer'}")
+
+
 def flows_recover(args: argparse.Namespace) -> int:
     runtime = _runtime(args)
     try:
+        _start_bank(runtime)
         results = runtime.recover_flows()
     finally:
         runtime.stop()
@@ -72,13 +84,14 @@ def flows_run(args: argparse.Namespace) -> int:
     from demo.signature import scripted_signature
 
     if args.customer:
-        # Bank-sandbox customers are chosen by name once the bank host is wired in.
+        # The demo ID card shows one person (demo/idcard.py); others need their own card.
         raise CommandError(f"no demo customer named {args.customer!r} in this release")
     runtime = _runtime(args)
     pool = ThreadPoolExecutor(4, thread_name_prefix="headless-flow")
     outcome: dict[str, Any] = {"flow": "card-issuance"}
     started = time.monotonic()
     try:
+        _start_bank(runtime)
         runtime.recover_flows()  # as the kiosk does at start: nothing left half-done
         if not attach_customer(runtime):
             log.warning("no simulated customer on this camera: someone must stand in front")
@@ -99,7 +112,7 @@ def flows_run(args: argparse.Namespace) -> int:
     return 0 if outcome.get("state") == "done" else 1
 
 
-def _drive(session: Any, signature: list[list[tuple[float, float]]],
+def _drive(session: Any, signature: list[list[tuple[float, float, float]]],
            timeout: float) -> dict[str, Any]:
     """Tap through the flow as the customer would; returns the final snapshot's facts."""
     deadline = time.monotonic() + timeout

@@ -17,12 +17,14 @@ def start_services(runtime: KioskRuntime) -> list[str]:
     """Start what the configuration asks for; returns the names of those started."""
     from demo import customer
     from demo.appointments import start_if_demo
+    from kiosk_app.bank_service import start_bank
     from receipts.link_server import start_link_server
 
     started: list[str] = []
     for name, start in (("demo-appointments", start_if_demo),
                         ("demo-customer", customer.attach),
-                        ("receipt-links", start_link_server)):
+                        ("receipt-links", start_link_server),
+                        ("bank", start_bank)):
         try:
             if start(runtime):
                 started.append(name)

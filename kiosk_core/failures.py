@@ -49,6 +49,21 @@ class Failure(StrEnum):
     DEVICE = "device"  # any other device fault
     CUSTOMER_CANCEL = "customer_cancel"
     EVIDENCE = "evidence"  # the signed agreement could not be kept: no card without it
+    # -- the bank (bank_host): what a bank refuses, in words the customer can act on
+    BANK_UNAVAILABLE = "bank_unavailable"  # no answer, or a 5xx: whatever began is reversed
+    BANK_UNKNOWN_CUSTOMER = "bank_unknown_customer"
+    BANK_ID_EXPIRED = "bank_id_expired"
+    BANK_NAME_MISMATCH = "bank_name_mismatch"
+    BANK_ALREADY_HOLDS = "bank_already_holds"  # already holds this product
+    BANK_UNDER_AGE = "bank_under_age"
+    BANK_BLOCKED = "bank_blocked"  # a hold on the customer: a teller must look
+    BANK_REFUSED = "bank_refused"  # any other refusal (detail: the bank's reason)
+    # -- the PIN pad
+    PIN_MISMATCH = "pin_mismatch"  # the confirmation differed, every attempt
+    PIN_TOO_SIMPLE = "pin_too_simple"
+    PIN_CANCELLED = "pin_cancelled"
+    PIN_TIMEOUT = "pin_timeout"
+    PINPAD = "pinpad"  # the PIN pad failed (tampered, removed, no key)
 
     @classmethod
     def parse(cls, value: str) -> Failure:

@@ -68,6 +68,9 @@ class Step:
     #: never unwound after a restart: the customer has the card, so retracting "it" would
     #: be wrong. The steps after it are skipped on restart (their customer is gone).
     commits: bool = False
+    #: Run after a restart that found the flow committed (e.g. telling the bank the card
+    #: was delivered). Must be idempotent and need no customer; other steps are skipped.
+    resume: bool = False
 
 
 @dataclass(frozen=True)
@@ -375,7 +378,23 @@ class FlowEngine:
                 row.flow_id, step=last_done, phase="done", data=ctx.data, note=f"settled: {outcome}"
             )
         if settled_ok and any(s.commits for s in definition.steps[: last_done + 1]):
-            skipped = [s.name for s in definition.steps[last_done + 1:]]
+            skipped: list[str] = []
+            for i in range(last_done + 1, len(definition.steps)):
+                step = definition.steps[i]
+                if not step.resume:
+                    skipped.append(step.name)
+                    continue
+                self.store.mark(row.flow_id, step=i, phase="intent", note=step.name)
+                try:
+                    ctx.data.update(step.action(ctx) or {})
+                except Exception as exc:  # the card is the customer's: nothing to undo
+                    log.error("flow %s: %s after restart failed: %s", row.flow_id, step.name,
+                              exc)
+                    self.on_event(row.flow_id, "flow.step_failed", f"{step.name}: {exc}")
+                    skipped.append(step.name)
+                self.store.mark(row.flow_id, step=i, phase="done", data=ctx.data,
+                                note=step.name)
+                last_done = i
             self.store.mark(row.flow_id, step=last_done, phase="done", status="completed",
                             note="committed before restart; skipped: " + ",".join(skipped))
             self.on_event(row.flow_id, "flow.completed", f"{row.flow_type} (after restart)")

@@ -25,6 +25,30 @@ Item {
             return qsTr("The card machine needs attention from staff.")
         if (code === "card_pulled")
             return qsTr("The card was pulled out too early.")
+        if (code === "pin_mismatch")
+            return qsTr("The two PINs you typed were not the same, three times. The card was kept safe inside the machine.")
+        if (code === "pin_too_simple")
+            return qsTr("The PIN was too easy to guess. The card was kept safe inside the machine.")
+        if (code === "pin_cancelled")
+            return qsTr("You cancelled the PIN. The card was kept safe inside the machine.")
+        if (code === "pin_timeout")
+            return qsTr("No PIN was typed in time. The card was kept safe inside the machine.")
+        if (code === "pinpad")
+            return qsTr("The PIN keypad is not working.")
+        if (code === "bank_unavailable")
+            return qsTr("We cannot reach the bank right now. Nothing was opened in your name.")
+        if (code === "bank_unknown_customer")
+            return qsTr("The bank has no customer record for this ID card. A teller can open one for you.")
+        if (code === "bank_id_expired")
+            return qsTr("Your ID card has expired. Please bring a valid ID card.")
+        if (code === "bank_name_mismatch")
+            return qsTr("The name on your ID card is not the name the bank holds. A teller can check it with you.")
+        if (code === "bank_already_holds")
+            return qsTr("You already have a debit card with us. A teller can help if it is lost.")
+        if (code === "bank_under_age")
+            return qsTr("You need to be older to get this card on your own. A teller can help with a parent.")
+        if (code === "bank_blocked" || code === "bank_refused")
+            return qsTr("The bank cannot issue a card here today. A teller can tell you why.")
         if (code === "evidence")
             return qsTr("Your signature could not be saved, so no card was given. A teller can help you.")
         if (code === "no_camera")
@@ -343,10 +367,65 @@ Item {
         }
     }
 
+    // -- 4b. the PIN, on the encrypting PIN pad ---------------------------------------------
+    // The screen never sees a digit: one dot per key pressed on the pad.
+    Column {
+        objectName: "cardPin"
+        visible: page.st === "pin"
+        anchors { fill: parent; margins: Theme.margin; topMargin: 100 }
+        spacing: 44
+        IconDisc { width: 200; icon: "card.svg"; color: Theme.blue; anchors.horizontalCenter: parent.horizontalCenter }
+        Title {
+            objectName: "pinTitle"
+            horizontalAlignment: Text.AlignHCenter
+            text: flow && flow.pinConfirm ? qsTr("Type the same PIN again")
+                                          : qsTr("Choose a 6-digit PIN on the keypad")
+        }
+        Rectangle {
+            objectName: "pinRetry"
+            visible: flow && flow.pinRetryReason !== "" && !flow.pinConfirm
+            width: parent.width; height: pinRetryText.implicitHeight + 50
+            radius: Theme.radius; color: Theme.warnBg
+            Text {
+                id: pinRetryText
+                anchors { fill: parent; margins: 25 }
+                wrapMode: Text.WordWrap
+                color: Theme.warnInk
+                font { family: Theme.font; pixelSize: Theme.body; weight: Font.Bold }
+                text: flow && flow.pinRetryReason === "pin_too_simple"
+                      ? qsTr("That PIN is too easy to guess. Please choose another one.")
+                      : qsTr("The two PINs were not the same. Please start again.")
+            }
+        }
+        Row {
+            objectName: "pinDots"
+            spacing: 36
+            anchors.horizontalCenter: parent.horizontalCenter
+            Repeater {
+                model: 6
+                Rectangle {
+                    width: 72; height: 72; radius: 36
+                    color: flow && index < flow.pinDigits ? Theme.navy : "transparent"
+                    border { width: 5; color: Theme.navy }
+                }
+            }
+        }
+        Body {
+            horizontalAlignment: Text.AlignHCenter
+            text: qsTr("Cover the keypad with your other hand. Press the green Enter key when you have typed 6 digits. The yellow key clears.")
+        }
+        KioskButton {
+            objectName: "card_pin_cancel"
+            width: parent.width; outline: true; colour: Theme.navy
+            text: qsTr("Cancel")
+            onClicked: flow.cancelPin()
+        }
+    }
+
     // -- 5. card, receipt -------------------------------------------------------------------
     Column {
         objectName: "cardDevice"
-        visible: ["dispensing", "take_card", "printing"].indexOf(page.st) >= 0
+        visible: ["preparing", "dispensing", "take_card", "printing"].indexOf(page.st) >= 0
         anchors { fill: parent; margins: Theme.margin; topMargin: 140 }
         spacing: 50
         IconDisc {
@@ -370,6 +449,8 @@ Item {
             horizontalAlignment: Text.AlignHCenter
             text: page.st === "take_card"
                   ? qsTr("It is in the card slot below the screen. If it is not taken within %1 seconds, the machine keeps it safe.").arg(flow ? flow.takeTimeout : 0)
+                  : page.st === "preparing"
+                  ? qsTr("The bank is opening your account. Please wait, this takes a few seconds.")
                   : qsTr("Please wait. This takes a few seconds.")
         }
     }
@@ -387,9 +468,15 @@ Item {
             font.weight: Font.Bold
         }
         Body {
+            objectName: "cardHolder"
+            visible: flow && flow.customerName !== ""
+            horizontalAlignment: Text.AlignHCenter
+            text: qsTr("Card holder %1").arg(flow ? flow.customerName : "")
+        }
+        Body {
             objectName: "receiptText"
             horizontalAlignment: Text.AlignHCenter
-            text: flow && flow.receiptPrinted ? qsTr("Please take your receipt. Set your PIN at any ATM of our bank before using the card.")
+            text: flow && flow.receiptPrinted ? qsTr("Please take your receipt. Your card works with the PIN you chose.")
                 : qsTr("The printer is not working right now. Scan this code with your phone to get your receipt.")
         }
         Rectangle {

@@ -181,6 +181,18 @@ class CardIssuanceModel(QObject):
     def _receipt_qr_image(self) -> QImage:
         return self._receipt_qr
 
+    def _pin_digits(self) -> int:
+        return self._snap.pin_digits
+
+    def _pin_confirm(self) -> bool:
+        return self._snap.pin_confirm
+
+    def _pin_retry_reason(self) -> str:
+        return self._snap.pin_retry_reason
+
+    def _customer_name(self) -> str:
+        return self._snap.customer_name
+
     def _terms_text(self) -> str:
         return self._snap.terms_text
 
@@ -206,6 +218,10 @@ class CardIssuanceModel(QObject):
     receiptQrImage = Property(QImage, _receipt_qr_image, notify=changed)
     takeTimeout = Property(int, _take_timeout, notify=changed)
     termsText = Property(str, _terms_text, notify=changed)
+    pinDigits = Property(int, _pin_digits, notify=changed)
+    pinConfirm = Property(bool, _pin_confirm, notify=changed)
+    pinRetryReason = Property(str, _pin_retry_reason, notify=changed)
+    customerName = Property(str, _customer_name, notify=changed)
     frameUrl = Property(str, _frame_url, notify=frameChanged)
 
     # -- taps ------------------------------------------------------------------------------
@@ -246,6 +262,11 @@ class CardIssuanceModel(QObject):
         return ok
 
     @Slot()
+    def cancelPin(self) -> None:
+        self.session.cancel_pin()  # the pad ends the entry; the flow unwinds off this thread
+        self._poll()
+
+    @Slot()
     def finish(self) -> None:
         self.ctx.finish()
 
@@ -256,5 +277,5 @@ def register(registry: ScreenRegistry) -> None:
         id="card_issuance",
         qml=PAGE,
         view_model=CardIssuanceModel,
-        devices=("card_dispenser", "printer"),
+        devices=("card_dispenser", "printer", "pinpad"),
     ))

@@ -301,6 +301,54 @@
         <translation>The card was pulled out too early.</translation>
     </message>
     <message>
+        <source>The two PINs you typed were not the same, three times. The card was kept safe inside the machine.</source>
+        <translation>The two PINs you typed were not the same, three times. The card was kept safe inside the machine.</translation>
+    </message>
+    <message>
+        <source>The PIN was too easy to guess. The card was kept safe inside the machine.</source>
+        <translation>The PIN was too easy to guess. The card was kept safe inside the machine.</translation>
+    </message>
+    <message>
+        <source>You cancelled the PIN. The card was kept safe inside the machine.</source>
+        <translation>You cancelled the PIN. The card was kept safe inside the machine.</translation>
+    </message>
+    <message>
+        <source>No PIN was typed in time. The card was kept safe inside the machine.</source>
+        <translation>No PIN was typed in time. The card was kept safe inside the machine.</translation>
+    </message>
+    <message>
+        <source>The PIN keypad is not working.</source>
+        <translation>The PIN keypad is not working.</translation>
+    </message>
+    <message>
+        <source>We cannot reach the bank right now. Nothing was opened in your name.</source>
+        <translation>We cannot reach the bank right now. Nothing was opened in your name.</translation>
+    </message>
+    <message>
+        <source>The bank has no customer record for this ID card. A teller can open one for you.</source>
+        <translation>The bank has no customer record for this ID card. A teller can open one for you.</translation>
+    </message>
+    <message>
+        <source>Your ID card has expired. Please bring a valid ID card.</source>
+        <translation>Your ID card has expired. Please bring a valid ID card.</translation>
+    </message>
+    <message>
+        <source>The name on your ID card is not the name the bank holds. A teller can check it with you.</source>
+        <translation>The name on your ID card is not the name the bank holds. A teller can check it with you.</translation>
+    </message>
+    <message>
+        <source>You already have a debit card with us. A teller can help if it is lost.</source>
+        <translation>You already have a debit card with us. A teller can help if it is lost.</translation>
+    </message>
+    <message>
+        <source>You need to be older to get this card on your own. A teller can help with a parent.</source>
+        <translation>You need to be older to get this card on your own. A teller can help with a parent.</translation>
+    </message>
+    <message>
+        <source>The bank cannot issue a card here today. A teller can tell you why.</source>
+        <translation>The bank cannot issue a card here today. A teller can tell you why.</translation>
+    </message>
+    <message>
         <source>Your signature could not be saved, so no card was given. A teller can help you.</source>
         <translation>Your signature could not be saved, so no card was given. A teller can help you.</translation>
     </message>
@@ -417,6 +465,30 @@
         <translation>Confirm signature</translation>
     </message>
     <message>
+        <source>Type the same PIN again</source>
+        <translation>Type the same PIN again</translation>
+    </message>
+    <message>
+        <source>Choose a 6-digit PIN on the keypad</source>
+        <translation>Choose a 6-digit PIN on the keypad</translation>
+    </message>
+    <message>
+        <source>That PIN is too easy to guess. Please choose another one.</source>
+        <translation>That PIN is too easy to guess. Please choose another one.</translation>
+    </message>
+    <message>
+        <source>The two PINs were not the same. Please start again.</source>
+        <translation>The two PINs were not the same. Please start again.</translation>
+    </message>
+    <message>
+        <source>Cover the keypad with your other hand. Press the green Enter key when you have typed 6 digits. The yellow key clears.</source>
+        <translation>Cover the keypad with your other hand. Press the green Enter key when you have typed 6 digits. The yellow key clears.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
         <source>Please take your card</source>
         <translation>Please take your card</translation>
     </message>
@@ -433,6 +505,10 @@
         <translation>It is in the card slot below the screen. If it is not taken within %1 seconds, the machine keeps it safe.</translation>
     </message>
     <message>
+        <source>The bank is opening your account. Please wait, this takes a few seconds.</source>
+        <translation>The bank is opening your account. Please wait, this takes a few seconds.</translation>
+    </message>
+    <message>
         <source>Please wait. This takes a few seconds.</source>
         <translation>Please wait. This takes a few seconds.</translation>
     </message>
@@ -445,8 +521,12 @@
         <translation>Card number %1</translation>
     </message>
     <message>
-        <source>Please take your receipt. Set your PIN at any ATM of our bank before using the card.</source>
-        <translation>Please take your receipt. Set your PIN at any ATM of our bank before using the card.</translation>
+        <source>Card holder %1</source>
+        <translation>Card holder %1</translation>
+    </message>
+    <message>
+        <source>Please take your receipt. Your card works with the PIN you chose.</source>
+        <translation>Please take your receipt. Your card works with the PIN you chose.</translation>
     </message>
     <message>
         <source>The printer is not working right now. Scan this code with your phone to get your receipt.</source>

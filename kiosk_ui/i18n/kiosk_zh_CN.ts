@@ -301,6 +301,54 @@
         <translation>卡片被过早拔出。</translation>
     </message>
     <message>
+        <source>The two PINs you typed were not the same, three times. The card was kept safe inside the machine.</source>
+        <translation>您三次输入的两遍密码都不一致。卡片已安全留在机器内。</translation>
+    </message>
+    <message>
+        <source>The PIN was too easy to guess. The card was kept safe inside the machine.</source>
+        <translation>密码过于简单，容易被猜到。卡片已安全留在机器内。</translation>
+    </message>
+    <message>
+        <source>You cancelled the PIN. The card was kept safe inside the machine.</source>
+        <translation>您取消了密码设置。卡片已安全留在机器内。</translation>
+    </message>
+    <message>
+        <source>No PIN was typed in time. The card was kept safe inside the machine.</source>
+        <translation>未在规定时间内输入密码。卡片已安全留在机器内。</translation>
+    </message>
+    <message>
+        <source>The PIN keypad is not working.</source>
+        <translation>密码键盘暂时无法使用。</translation>
+    </message>
+    <message>
+        <source>We cannot reach the bank right now. Nothing was opened in your name.</source>
+        <translation>暂时无法连接银行。没有以您的名义开立任何账户。</translation>
+    </message>
+    <message>
+        <source>The bank has no customer record for this ID card. A teller can open one for you.</source>
+        <translation>银行没有这张证件的客户记录。柜员可以为您办理。</translation>
+    </message>
+    <message>
+        <source>Your ID card has expired. Please bring a valid ID card.</source>
+        <translation>您的证件已过期，请携带有效证件。</translation>
+    </message>
+    <message>
+        <source>The name on your ID card is not the name the bank holds. A teller can check it with you.</source>
+        <translation>证件上的姓名与银行记录不一致。柜员可以帮您核对。</translation>
+    </message>
+    <message>
+        <source>You already have a debit card with us. A teller can help if it is lost.</source>
+        <translation>您已持有本行借记卡。如卡片遗失，柜员可以帮助您。</translation>
+    </message>
+    <message>
+        <source>You need to be older to get this card on your own. A teller can help with a parent.</source>
+        <translation>您的年龄不足以独自办理此卡。柜员可以在家长陪同下为您办理。</translation>
+    </message>
+    <message>
+        <source>The bank cannot issue a card here today. A teller can tell you why.</source>
+        <translation>今天无法在此为您发卡。柜员可以告诉您原因。</translation>
+    </message>
+    <message>
         <source>Your signature could not be saved, so no card was given. A teller can help you.</source>
         <translation>您的签名未能保存，因此没有发卡。柜员可以帮助您。</translation>
     </message>
@@ -417,6 +465,30 @@
         <translation>确认签名</translation>
     </message>
     <message>
+        <source>Type the same PIN again</source>
+        <translation>请再输入一次相同的密码</translation>
+    </message>
+    <message>
+        <source>Choose a 6-digit PIN on the keypad</source>
+        <translation>请在密码键盘上设置6位密码</translation>
+    </message>
+    <message>
+        <source>That PIN is too easy to guess. Please choose another one.</source>
+        <translation>这个密码太容易被猜到，请换一个。</translation>
+    </message>
+    <message>
+        <source>The two PINs were not the same. Please start again.</source>
+        <translation>两次输入的密码不一致，请重新设置。</translation>
+    </message>
+    <message>
+        <source>Cover the keypad with your other hand. Press the green Enter key when you have typed 6 digits. The yellow key clears.</source>
+        <translation>请用另一只手遮挡键盘。输入6位数字后按绿色确认键。黄色键为更正。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
         <source>Please take your card</source>
         <translation>请取走您的卡</translation>
     </message>
@@ -433,6 +505,10 @@
         <translation>卡片在屏幕下方的出卡口。如%1秒内未取走，机器会将其收回保管。</translation>
     </message>
     <message>
+        <source>The bank is opening your account. Please wait, this takes a few seconds.</source>
+        <translation>银行正在为您开立账户，请稍候，需要几秒钟。</translation>
+    </message>
+    <message>
         <source>Please wait. This takes a few seconds.</source>
         <translation>请稍候，需要几秒钟。</translation>
     </message>
@@ -445,8 +521,12 @@
         <translation>卡号 %1</translation>
     </message>
     <message>
-        <source>Please take your receipt. Set your PIN at any ATM of our bank before using the card.</source>
-        <translation>请取走凭条。使用前请在本行任意ATM上设置密码。</translation>
+        <source>Card holder %1</source>
+        <translation>持卡人 %1</translation>
+    </message>
+    <message>
+        <source>Please take your receipt. Your card works with the PIN you chose.</source>
+        <translation>请取走凭条。您的卡片使用您刚设置的密码。</translation>
     </message>
     <message>
         <source>The printer is not working right now. Scan this code with your phone to get your receipt.</source>

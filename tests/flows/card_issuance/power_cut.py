@@ -36,13 +36,27 @@ class CutAfter:
 
 
 if __name__ == "__main__":
+    from bank_host.sandbox.bank import SandboxBank
+    from devices.pinpad.driver import create as create_pinpad
+    from devices.pinpad.settings import PinPadSettings
+    from flows.card_issuance.conftest import CUSTOMER, KIOSK, PIN
+
     store, url, protocol, cut = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
     dev = create("card_dispenser", CardDispenserSettings(url=url, protocol=protocol))
     dev.start().result(timeout=10)
+    # The bank's file survives this process, as the bank does.
+    bank = SandboxBank(store.parent / "bank.sqlite")
+    master = bank.enrol(KIOSK)["AES"].hex().upper()
+    pad = create_pinpad("pinpad", PinPadSettings(
+        url=f"sim://pinpad?master={master}&master_alg=AES&pin={PIN}"))
+    pad.start().result(timeout=10)
     engine = FlowEngine(FlowStore(store),
                         {"card_issuance": card_issuance.DEFINITION},
-                        resources={"devices": {"card_dispenser": CutAfter(dev, cut)}})
-    data: dict[str, Any] = {"language": "en_US"}
+                        resources={"devices": {"card_dispenser": CutAfter(dev, cut),
+                                               "pinpad": pad},
+                                   "services": {"bank": bank.host(KIOSK)},
+                                   "personal": dict(CUSTOMER)})
+    data: dict[str, Any] = {"language": "en_US", "kiosk_id": KIOSK, "pin_format": "iso4"}
     if os.environ.get("TAKE_TIMEOUT_S"):
         data["take_timeout_s"] = float(os.environ["TAKE_TIMEOUT_S"])
     fid = engine.start("card_issuance", data)

@@ -28,29 +28,42 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 
 
-def test_card_numbers_are_luhn_valid_and_only_kept_masked() -> None:
-    pan = card_number_for = card_issuance.card_number_for("04A10001")
-    assert _luhn_ok(pan) and pan.startswith(card_issuance.DEMO_BIN) and len(pan) == 19
-    assert card_number_for != card_issuance.card_number_for("04A10002")
+def bank_card(bank: Any, uid: str) -> dict[str, Any]:
+    """The sandbox bank's row for the card with chip ``uid`` (the full number included)."""
+    row = bank.conn.execute("SELECT * FROM cards WHERE uid = ?", (uid,)).fetchone()
+    assert row is not None, f"the bank has no card {uid}"
+    return dict(row)
+
+
+def test_masked_card_numbers_and_names() -> None:
+    pan = "6222021234567890128"
+    assert _luhn_ok(pan)
     assert card_issuance.masked(pan) == pan[:6] + "*" * 9 + pan[-4:]
+    assert card_issuance.mask_name("COLLINS  EILEEN MARIE") == "COLLINS E. M."
+    assert card_issuance.mask_name("张三丰") == "张**"
+    assert card_issuance.mask_name("") == ""
 
 
 @pytest.mark.parametrize("protocol", ["crt591", "k720"])
 def test_issues_a_card_and_prints_the_receipt(protocol: str, dispenser: Any, printer: Any,
-                                              engine: Any) -> None:
+                                              engine: Any, bank: Any) -> None:
     disp, prn = dispenser(protocol=protocol), printer()
     eng = engine(card_dispenser=disp, printer=prn)
-    eng.resources["personal"] = {"customer_name": "COLLINS EILEEN"}  # memory only
     fid = eng.start("card_issuance", {"language": "zh_CN",
-                                      "branch": "示范支行", "kiosk_id": "KIOSK-TEST"})
+                                      "branch": "示范支行", "kiosk_id": "KIOSK-TEST-01"})
     data = eng.run(fid)
     assert eng.store.get(fid).status == "completed"
     assert data["taken"] and data["receipt_printed"]
     card = data["card_number"]
-    assert "*" in card and card.startswith(card_issuance.DEMO_BIN)
+    # The number is the bank's: the card linked to the new account, PIN set, delivered.
+    row = bank_card(bank, disp.simulator.mech.uid.hex().upper())
+    full = row["pan"]
+    assert card == card_issuance.masked(full) and row["state"] == "delivered"
+    assert row["account_id"] == data["account_id"] and data["pin_set"]
+    accounts = bank.conn.execute("SELECT COUNT(*) FROM accounts WHERE customer_id = ?",
+                                 (data["customer_id"],)).fetchone()[0]
+    assert bank.count("pins") == 1 and accounts == 1
     # Nothing anywhere holds the full number.
-    full = card_issuance.card_number_for(disp.simulator.mech.uid.hex().upper())
-    assert full[-4:] == card[-4:]
     assert full not in repr(eng.store.all()) and full not in repr(journal_of(eng))
     kinds = [k for k, _ in journal_of(eng)]
     assert "card.issued" in kinds
@@ -62,8 +75,10 @@ def test_issues_a_card_and_prints_the_receipt(protocol: str, dispenser: Any, pri
     text = "\n".join(page.page.texts)
     assert "借记卡发卡凭条" in text and f"{full[:4]} **** **** {full[-4:]}" in text
     assert full not in text
-    # The name is on paper, and nowhere in the flow store.
-    assert "COLLINS EILEEN" in text and "COLLINS" not in repr(eng.store.all())
+    # The bank's name for the customer, masked, is on paper, and nowhere in the flow store;
+    # nor is the ID number.
+    assert "ZHANG S." in text and "ZHANG" not in repr(eng.store.all())
+    assert "110101199003078515" not in repr(eng.store.all()) + repr(journal_of(eng))
     img = cv2.imread(str(page.path), cv2.IMREAD_GRAYSCALE)
     assert img is not None and img.shape[0] > 400 and np.mean(img < 128) > 0.01  # ink on it
     assert disp.status.media is MediaState.NOT_PRESENT
@@ -79,18 +94,26 @@ def test_receipt_kept_and_shown_as_qr_when_the_printer_is_out(dispenser: Any, pr
     assert [j.id for j in prn.pending_jobs()] == [data["receipt_job"]]  # the job is kept
 
 
-def test_card_not_taken_is_retracted_and_the_flow_unwinds(dispenser: Any, engine: Any) -> None:
+def test_card_not_taken_is_retracted_and_the_flow_unwinds(dispenser: Any, engine: Any,
+                                                          bank: Any) -> None:
     disp = dispenser("take=never")
     eng = engine(card_dispenser=disp)
     fid = eng.start("card_issuance", {"take_timeout_s": 0.3})
     with pytest.raises(StepFailed) as info:
         eng.run(fid)
-    assert info.value.step == "wait_taken"
+    assert info.value.step == "hand_over"
     assert isinstance(info.value.cause, card_issuance.IssuanceError)
     assert info.value.cause.code == "not_taken"
     assert eng.store.get(fid).status == "unwound"
     assert disp.simulator.mech.position.value == "none" and disp.simulator.mech.bin == 1
     assert tuple(k for k, _ in journal_of(eng) if k == "card.retained") == ("card.retained", )
+    # The bank was told: the card is retained (never usable), the account opening reversed.
+    row = bank_card(bank, disp.simulator.mech.uid.hex().upper())
+    assert row["state"] == "retained"
+    data = eng.store.get(fid).data
+    account = bank.conn.execute("SELECT * FROM accounts WHERE account_id = ?",
+                                (data["account_id"],)).fetchone()
+    assert account is None or account["state"] != "open", dict(account)
 
 
 def test_empty_stacker_is_refused_before_anything_moves(dispenser: Any, engine: Any) -> None:
@@ -108,7 +131,7 @@ def test_jam_mid_dispense_captures_the_card(dispenser: Any, engine: Any) -> None
     eng = engine(card_dispenser=disp)
     with pytest.raises(StepFailed) as info:
         eng.run(eng.start("card_issuance"))
-    assert info.value.step == "dispense"
+    assert info.value.step == "hand_over"
     assert type(info.value.cause).__name__ == "CardJam"
     # The jammed card was cleared into the bin, and the next customer can be served.
     assert disp.simulator.mech.position.value == "none" and disp.simulator.mech.bin == 1
@@ -148,7 +171,7 @@ def test_power_cut_after_the_card_was_offered_settles_taken_or_retained(
 
 def _power_cut(store: Path, url: str, protocol: str, cut: str,
                take_timeout_s: float | None = None) -> str:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "tests")])}
     if take_timeout_s is not None:
         env["TAKE_TIMEOUT_S"] = str(take_timeout_s)
     proc = subprocess.run([sys.executable, str(HERE / "power_cut.py"), str(store), url,
@@ -199,9 +222,15 @@ def test_the_kiosk_settles_a_cut_dispense_at_start(tmp_path: Path, kiosk_config:
     })})
     fid = _power_cut(cfg.path("flows"), link.url, "crt591", "present")
     assert sim.mech.position.value == "gate"
+    from bank_host.sandbox.bank import SandboxBank
+
+    from .conftest import KIOSK
+
     runtime = closing(KioskRuntime(cfg, flows=customer_flows.definitions(),
                                    device_factory=create_device))
     runtime.start(wait_devices=True)
+    bank = closing(SandboxBank(cfg.path("flows").parent / "bank.sqlite"))
+    runtime.services["bank"] = bank.host(KIOSK)
     assert runtime.recover_flows() == [(fid, "unwound")]
     assert sim.mech.position.value == "none" and sim.mech.bin == 1
     assert runtime.journal is not None

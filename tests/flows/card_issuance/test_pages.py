@@ -32,6 +32,9 @@ def app_for(qtbot: Any) -> Iterator[Any]:
         app.show(fullscreen=False)
         qtbot.waitUntil(lambda: app._framed, timeout=5000)
         qtbot.waitUntil(lambda: app.shell.inService, timeout=20000)
+        from kiosk_app.bank_service import start_bank
+
+        start_bank(app.runtime)  # as kiosk_app starts it: the sandbox bank's own process
         camera = app.runtime.devices.get("camera")
         if camera is not None:  # the simulated customer reads the screen's prompts
             follow_prompts(app.runtime.prompts, camera)
@@ -40,6 +43,17 @@ def app_for(qtbot: Any) -> Iterator[Any]:
     yield make
     for app in reversed(apps):
         app.close()
+
+
+#: The holder of the demo ID card, as the bank sandbox knows them (what the MRZ gives).
+DEMO_CUSTOMER = {"id_number": "D23145890", "id_name": "COLLINS EILEEN MARIE"}
+
+
+def bank_ready(qtbot: Any, app: Any) -> None:
+    """The demo's sandbox bank (its own process) answers and the PIN pad holds its key."""
+    from kiosk_app.bank_service import wait_bank_ready
+
+    qtbot.waitUntil(lambda: wait_bank_ready(app.runtime, 0.01), timeout=30000)
 
 
 def tap(qtbot: Any, app: Any, name: str) -> None:
@@ -92,6 +106,7 @@ def test_customer_gets_a_card_end_to_end(qtbot: Any, app_for: Any, tmp_path: Pat
     qtbot.waitUntil(lambda: find(app, "signatureHint") is not None)
     assert flow.state == "signature"
     draw_signature(qtbot, app, find(app, "signaturePad"))
+    bank_ready(qtbot, app)
     tap(qtbot, app, "card_sign")
     qtbot.waitUntil(lambda: flow.state == "take_card", timeout=20000)
     assert "Please take your card" in texts(app)
@@ -135,8 +150,10 @@ def test_empty_stacker_says_so_and_offers_a_teller(qtbot: Any, app_for: Any,
     flow = open_card_flow(qtbot, app, "en_US")
     session = flow.session
     # Straight to the device part (the identity path is covered above).
+    bank_ready(qtbot, app)
     session._load_terms()
     session._identity_id = "identity-not-run"
+    session._personal.update(DEMO_CUSTOMER)
     session._set(state="signature")
     assert session.sign([[(0.0, 0.0, 0.0), (300.0, 0.0, 200.0)]], 1000, 600)
     qtbot.waitUntil(lambda: flow.state == "take_card", timeout=20000)
@@ -164,8 +181,10 @@ def test_printer_out_shows_the_receipt_as_a_qr_code(qtbot: Any, app_for: Any,
     printer = app.runtime.devices["printer"]
     printer.simulator.inject("paper-out")  # the roll ran out before this customer
     printer.refresh_status().result(5)
+    bank_ready(qtbot, app)
     flow.session._load_terms()
     flow.session._identity_id = "identity-not-run"
+    flow.session._personal.update(DEMO_CUSTOMER)
     flow.session._set(state="signature")  # the identity path is covered above
     assert flow.session.sign([[(0.0, 0.0, 0.0), (300.0, 0.0, 200.0)]], 1000, 600)
     qtbot.waitUntil(lambda: flow.state == "done", timeout=20000)
@@ -179,3 +198,43 @@ def test_printer_out_shows_the_receipt_as_a_qr_code(qtbot: Any, app_for: Any,
     # The code is drawn once its image arrives (on a slow machine a frame or two later).
     qtbot.waitUntil(lambda: screen_qr(app.window) == flow.receiptUrl, timeout=5000)
     assert "打印机暂时无法使用。请用手机扫描此二维码获取凭条。" in texts(app)
+
+
+def test_pin_on_the_pad_dots_mismatch_then_cancel(qtbot: Any, app_for: Any,
+                                                  tmp_path: Path) -> None:
+    """The PIN screen shows one dot per key pressed on the pad (never a digit); a
+    confirmation that differs is caught by the bank and the customer starts again; Cancel
+    ends it: the card goes to the bin and the bank is told."""
+    app = app_for(demo_config(tmp_path, dispenser="take=0.3", pinpad="ceremony=true"))
+    flow = open_card_flow(qtbot, app, "en_US")
+    bank_ready(qtbot, app)
+    session = flow.session
+    session._load_terms()
+    session._identity_id = "identity-not-run"
+    session._personal.update(DEMO_CUSTOMER)
+    session._set(state="signature")
+    assert session.sign([[(0.0, 0.0, 0.0), (300.0, 0.0, 200.0)]], 1000, 600)
+    qtbot.waitUntil(lambda: flow.state == "pin", timeout=20000)
+    pad = app.runtime.devices["pinpad"]
+    assert "Choose a 6-digit PIN on the keypad" in texts(app)
+    entering = lambda: pad.simulator.state.name == "ENTRY"  # noqa: E731 (keys before are lost)
+    qtbot.waitUntil(entering, timeout=5000)
+    pad.simulator.press("258")
+    qtbot.waitUntil(lambda: flow.pinDigits == 3, timeout=5000)
+    assert not any(d in "".join(texts(app)) for d in ("258",))  # no digit on the glass
+    pad.simulator.press("013E")
+    qtbot.waitUntil(lambda: flow.pinConfirm, timeout=5000)
+    assert "Type the same PIN again" in texts(app)
+    qtbot.waitUntil(entering, timeout=5000)
+    pad.simulator.press("258014E")  # not the same
+    qtbot.waitUntil(lambda: flow.pinRetryReason == "pin_mismatch" and not flow.pinConfirm,
+                    timeout=10000)
+    assert "The two PINs were not the same. Please start again." in texts(app)
+    tap(qtbot, app, "card_pin_cancel")
+    qtbot.waitUntil(lambda: flow.state == "failed", timeout=20000)
+    assert flow.reason == "pin_cancelled"
+    assert any("kept safe inside the machine" in t for t in texts(app))
+    disp = app.runtime.devices["card_dispenser"]
+    assert disp.simulator.mech.bin == 1 and disp.simulator.mech.position.value == "none"
+    kinds = [r.kind for r in app.runtime.journal.records()]
+    assert "card.retained" in kinds and "card.issued" not in kinds

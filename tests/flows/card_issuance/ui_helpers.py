@@ -16,6 +16,7 @@ REPO = Path(__file__).resolve().parents[3]
 
 def demo_config(tmp: Path, *, dispenser: str = "cards=50&take=1.5", printer: str = "",
                 camera: str = "scene=customer", small: bool = True,
+                pinpad: str = "ceremony=true&pin=258013",
                 inactivity_s: float = 600) -> KioskConfig:
     cfg = load_config(REPO / "kiosk.toml")
     devices = cfg.devices
@@ -26,6 +27,8 @@ def demo_config(tmp: Path, *, dispenser: str = "cards=50&take=1.5", printer: str
             "url": f"sim://printer?out={tmp / 'paper'}" + (f"&{printer}" if printer else "")}),
         "camera": devices.camera.model_copy(update={  # type: ignore[union-attr]
             "url": f"sim://camera?{camera}"}),
+        "pinpad": devices.pinpad.model_copy(update={  # type: ignore[union-attr]
+            "url": f"sim://pinpad?{pinpad}"}),
     }
     ui = cfg.ui.model_copy(update={"width": 540, "height": 960, "fullscreen": False}) if small \
         else cfg.ui.model_copy(update={"fullscreen": False})
