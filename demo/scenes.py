@@ -81,10 +81,10 @@ class CustomerScene(Scene):
     name = "customer"
 
     def __init__(self, size: tuple[int, int] = (640, 480), *, person: str = "astronaut",
-                 id_s: float = 4.0, seed: int = 0) -> None:
+                 id_s: float = 4.0, seed: int = 0, holder: CardHolder | None = None) -> None:
         super().__init__(size)
         self.id_s = id_s
-        self.card = CardScene(size, person=person, seed=seed)
+        self.card = CardScene(size, person=person, seed=seed, holder=holder)
         self.face = FaceScene(size, person=person, natural_blink_s=4.3, start=id_s, seed=seed)
         self._lock = threading.Lock()
         self._showing: str | None = None  # None: the timed script above
@@ -125,8 +125,11 @@ class CustomerScene(Scene):
 
 
 def make_customer(size: tuple[int, int], **kw: str) -> Scene:
+    """``holder=NAME``: the card shows that sandbox-bank customer (demo.holders)."""
+    from demo.holders import holder_named
+
     return CustomerScene(size, person=kw.get("person", "astronaut"),
-                         id_s=float(kw.get("id_s", 4.0)))
+                         id_s=float(kw.get("id_s", 4.0)), holder=holder_named(kw.get("holder")))
 
 
 def make_idcard(size: tuple[int, int], **kw: str) -> Scene:

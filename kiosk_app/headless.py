@@ -41,12 +41,14 @@ def add_commands(cli: Commands) -> None:
     rec.set_defaults(handler=flows_recover)
 
 
-def _runtime(args: argparse.Namespace) -> Any:
+def _runtime(args: argparse.Namespace, customer: str | None = None) -> Any:
     import customer_flows
     from devices.registry import create_device
     from kiosk_core.runtime import KioskRuntime
 
     cfg = command_config(args.config)
+    if customer:
+        cfg = _playing(cfg, customer)
     runtime = KioskRuntime(cfg, flows=customer_flows.definitions(),
                            device_factory=create_device)
     runtime.start(wait_devices=True)
@@ -61,6 +63,19 @@ def _start_bank(runtime: Any) -> None:
     start_bank(runtime)
     if not wait_bank_ready(runtime, BANK_TIMEOUT_S):
         raise CommandError(f"the bank is not ready: {bank_failure(runtime) or 'no answer'}")
+
+
+def _playing(cfg: Any, customer: str) -> Any:
+    """The configuration with the simulated camera's customer holding ``customer``'s card."""
+    from urllib.parse import quote_plus
+
+    camera = getattr(cfg.devices, "camera", None)
+    url = str(getattr(camera, "url", ""))
+    if camera is None or not url.startswith("sim://camera"):
+        raise CommandError("--customer needs the simulated camera (sim://camera?scene=customer)")
+    joined = f"{url}{'&' if '?' in url else '?'}holder={quote_plus(customer)}"
+    devices = cfg.devices.model_copy(update={"camera": camera.model_copy(update={"url": joined})})
+    return cfg.model_copy(update={"devices": devices})
 
 
 def flows_recover(args: argparse.Namespace) -> int:
@@ -84,9 +99,13 @@ def flows_run(args: argparse.Namespace) -> int:
     from demo.signature import scripted_signature
 
     if args.customer:
-        # The demo ID card shows one person (demo/idcard.py); others need their own card.
-        raise CommandError(f"no demo customer named {args.customer!r} in this release")
-    runtime = _runtime(args)
+        from demo.holders import holder_named
+
+        try:
+            holder_named(args.customer)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+    runtime = _runtime(args, args.customer)
     pool = ThreadPoolExecutor(4, thread_name_prefix="headless-flow")
     outcome: dict[str, Any] = {"flow": "card-issuance"}
     started = time.monotonic()

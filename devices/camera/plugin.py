@@ -23,7 +23,7 @@ SIM = SimSpec(
     links=(),  # frames are made in-process, not carried as bytes
 )
 #: Options a scene takes, passed on to it as text.
-SCENE_OPTIONS = ("person", "id_s", "blink_every", "text")
+SCENE_OPTIONS = ("person", "id_s", "blink_every", "text", "holder")
 
 KIND = DeviceKind(
     name="camera",

@@ -52,3 +52,26 @@ def test_unknown_customer_is_a_clear_error(tmp_path: Path) -> None:
     run = kiosk("flows", "run", "card-issuance", "--config", str(kiosk_toml(tmp_path)),
                 "--customer", "NOBODY")
     assert run.returncode != 0 and "NOBODY" in run.stderr and "Traceback" not in run.stderr
+    assert "COLLINS EILEEN MARIE" in run.stderr  # says who can be played
+
+
+@pytest.mark.slow
+def test_headless_run_as_another_bank_customer(tmp_path: Path) -> None:
+    """--customer: the simulated customer holds that customer's passport; the kiosk reads
+    its MRZ and the bank finds them by it (the card is linked to their new account)."""
+    cfg = kiosk_toml(tmp_path)
+    run = kiosk("flows", "run", "card-issuance", "--config", str(cfg), "--json",
+                "--customer", "smith john paul")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert json.loads(run.stdout.strip().splitlines()[-1])["state"] == "done"
+    from bank_host.sandbox.bank import SandboxBank
+
+    bank = SandboxBank(tmp_path / "data" / "bank_sandbox.sqlite")
+    try:
+        owners = bank.conn.execute(
+            "SELECT cu.name FROM cards ca JOIN accounts a ON a.account_id = ca.account_id "
+            "JOIN customers cu ON cu.customer_id = a.customer_id "
+            "WHERE ca.state = 'delivered'").fetchall()
+    finally:
+        bank.close()
+    assert [r[0] for r in owners] == ["SMITH JOHN PAUL"]

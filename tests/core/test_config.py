@@ -28,7 +28,7 @@ def test_repository_config_is_valid() -> None:
     cfg = load_config(REPO / "kiosk.toml")
     assert cfg.kiosk.timezone == "Asia/Shanghai"
     assert set(cfg.devices.configured()) == {"card_dispenser", "printer", "camera", "pinpad"}
-    assert cfg.devices.configured()["pinpad"].url == "sim://pinpad?ceremony=true&pin=1234"
+    assert cfg.devices.configured()["pinpad"].url == "sim://pinpad?ceremony=true&pin=258013"
     # The demo's bank: the sandbox on loopback, AES PIN blocks (ISO 9564 format 4).
     assert (cfg.bank.url, cfg.bank.pin_format) == ("http://127.0.0.1:8790", "iso4")
     assert cfg.path("journal") == REPO / "var" / "journal.sqlite"

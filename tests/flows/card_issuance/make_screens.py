@@ -70,6 +70,7 @@ def run(out: Path, lang: str, tmp: Path, *, printer: str = "", camera: str = "sc
     try:
         app.show(fullscreen=False)
         pump(until=lambda: app._framed and app.shell.inService, limit=30)
+        _start_bank(app)
         follow_prompts(app.runtime.prompts, app.runtime.devices["camera"])
         tap(app, "attractScreen")
         tap(app, f"language_{lang}")
@@ -137,6 +138,70 @@ def run(out: Path, lang: str, tmp: Path, *, printer: str = "", camera: str = "sc
         app.close()
 
 
+def _start_bank(app: Any) -> None:
+    """As kiosk_app does: the sandbox bank as its own process, the PIN pad's keys."""
+    from kiosk_app.bank_service import start_bank, wait_bank_ready
+
+    start_bank(app.runtime)
+    pump(until=lambda: wait_bank_ready(app.runtime, 0.01), limit=30)
+
+
+#: Holders the sandbox bank knows (bank_host/sandbox/seed.json): the demo ID card's, and
+#: one the bank refuses (under age for a debit card of their own).
+DEMO_CUSTOMER = {"id_number": "D23145890", "id_name": "COLLINS EILEEN MARIE"}
+UNDER_AGE = {"id_number": "440305201605056789", "id_name": "LI XIAOMING"}
+
+
+def run_pin(out: Path, lang: str, tmp: Path, *, refused: bool = False) -> None:
+    """The bank and PIN pad steps, straight after a signature (the identity path is shot
+    above): preparing, the PIN on the pad, its confirmation, a mismatch; a bank refusal."""
+    from kiosk_ui import i18n
+    from kiosk_ui.app import KioskApp
+
+    if i18n.stale():
+        i18n.build()
+    app = KioskApp(demo_config(tmp, small=False, pinpad="ceremony=true"))
+    try:
+        app.show(fullscreen=False)
+        pump(until=lambda: app._framed and app.shell.inService, limit=30)
+        _start_bank(app)
+        tap(app, "attractScreen")
+        tap(app, f"language_{lang}")
+        tap(app, "service_card")
+        flow: Any = app.shell.flowModel
+        session = flow.session
+        _watch[:] = [session]
+        session._load_terms()
+        session._identity_id = "screens"
+        session._personal.update(UNDER_AGE if refused else DEMO_CUSTOMER)
+        if not refused:
+            session._set(state="preparing")
+            shoot(app, out, "preparing", lang)
+        session._set(state="signature")
+        assert session.sign([[(0.0, 0.0, 0.0), (300.0, 0.0, 200.0)]], 1000, 600)
+        if refused:
+            pump(until=lambda: flow.state == "failed", limit=30)
+            shoot(app, out, "bank-refused", lang)
+            return
+        pad: Any = app.runtime.devices["pinpad"]
+        pump(until=lambda: pad.simulator.state.name == "ENTRY", limit=30)
+        pad.simulator.press("258")
+        pump(until=lambda: flow.pinDigits == 3, limit=10)
+        shoot(app, out, "pin", lang)
+        pad.simulator.press("013E")
+        pump(until=lambda: flow.pinConfirm and pad.simulator.state.name == "ENTRY", limit=10)
+        shoot(app, out, "pin-confirm", lang)
+        pad.simulator.press("258014E")
+        pump(until=lambda: flow.pinRetryReason == "pin_mismatch" and not flow.pinConfirm,
+             limit=10)
+        shoot(app, out, "pin-mismatch", lang)
+        flow.cancelPin()
+        pump(until=lambda: flow.state == "failed", limit=30)
+        shoot(app, out, "pin-cancelled", lang)
+    finally:
+        app.close()
+
+
 def _seen(flow: Any) -> tuple[str, str]:
     now = (str(flow.phase), str(flow.prompt.get("en_US", "")))
     if os.environ.get("SCREENS_DEBUG"):
@@ -176,3 +241,7 @@ if __name__ == "__main__":
             run(out, lang, Path(d), camera="scene=empty", only_fail=True)
         with tempfile.TemporaryDirectory() as d:
             run(out, lang, Path(d), not_taken=True)
+        with tempfile.TemporaryDirectory() as d:
+            run_pin(out, lang, Path(d))
+        with tempfile.TemporaryDirectory() as d:
+            run_pin(out, lang, Path(d), refused=True)
