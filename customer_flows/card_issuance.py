@@ -248,7 +248,10 @@ def receipt_values(data: Mapping[str, Any],
     """The receipt's fields. ``personal`` (the customer's name) is held in memory only, never
     in the flow store: after a restart the receipt is not printed for a customer who left."""
     lang = str(data.get("language", "en_US"))
-    words = RECEIPT_TEXTS.get(lang, RECEIPT_TEXTS["en_US"])
+    words = dict(RECEIPT_TEXTS.get(lang, RECEIPT_TEXTS["en_US"]))
+    product_name = data.get("product_name") or {}
+    if isinstance(product_name, dict) and product_name.get(lang):
+        words["card_product"] = str(product_name[lang])  # as configured ([card_issuance])
     return {
         "branch": data.get("branch") or "-", "kiosk_id": data.get("kiosk_id") or "-",
         "customer_name": mask_name(str((personal or {}).get("customer_name", ""))) or "-",

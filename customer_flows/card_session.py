@@ -27,6 +27,7 @@ from typing import Any
 
 from customer_flows import card_issuance
 from customer_flows.card_issuance import FLOW
+from customer_flows.settings import CardIssuanceSettings, CardProduct
 from devices.card_dispenser import errors as dispenser_errors
 from kiosk_core.clock import local_now
 from kiosk_core.failures import Failure, FlowFailed, failure_of
@@ -73,6 +74,7 @@ class Snapshot:
     pin_attempt: int = 1
     pin_retry_reason: str = ""  # why the customer types the PIN again (pin_mismatch…)
     customer_name: str = ""  # masked as on the receipt, from the bank's record
+    product: str = ""  # the chosen product's id
 
 
 #: Dispenser faults the screen explains in plain words (typed by the device layer).
@@ -127,6 +129,7 @@ class CardIssuanceSession:
         prompts: PromptBoard | None = None,
         identity_options: Mapping[str, Any] | None = None,
         take_timeout_s: float | None = None,
+        products: Sequence[CardProduct] | None = None,
     ) -> None:
         self.devices = devices
         self.engine = engine
@@ -137,6 +140,9 @@ class CardIssuanceSession:
         #: esign.service.EvidenceService (or a factory for one): signs and keeps the record.
         self.evidence = evidence
         self._terms: dict[str, Any] = {}  # language -> esign.terms.TermsDocument
+        #: What this kiosk offers ([card_issuance] products); the first is preselected.
+        self.products: list[CardProduct] = list(products or CardIssuanceSettings().products)
+        self._product = self.products[0]
         self.journal = journal or (lambda kind, data: None)
         self.kiosk = dict(kiosk or {})
         #: Where the session shows what it asks of the customer (the simulated customer
@@ -146,7 +152,7 @@ class CardIssuanceSession:
         self.identity_options = dict(identity_options or {})
         self.take_timeout_s = take_timeout_s
         self._lock = threading.Lock()
-        self._snap = Snapshot("intro", 0)
+        self._snap = Snapshot("intro", 0, product=self._product.id)
         self._runner: Any = None
         self._identity_id = ""
         self._customer_name = ""
@@ -212,7 +218,8 @@ class CardIssuanceSession:
         from esign.terms import LANGUAGES, terms_document
 
         try:
-            self._terms = {lang: terms_document("debit", lang) for lang in LANGUAGES}
+            terms = self._product.terms
+            self._terms = {lang: terms_document(terms, lang) for lang in LANGUAGES}
         except Exception:
             log.exception("card terms could not be read")
             self._terms = {}
@@ -221,6 +228,15 @@ class CardIssuanceSession:
     def _show_terms(self) -> None:
         doc = self._terms.get(self.language) or self._terms.get("en_US")
         self._set(terms_text=doc.text if doc is not None else "")
+
+    def choose_product(self, product_id: str) -> bool:
+        """The customer picked a product on the first page (before agreeing)."""
+        chosen = next((p for p in self.products if p.id == product_id), None)
+        if self.state != "intro" or chosen is None:
+            return False
+        self._product = chosen
+        self._set(product=chosen.id)
+        return True
 
     def accept(self) -> None:
         """The customer read what is needed and agreed: start the identity check."""
@@ -362,7 +378,8 @@ class CardIssuanceSession:
     def _flow_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "language": self.language,
-            "identity_session": self._identity_id, "product": "debit",
+            "identity_session": self._identity_id, "product": self._product.id,
+            "product_name": dict(self._product.name),
             "branch": self.kiosk.get("branch", ""), "kiosk_id": self.kiosk.get("kiosk_id", ""),
             "pin_format": self.kiosk.get("pin_format") or "iso4",
             "opened": self._now().isoformat(timespec="seconds"),
@@ -449,7 +466,7 @@ class CardIssuanceSession:
             "branch": self.kiosk.get("branch", "") or "-",
             "kiosk_id": self.kiosk.get("kiosk_id", "") or "-",
             "customer_name": card_issuance.mask_name(self._customer_name) or "-",
-            "document_title": "借记卡领用合约" if lang == "zh_CN" else "Debit card agreement",
+            "document_title": _title(document.text)[:60],
             "document_id": f"{document.id}-{document.version}",
             "signed_at": sig["signed_at"], "document_sha256": record.document_sha256,
             "record_id": self.flow_id, "key_id": record.key_id,
@@ -508,6 +525,7 @@ def session_for(runtime: Any, *, language: str,
         kiosk={"branch": cfg.kiosk.branch, "kiosk_id": cfg.kiosk.id,
                "timezone": cfg.kiosk.timezone, "pin_format": _pin_format(cfg)},
         prompts=runtime.prompts, take_timeout_s=take_timeout_s,
+        products=cfg.section(CardIssuanceSettings).products,
     )
 
 
@@ -530,3 +548,11 @@ def _pin_format(cfg: Any) -> str:
         return str(cfg.section(BankHostSettings).pin_format)
     except LookupError:  # a configuration without a [bank] section
         return "iso4"
+
+
+def _title(markdown: str) -> str:
+    """The document's first heading: what the customer saw it called."""
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            return line.lstrip("#").strip()
+    return "-"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 TERMS_DIR = Path(__file__).resolve().parent / "terms"
 #: Products with terms, and the file stem of their documents.
-PRODUCTS = {"debit": "debit_terms"}
+PRODUCTS = {"debit": "debit_terms", "savings": "savings_terms"}
 LANGUAGES = ("zh_CN", "en_US")
 _HEADER_KEYS = ("id", "version", "language")
 

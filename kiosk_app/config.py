@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import create_model
 
 from bank_host.settings import BankHostSettings
+from customer_flows.settings import CardIssuanceSettings
 from devices import registry
 from devices.settings import DeviceSettings
 from identity.settings import IdentitySettings
@@ -54,6 +55,7 @@ class KioskConfig(CoreConfig):
     sync: SyncSettings = SyncSettings()
     identity: IdentitySettings = IdentitySettings()
     bank: BankHostSettings = BankHostSettings()
+    card_issuance: CardIssuanceSettings = CardIssuanceSettings()
 
 
 @cache

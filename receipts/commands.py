@@ -54,8 +54,12 @@ def _serve(args: argparse.Namespace) -> int:
 
         await serve_links(app_for_config(cfg), addr.host, addr.port, stop, ready=listening)
 
+    from devices.printer.jobkey import KeyFileError
+
     try:
         asyncio.run(main())
+    except KeyFileError as exc:  # the kept jobs' key: damaged, or readable by others
+        raise CommandError(str(exc)) from None
     except OSError as exc:
         raise CommandError(f"cannot listen on {listen}: {exc.strerror or exc}") from None
     return 0

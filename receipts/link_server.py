@@ -25,7 +25,6 @@ import hashlib
 import hmac
 import html
 import io
-import json
 import logging
 import re
 import time
@@ -38,7 +37,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from devices.printer.jobs import JobNotFound, JobStore, PrintJob
+from devices.printer.jobkey import load_key
+from devices.printer.jobs import JobNotFound, JobStore, PrintJob, cipher_for_key
 from kiosk_core.netaddr import parse_host_port
 from receipts.link_words import WORDS as _WORDS
 
@@ -65,18 +65,37 @@ class JobSource(Protocol):
 
 class ReadOnlyJobStore(JobStore):
     """The printer's job folder seen from another process (``kiosk receipts serve``): no
-    start-up repair of "sending" jobs and no renaming of corrupt files — the kiosk that owns
-    the folder does that."""
+    start-up repair of "sending" jobs, no migration, no expiry and no renaming of unreadable
+    files — the kiosk that owns the folder does that. ``key_path`` is the printer's
+    ``jobs_key_path``: read, never created (until the kiosk made it, there is no job to
+    serve); a damaged or world-readable key is refused
+    (:class:`~devices.printer.jobkey.KeyFileError`)."""
 
-    def __init__(self, directory: str | Path) -> None:  # no scan, no mkdir
+    def __init__(self, directory: str | Path, key_path: str | Path) -> None:  # no scan, no mkdir
         self.dir = Path(directory)
+        self.key_path = Path(key_path)
+        self.lifetime_s = None
+        self.set_aside = []
+        self._aead = None
+        self._find_key()  # a bad key file is an error at start, not a 404 later
 
-    @staticmethod
-    def _load(path: Path) -> PrintJob | None:
-        try:
-            return PrintJob(**json.loads(path.read_text("utf-8")))
-        except (OSError, ValueError, TypeError):
-            return None
+    def _find_key(self) -> bool:
+        if self._aead is None:
+            key = load_key(self.key_path)
+            if key is None:
+                return False
+            self._aead = cipher_for_key(key)
+        return True
+
+    def get(self, job_id: str) -> PrintJob:
+        self._find_key()
+        return super().get(job_id)
+
+    def expire(self) -> int:
+        return 0
+
+    def _set_aside(self, path: Path, reason: str) -> None:
+        log.debug("receipt links: %s unreadable (%s)", path.name, reason)
 
 
 # -- the pages ------------------------------------------------------------------------------
@@ -374,6 +393,13 @@ def jobs_dir_for(cfg: Any) -> Path:
     return resolve(cfg.devices.printer, cfg.data_dir)
 
 
+def jobs_key_path_for(cfg: Any) -> Path:
+    """The printer's job key file, as the driver resolves it under the runtime."""
+    from devices.printer.driver import jobs_key_path_for as resolve
+
+    return resolve(cfg.devices.printer, cfg.data_dir)
+
+
 def paper_dots_for(profile: str) -> int:
     from devices.printer.driver import _profile_geometry
 
@@ -385,7 +411,9 @@ def paper_dots_for(profile: str) -> int:
 
 def app_for_config(cfg: Any, jobs: JobSource | None = None) -> web.Application:
     p = cfg.devices.printer
-    return make_link_app(jobs if jobs is not None else ReadOnlyJobStore(jobs_dir_for(cfg)),
+    if jobs is None:
+        jobs = ReadOnlyJobStore(jobs_dir_for(cfg), jobs_key_path_for(cfg))
+    return make_link_app(jobs,
                          lifetime_days=p.receipt_link_days, zone=cfg.kiosk.timezone,
                          paper_dots=paper_dots_for(p.profile))
 

@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from devices.base import Device, DeviceError, DeviceNotReady, DeviceTimeout, SelfTestResult
 from devices.printer.api import Printable
+from devices.printer.jobkey import KeyFileError, load_or_create_key
 from devices.printer.jobs import JobStore, PrintJob, new_job_id
 from devices.printer.rtstatus import (
     QUERY_ALL,
@@ -83,6 +84,25 @@ def jobs_dir_for(settings: PrinterSettings, data_dir: str | Path | None) -> Path
     return Path(data_dir) / jobs_dir
 
 
+def jobs_key_path_for(settings: PrinterSettings, data_dir: str | Path | None) -> Path:
+    """The jobs' key file: ``jobs_key_path``, under the kiosk's data dir if relative."""
+    path = Path(settings.jobs_key_path)
+    if path.is_absolute():
+        return path
+    if data_dir is None:
+        raise ValueError(f"printer jobs_key_path {settings.jobs_key_path!r} is relative and no "
+                         "data_dir was given (pass data_dir= or call bind_storage first)")
+    return Path(data_dir) / path
+
+
+def open_job_store(settings: PrinterSettings, data_dir: str | Path | None) -> JobStore:
+    """The printer's job store as the driver opens it: its folder, its key (created on first
+    use) and the receipt link's lifetime (``receipt_link_days``) as the jobs' lifetime."""
+    return JobStore(jobs_dir_for(settings, data_dir),
+                    key=load_or_create_key(jobs_key_path_for(settings, data_dir)),
+                    lifetime_s=settings.receipt_link_days * 86400.0)
+
+
 class ReceiptPrinter(Device):
     kind = "printer"
 
@@ -106,7 +126,10 @@ class ReceiptPrinter(Device):
     @property
     def jobs(self) -> JobStore:
         if self._jobs is None:
-            self._jobs = JobStore(jobs_dir_for(self.settings, self._data_dir))
+            try:
+                self._jobs = open_job_store(self.settings, self._data_dir)
+            except KeyFileError as exc:  # no key, no receipts kept: say which file
+                raise DeviceNotReady(f"{self.name}: {exc}", code="jobsKey") from None
         return self._jobs
 
     # -- lifecycle (worker) ---------------------------------------------------------------
@@ -300,7 +323,8 @@ class ReceiptPrinter(Device):
         self.status_model.update(counters={counter: self.status.counters.get(counter, 0) + 1})
 
     def _count_jobs(self) -> None:
-        if self._data_dir is None and not Path(self.settings.jobs_dir).is_absolute():
+        if self._data_dir is None and not (Path(self.settings.jobs_dir).is_absolute()
+                                           and Path(self.settings.jobs_key_path).is_absolute()):
             return  # no store yet: counted when the first job is kept (after bind_storage)
         self.status_model.update(counters={"jobs_pending": len(self.jobs.pending())})
 

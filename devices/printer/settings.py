@@ -22,6 +22,11 @@ class PrinterSettings(DeviceSettings):
     status_poll_s: float = Field(5.0, ge=0, description="status poll while idle (0: off)")
     jobs_dir: str = Field("printer-jobs",
                           description="failed jobs kept here for reprint (under storage.data_dir)")
+    jobs_key_path: str = Field(
+        "secrets/print-jobs.key",
+        description="AES-256 key the kept jobs are encrypted with, created owner-only on first "
+                    "use (under storage.data_dir: the default is in storage.secrets_dir's "
+                    "default folder; set it absolute if secrets_dir is elsewhere)")
     code_page: Literal["CP437", "CP850", "CP858", "CP1252", "CP866", "CP852"] = Field(
         "CP437", description="single-byte code page for non-Chinese text (ESC t)")
     receipt_base_url: str = Field(
@@ -33,7 +38,8 @@ class PrinterSettings(DeviceSettings):
         "", description="HOST:PORT where the kiosk serves receipt_base_url's links (the bank's "
                         "public HTTPS front proxies to it); empty: not served by this kiosk")
     receipt_link_days: float = Field(
-        7, gt=0, le=366, description="a receipt link works this many days after the job")
+        7, gt=0, le=366, description="a receipt link works this many days after the job; a "
+                    "kept (unprinted) job is deleted after as long")
 
     @field_validator("receipt_link_listen")
     @classmethod

@@ -85,13 +85,31 @@ Item {
     Column {
         objectName: "cardIntro"
         visible: page.st === "intro"
-        anchors { fill: parent; margins: Theme.margin; topMargin: 60 }
-        spacing: 44
+        anchors { fill: parent; margins: Theme.margin; topMargin: flow && flow.products.length > 1 ? 30 : 60 }
+        spacing: flow && flow.products.length > 1 ? 22 : 44
         Title { text: qsTr("Get a debit card") }
+        // Several products configured ([card_issuance] products): the customer picks one.
+        Body {
+            visible: flow && flow.products.length > 1
+            text: qsTr("Which one would you like?")
+            font.weight: Font.Bold
+        }
+        Repeater {
+            model: flow && flow.products.length > 1 ? flow.products : []
+            KioskButton {
+                objectName: "card_product_" + modelData.id
+                width: parent.width
+                outline: !(flow && flow.product === modelData.id)
+                colour: Theme.blue
+                icon: flow && flow.product === modelData.id ? "check.svg" : ""
+                text: page.words(modelData.name)
+                onClicked: flow.chooseProduct(modelData.id)
+            }
+        }
         Body { text: qsTr("It takes about 3 minutes. You will need:"); color: Theme.inkSoft }
         Bullet { icon: "card.svg"; text: qsTr("Your ID card") }
         Bullet { icon: "touch.svg"; text: qsTr("To look at the camera and do what the screen asks") }
-        Bullet { icon: "check.svg"; text: qsTr("To sign with your finger") }
+        Bullet { icon: "check.svg"; text: qsTr("To sign with your finger and choose a PIN on the keypad") }
         Rectangle {
             width: parent.width; height: consent.implicitHeight + 60
             radius: Theme.radius; color: Theme.card; border { width: 2; color: Theme.line }

@@ -193,6 +193,12 @@ class CardIssuanceModel(QObject):
     def _customer_name(self) -> str:
         return self._snap.customer_name
 
+    def _products(self) -> list[dict[str, Any]]:
+        return [{"id": p.id, "name": dict(p.name)} for p in self.session.products]
+
+    def _product(self) -> str:
+        return self._snap.product
+
     def _terms_text(self) -> str:
         return self._snap.terms_text
 
@@ -218,6 +224,8 @@ class CardIssuanceModel(QObject):
     receiptQrImage = Property(QImage, _receipt_qr_image, notify=changed)
     takeTimeout = Property(int, _take_timeout, notify=changed)
     termsText = Property(str, _terms_text, notify=changed)
+    products = Property(list, _products, constant=True)
+    product = Property(str, _product, notify=changed)
     pinDigits = Property(int, _pin_digits, notify=changed)
     pinConfirm = Property(bool, _pin_confirm, notify=changed)
     pinRetryReason = Property(str, _pin_retry_reason, notify=changed)
@@ -236,6 +244,11 @@ class CardIssuanceModel(QObject):
     @Slot(str)
     def setLanguage(self, language: str) -> None:
         self.session.set_language(language)
+
+    @Slot(str)
+    def chooseProduct(self, product_id: str) -> None:
+        self.session.choose_product(product_id)
+        self._poll()
 
     @Slot()
     def accept(self) -> None:

@@ -365,6 +365,10 @@
         <translation>Get a debit card</translation>
     </message>
     <message>
+        <source>Which one would you like?</source>
+        <translation>Which one would you like?</translation>
+    </message>
+    <message>
         <source>It takes about 3 minutes. You will need:</source>
         <translation>It takes about 3 minutes. You will need:</translation>
     </message>
@@ -377,8 +381,8 @@
         <translation>To look at the camera and do what the screen asks</translation>
     </message>
     <message>
-        <source>To sign with your finger</source>
-        <translation>To sign with your finger</translation>
+        <source>To sign with your finger and choose a PIN on the keypad</source>
+        <translation>To sign with your finger and choose a PIN on the keypad</translation>
     </message>
     <message>
         <source>The bank will photograph your ID card and your face to check that the card is yours. The pictures are encrypted and deleted when you finish.</source>

@@ -365,6 +365,10 @@
         <translation>办理借记卡</translation>
     </message>
     <message>
+        <source>Which one would you like?</source>
+        <translation>您想办理哪一种？</translation>
+    </message>
+    <message>
         <source>It takes about 3 minutes. You will need:</source>
         <translation>大约需要3分钟。您需要：</translation>
     </message>
@@ -377,8 +381,8 @@
         <translation>看向摄像头，按屏幕提示做动作</translation>
     </message>
     <message>
-        <source>To sign with your finger</source>
-        <translation>用手指签名</translation>
+        <source>To sign with your finger and choose a PIN on the keypad</source>
+        <translation>用手指签名，并在密码键盘上设置密码</translation>
     </message>
     <message>
         <source>The bank will photograph your ID card and your face to check that the card is yours. The pictures are encrypted and deleted when you finish.</source>

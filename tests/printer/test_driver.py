@@ -14,6 +14,7 @@ from qr_images import opencv_qrs, zxing_qrs
 
 from devices.base import DeviceError
 from devices.printer.driver import ReceiptPrinter, create
+from devices.printer.jobkey import load_or_create_key
 from devices.printer.jobs import JobNotFound, JobStore
 from devices.printer.rtstatus import QUERY_ALL
 from devices.printer.settings import PrinterSettings
@@ -129,7 +130,8 @@ def test_kept_jobs_survive_a_restart(tmp_path: Path, open_printer: Opener,
     outcome = printer.print_receipt(_card(printer)).result(timeout=10)
     printer.close()
     # A job the power cut caught while sending is reported as failed, not lost.
-    store = JobStore(tmp_path / "printer-jobs")
+    store = JobStore(tmp_path / "printer-jobs",
+                     key=load_or_create_key(tmp_path / "secrets" / "print-jobs.key"))
     job = store.get(outcome.job_id)
     job.state = "sending"
     store.save(job)

@@ -23,6 +23,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from devices.printer.driver import create
+    from devices.printer.jobkey import load_or_create_key
     from devices.printer.jobs import JobStore
     from devices.printer.settings import PrinterSettings
     from o2o_sync.aio import ServerThread
@@ -30,7 +31,8 @@ def main() -> None:
     from receipts.samples import SAMPLES
 
     tmp = Path(tempfile.mkdtemp())
-    jobs = JobStore(tmp / "printer-jobs")
+    jobs = JobStore(tmp / "printer-jobs",
+                    key=load_or_create_key(tmp / "secrets" / "print-jobs.key"))
     srv = ServerThread(lambda: make_link_app(jobs, zone="Asia/Shanghai"), name="links").start()
     settings = PrinterSettings(url="sim://printer?paper=out", status_poll_s=0, timeout_s=5,
                                receipt_base_url=f"{srv.url}/r")

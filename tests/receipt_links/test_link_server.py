@@ -31,6 +31,7 @@ from ports import free_port
 from qr_images import decode_qrs
 
 from devices.printer.driver import ReceiptPrinter, create
+from devices.printer.jobkey import load_or_create_key
 from devices.printer.jobs import JobStore, PrintJob
 from devices.printer.settings import PrinterSettings
 from kiosk_app.config import ConfigError, parse_config
@@ -44,9 +45,15 @@ REPO = Path(__file__).resolve().parents[2]
 KIOSK = [sys.executable, "-m", "kiosk_app.cli"]
 
 
+def key_path_in(data_dir: Path) -> Path:
+    """Where a printer bound to ``data_dir`` keeps its jobs' key (jobs_key_path's default)."""
+    return data_dir / "secrets" / "print-jobs.key"
+
+
 @pytest.fixture
 def jobs(tmp_path: Path) -> JobStore:
-    return JobStore(tmp_path / "printer-jobs")  # where the printer below keeps its jobs
+    # Where the printer below keeps its jobs, with the key it finds under its data dir.
+    return JobStore(tmp_path / "printer-jobs", key=load_or_create_key(key_path_in(tmp_path)))
 
 
 @pytest.fixture
@@ -313,7 +320,8 @@ def test_the_check_in_tickets_link_opens_the_ticket(
     from customer_flows.checkin import CheckinService
     from kiosk_core.flows import FlowEngine, FlowStore
 
-    store = JobStore(tmp_path / "data" / "printer-jobs")
+    store = JobStore(tmp_path / "data" / "printer-jobs",
+                     key=load_or_create_key(key_path_in(tmp_path / "data")))
     srv = closing(ServerThread(lambda: make_link_app(store, zone=ZONE)).start())
     settings = checkin_config.devices.printer.model_copy(update={
         "url": f"sim://printer?paper=out&out={tmp_path / 'pages'}",
@@ -472,10 +480,10 @@ def test_a_job_store_the_server_only_reads_is_left_as_it_is(tmp_path: Path) -> N
     """`kiosk receipts serve` beside a running kiosk must not "repair" the kiosk's jobs."""
     from receipts.link_server import ReadOnlyJobStore
 
-    store = JobStore(tmp_path / "jobs")
+    store = JobStore(tmp_path / "jobs", key=load_or_create_key(key_path_in(tmp_path)))
     job = store.add(PrintJob("20261123T093000-0a1b2c3d", "card_issuance", "en_US", "Receipt",
                              time.time(), state="sending", text="hello"), b"hello\n")
-    ro = ReadOnlyJobStore(tmp_path / "jobs")
+    ro = ReadOnlyJobStore(tmp_path / "jobs", key_path_in(tmp_path))
     assert ro.get(job.id).state == "sending" and ro.data(job.id) == b"hello\n"
     (tmp_path / "jobs" / "20261123T093000-00000000.json").write_text("{broken", "utf-8")
     with pytest.raises(KeyError):

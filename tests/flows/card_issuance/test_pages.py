@@ -238,3 +238,32 @@ def test_pin_on_the_pad_dots_mismatch_then_cancel(qtbot: Any, app_for: Any,
     assert disp.simulator.mech.bin == 1 and disp.simulator.mech.position.value == "none"
     kinds = [r.kind for r in app.runtime.journal.records()]
     assert "card.retained" in kinds and "card.issued" not in kinds
+
+
+def test_customer_chooses_a_product_and_signs_its_terms(qtbot: Any, app_for: Any,
+                                                        tmp_path: Path) -> None:
+    """Products come from [card_issuance] (kiosk.toml offers two): the chosen one's terms
+    are shown and signed, the bank opens that product, the receipt names it."""
+    app = app_for(demo_config(tmp_path, dispenser="take=0.3"))
+    flow = open_card_flow(qtbot, app, "en_US")
+    assert [p["id"] for p in flow.products] == ["debit", "savings"]
+    tap(qtbot, app, "card_product_savings")
+    qtbot.waitUntil(lambda: flow.product == "savings")
+    bank_ready(qtbot, app)
+    session = flow.session
+    session._load_terms()
+    assert "Savings account with a debit card" in session.snapshot().terms_text
+    session._identity_id = "identity-not-run"
+    session._personal.update(DEMO_CUSTOMER)
+    session._set(state="signature")
+    assert session.sign([[(0.0, 0.0, 0.0), (300.0, 0.0, 200.0)]], 1000, 600)
+    qtbot.waitUntil(lambda: flow.state == "done", timeout=30000)
+    data = app.runtime.flow_store.get(session.flow_id).data
+    assert data["product"] == "savings"
+    pages = ["\n".join(p.page.texts) for p in app.runtime.devices["printer"].simulator.pages]
+    assert any("Savings account with a debit card" in p and "CARD ISSUED" in p
+               for p in pages), pages
+    assert any("Savings account with a debit card: terms" in p and "E-SIGNATURE" in p
+               for p in pages), pages
+    signed = [r.data for r in app.runtime.journal.records() if r.kind == "esign.signed"]
+    assert signed[-1]["document"].startswith("SAVINGS-ACCOUNT-AGREEMENT")
