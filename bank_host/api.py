@@ -160,7 +160,12 @@ class WorkingKey:
 class BankHost(Protocol):
     """The bank's core system. Every method may raise BankRefused or BankUnavailable."""
 
-    def lookup_customer(self, id_number: str, name: str, request_id: str) -> Customer: ...
+    def lookup_customer(self, id_number: str, name: str, request_id: str,
+                        birth_date: str | None = None) -> Customer:
+        """``birth_date`` (ISO): as read from the ID's MRZ, where a check digit covers it
+        (the name has none). With it the bank forgives an OCR slip of one letter per word
+        of the name; without it the name must match exactly."""
+        ...
 
     def open_account(self, customer_id: str, product: str, request_id: str) -> Account: ...
 

@@ -86,9 +86,12 @@ class HttpBankHost:
     def _step(self, cls: type[R], path: str, body: dict[str, Any], request_id: str) -> R:
         return from_wire(cls, self._post(path, body, request_id))
 
-    def lookup_customer(self, id_number: str, name: str, request_id: str) -> Customer:
-        return self._step(Customer, "lookup-customer",
-                          {"id_number": id_number, "name": name}, request_id)
+    def lookup_customer(self, id_number: str, name: str, request_id: str,
+                        birth_date: str | None = None) -> Customer:
+        args = {"id_number": id_number, "name": name}
+        if birth_date is not None:
+            args["birth_date"] = birth_date
+        return self._step(Customer, "lookup-customer", args, request_id)
 
     def open_account(self, customer_id: str, product: str, request_id: str) -> Account:
         return self._step(Account, "open-account",

@@ -230,6 +230,11 @@ def start_app(cfg: Any) -> Any:
     devices = app.runtime.devices
     wait_until(lambda: all(d.status.device.usable for d in devices.values()), 60,
                "every device open")
+    # As kiosk_app starts it: the sandbox bank in its own process, the PIN pad's keys.
+    from kiosk_app.bank_service import start_bank, wait_bank_ready
+
+    start_bank(app.runtime)
+    wait_until(lambda: wait_bank_ready(app.runtime, 0.01), 60, "the bank and the PIN key")
     from PySide6.QtTest import QTest
 
     QTest.qWait(1000)

@@ -72,7 +72,9 @@ def open_account(ctx: FlowContext) -> dict[str, Any]:
     if not id_number:
         raise FlowFailed(Failure.BANK_UNKNOWN_CUSTOMER, "no ID number read")
     try:
-        customer = host.lookup_customer(id_number, name, rid(ctx, "lookup"))
+        birth = who.get("birth_date") or None
+        customer = host.lookup_customer(id_number, name, rid(ctx, "lookup"),
+                                        birth_date=str(birth) if birth else None)
         account = host.open_account(customer.customer_id, product, rid(ctx, "open"))
         approval = host.approve_issuance(account.account_id, product, rid(ctx, "approve"))
     except (BankRefused, BankUnavailable) as exc:

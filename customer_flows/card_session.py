@@ -350,7 +350,9 @@ class CardIssuanceSession:
                 self._customer_name = f"{mrz.surname} {mrz.given_names}".strip()
             if mrz is not None:  # the bank compares the name with its own record
                 self._personal.update(id_number=mrz.document_number,
-                                      id_name=f"{mrz.surname} {mrz.given_names}".strip())
+                                      id_name=f"{mrz.surname} {mrz.given_names}".strip(),
+                                      birth_date=mrz_date(mrz.birth_date,
+                                                          past=True) if mrz.valid else "")
             self._set(state="identity_passed", phase="result", prompt=dict(ev.messages),
                       progress=1.0)
         else:
@@ -548,6 +550,19 @@ def _pin_format(cfg: Any) -> str:
         return str(cfg.section(BankHostSettings).pin_format)
     except LookupError:  # a configuration without a [bank] section
         return "iso4"
+
+
+def mrz_date(yymmdd: str, *, past: bool) -> str:
+    """An MRZ date as ISO. A birth date (``past``) is in the last hundred years."""
+    try:
+        yy, mm, dd = int(yymmdd[0:2]), int(yymmdd[2:4]), int(yymmdd[4:6])
+    except (ValueError, IndexError):
+        return ""
+    this = datetime.now().year
+    year = 2000 + yy
+    if past and year > this:
+        year -= 100
+    return f"{year:04d}-{mm:02d}-{dd:02d}"
 
 
 def _title(markdown: str) -> str:

@@ -197,7 +197,11 @@ class SandboxBank:
         ).fetchone()
         if row is None:
             raise BankRefused(Refusal.UNKNOWN_CUSTOMER, "no customer with this ID number")
-        if schema.name_key(name) != row["name_key"]:
+        birth = args.get("birth_date")
+        if birth is not None and _text(args, "birth_date", 10) != row["birth_date"]:
+            raise BankRefused(Refusal.NAME_MISMATCH, "the birth date does not match the record")
+        if schema.name_key(name) != row["name_key"] and not (
+                birth is not None and schema.names_close(name, row["name"])):
             raise BankRefused(Refusal.NAME_MISMATCH, "the name does not match the bank's record")
         if date.fromisoformat(row["id_expiry"]) < self.today():
             raise BankRefused(Refusal.ID_EXPIRED, f"the ID expired on {row['id_expiry']}")
@@ -548,9 +552,12 @@ class SandboxHost:
         self.bank = bank
         self.kiosk_id = kiosk_id
 
-    def lookup_customer(self, id_number: str, name: str, request_id: str) -> Customer:
-        result: Customer = self.bank.call(
-            self.kiosk_id, "lookup_customer", {"id_number": id_number, "name": name}, request_id)
+    def lookup_customer(self, id_number: str, name: str, request_id: str,
+                        birth_date: str | None = None) -> Customer:
+        args = {"id_number": id_number, "name": name}
+        if birth_date is not None:
+            args["birth_date"] = birth_date
+        result: Customer = self.bank.call(self.kiosk_id, "lookup_customer", args, request_id)
         return result
 
     def open_account(self, customer_id: str, product: str, request_id: str) -> Account:

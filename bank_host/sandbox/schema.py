@@ -84,6 +84,28 @@ CREATE TABLE keys (
 """
 
 
+def names_close(read: str, record: str) -> bool:
+    """The same words, each at most one letter different (an OCR slip: EILEEN / EILFEN),
+    none shorter than 3 letters changed. Only used when check-digit-covered fields (ID
+    number, birth date) already agree."""
+    a, b = name_key_words(read), name_key_words(record)
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x == y:
+            continue
+        if len(x) != len(y) or len(x) < 3 or sum(p != q for p, q in zip(x, y, strict=True)) > 1:
+            return False
+    return True
+
+
+def name_key_words(name: str) -> list[str]:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", name).upper().replace("<", " ")
+    return ["".join(ch for ch in w if ch.isalnum()) for w in text.split() if w.strip("<")]
+
+
 def name_key(name: str) -> str:
     """Names compare case- and space-insensitively, as Latin on the MRZ: ``ZHANG<<SAN``,
     ``Zhang San`` and ``zhang  san`` are one name."""

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 16 * 1024
 FIELDS: dict[str, frozenset[str]] = {
-    "lookup_customer": frozenset({"id_number", "name"}),
+    "lookup_customer": frozenset({"id_number", "name", "birth_date"}),
     "open_account": frozenset({"customer_id", "product"}),
     "approve_issuance": frozenset({"account_id", "product"}),
     "link_card": frozenset({"account_id", "card_uid"}),
@@ -37,7 +37,7 @@ FIELDS: dict[str, frozenset[str]] = {
     "reverse": frozenset({"step_request_id"}),
     "pin_working_key": frozenset({"kiosk_id", "algorithm"}),
 }
-OPTIONAL = frozenset({"algorithm", "confirm_block"})
+OPTIONAL = frozenset({"algorithm", "confirm_block", "birth_date"})
 BANK: web.AppKey[SandboxBank] = web.AppKey("bank", SandboxBank)
 
 

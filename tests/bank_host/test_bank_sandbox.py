@@ -393,3 +393,20 @@ def test_set_pin_compares_the_confirmation_at_the_host(bank: SandboxBank,
     assert host.set_pin(link.card_id, format4("2580", link.pan, aes), "iso4", "pin-2",
                         confirm_block=format4("2580", link.pan, aes)).card_id
     assert _pvv(bank, link.card_id) == bank.hsm.pin_verification_value(link.pan, "2580")
+
+
+def test_an_ocr_slip_in_the_name_is_forgiven_only_with_the_checked_birth_date(
+        host: SandboxHost) -> None:
+    """The MRZ's check digits cover the ID number and the birth date, not the name: with
+    the birth date agreeing, one misread letter per word passes; without it, or with two,
+    the name must match."""
+    assert host.lookup_customer("D23145890", "COLLINS EILFEN MARIE", "n-1",
+                                birth_date="1956-11-19").name == "COLLINS EILEEN MARIE"
+    with _refused(Refusal.NAME_MISMATCH):
+        host.lookup_customer("D23145890", "COLLINS EILFEN MARIE", "n-2")
+    with _refused(Refusal.NAME_MISMATCH):
+        host.lookup_customer("D23145890", "COLLINS EILFFN MARIE", "n-3", birth_date="1956-11-19")
+    with _refused(Refusal.NAME_MISMATCH):  # the same name, another birth date
+        host.lookup_customer("D23145890", "COLLINS EILEEN MARIE", "n-4", birth_date="1956-11-18")
+    with _refused(Refusal.NAME_MISMATCH):  # a different person's name entirely
+        host.lookup_customer("D23145890", "SMITH JOHN PAUL", "n-5", birth_date="1956-11-19")

@@ -42,6 +42,11 @@ def test_masked_card_numbers_and_names() -> None:
     assert card_issuance.mask_name("COLLINS  EILEEN MARIE") == "COLLINS E. M."
     assert card_issuance.mask_name("张三丰") == "张**"
     assert card_issuance.mask_name("") == ""
+    from customer_flows.card_session import mrz_date
+
+    assert mrz_date("561119", past=True) == "1956-11-19"
+    assert mrz_date("050101", past=True) == "2005-01-01"
+    assert mrz_date("31010", past=True) == ""
 
 
 @pytest.mark.parametrize("protocol", ["crt591", "k720"])
