@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -554,15 +554,16 @@ def _pin_format(cfg: Any) -> str:
 
 def mrz_date(yymmdd: str, *, past: bool) -> str:
     """An MRZ date as ISO. A birth date (``past``) is in the last hundred years."""
-    try:
-        yy, mm, dd = int(yymmdd[0:2]), int(yymmdd[2:4]), int(yymmdd[4:6])
-    except (ValueError, IndexError):
+    if len(yymmdd) != 6 or not yymmdd.isdigit():
         return ""
-    this = datetime.now().year
+    yy, mm, dd = int(yymmdd[0:2]), int(yymmdd[2:4]), int(yymmdd[4:6])
     year = 2000 + yy
-    if past and year > this:
+    if past and year > datetime.now().year:
         year -= 100
-    return f"{year:04d}-{mm:02d}-{dd:02d}"
+    try:
+        return date(year, mm, dd).isoformat()
+    except ValueError:
+        return ""
 
 
 def _title(markdown: str) -> str:
