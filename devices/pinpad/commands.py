@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 import threading
 from typing import Any
@@ -45,47 +44,16 @@ def add_commands(cli: Commands) -> None:
 
 def run_sim(args: argparse.Namespace) -> int:
     from devices.pinpad.simulator import FaultError, PinPadSimulator
-    from devices.simlink import PtyLink, SimLink, TcpLink, parse_hostport
+    from devices.sim_cli import open_link, serve
 
     try:
         sim = PinPadSimulator(master=bytes.fromhex(args.master), master_algorithm=args.master_alg,
                               pin=args.pin, keys=args.keys, key_delay=args.key_delay,
                               ceremony=args.ceremony, faults=args.fault)
-        link: SimLink
-        if args.tcp:
-            host, port = parse_hostport(args.tcp)
-            link = TcpLink(sim, host, port, baudrate=args.baud)
-        else:
-            link = PtyLink(sim, baudrate=args.baud)
+        link = open_link(sim, args.tcp, args.baud)
     except (ValueError, FaultError, OSError) as exc:
         raise CommandError(str(exc)) from None
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: Any) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    link.start()
-    try:
-        print(f"tcp: {link.url}" if args.tcp else f"pty: {link.url}", flush=True)
-        if _stdin_is_ours():
-            threading.Thread(target=_control_loop, args=(sim, stop), name="pinpad-sim-stdin",
-                             daemon=True).start()
-        while not stop.wait(0.2):
-            pass
-    finally:
-        link.stop()
-    return 0
-
-
-def _stdin_is_ours() -> bool:
-    import os
-
-    try:
-        return not os.isatty(0) or os.tcgetpgrp(0) == os.getpgrp()
-    except OSError:
-        return False
+    return serve(sim, link, tcp=bool(args.tcp), control=_control_loop, name="pinpad-sim")
 
 
 def _control_loop(sim: Any, stop: threading.Event) -> None:
