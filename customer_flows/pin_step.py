@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
-from bank_host.api import BankHost, BankRefused, BankUnavailable, Refusal
+from bank_host.api import BankError, BankHost, BankRefused, BankUnavailable, Refusal
 from customer_flows import bank_steps
 from devices.pinpad.api import PinPadApi
 from devices.pinpad.model import EntryCompletion, KeyEvent, PinBlockFormat
@@ -42,14 +42,38 @@ def _pad(ctx: FlowContext) -> PinPadApi:
     return cast("PinPadApi", pad)
 
 
-def ensure_pin_key(pad: PinPadApi, host: BankHost, kiosk_id: str, algorithm: str,
-                   name: str = "pin") -> bytes:
-    """Make sure the pad holds the bank's current PIN working key; returns its KCV."""
-    wk = host.pin_working_key(kiosk_id, algorithm)
-    for info in pad.key_info().result(timeout=DEVICE_TIMEOUT_S):
-        if info.name == name and info.algorithm == algorithm and info.kcv == wk.kcv:
+class PinKeyError(RuntimeError):
+    """The PIN working key could not be loaded into the pad (the message says why; a bank
+    error is the ``__cause__``)."""
+
+
+def ensure_pin_key(pad: PinPadApi, host: BankHost, kiosk_id: str, algorithm: str, *,
+                   key_name: str = "pin", timeout_s: float = DEVICE_TIMEOUT_S) -> bytes:
+    """Make sure the pad holds the bank's current PIN working key under ``key_name``
+    (fetched from the bank, enciphered under the pad's master key; imported unless the pad
+    already holds it with the same check value); returns its KCV. Called before each PIN
+    entry, so a pad that was reset, tampered with or replaced recovers by itself."""
+    try:
+        wk = host.pin_working_key(kiosk_id, algorithm)
+    except BankError as exc:
+        raise PinKeyError(f"the bank gave no {algorithm} PIN working key: {exc}") from exc
+    if wk.algorithm != algorithm:
+        raise PinKeyError(f"asked the bank for a {algorithm} key, got {wk.algorithm}")
+    try:
+        held = pad.key_info().result(timeout=timeout_s)
+        if any(k.name == key_name and k.algorithm == algorithm and k.kcv == wk.kcv
+               for k in held):
             return wk.kcv
-    return pad.import_key(name, wk.wrapped, wk.kcv, algorithm).result(timeout=DEVICE_TIMEOUT_S)
+        computed = pad.import_key(key_name, wk.wrapped, wk.kcv, algorithm).result(
+            timeout=timeout_s)
+    except TimeoutError as exc:
+        raise PinKeyError(f"the PIN pad did not answer within {timeout_s} s") from exc
+    except Exception as exc:  # the pad's typed errors: KcvMismatch, Tampered, …
+        raise PinKeyError(f"the PIN pad refused the working key: {exc}") from exc
+    if bytes(computed) != wk.kcv:
+        raise PinKeyError(f"KCV mismatch: the bank says {wk.kcv.hex().upper()}, "
+                          f"the pad computed {bytes(computed).hex().upper()}")
+    return wk.kcv
 
 
 def choose_pin(ctx: FlowContext) -> dict[str, Any]:
@@ -62,9 +86,10 @@ def choose_pin(ctx: FlowContext) -> dict[str, Any]:
     progress: Callable[..., None] = ctx.resources.get("progress") or (lambda *a, **k: None)
     try:
         ensure_pin_key(pad, host, str(ctx.data.get("kiosk_id", "")), algorithm)
-    except (BankRefused, BankUnavailable) as exc:
-        raise bank_steps.failure(exc) from exc
-    except Exception as exc:
+    except PinKeyError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, BankRefused | BankUnavailable):
+            raise bank_steps.failure(cause) from exc
         raise FlowFailed(Failure.PINPAD, f"PIN key not loaded: {exc}") from exc
     last = Failure.PIN_MISMATCH
     for attempt in range(1, ATTEMPTS + 1):

@@ -34,11 +34,14 @@ import time
 import weakref
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
-from bank_host.api import BankError, BankHost, PinFormat
+from bank_host.api import BankHost, PinFormat
+from customer_flows.pin_step import PinKeyError, ensure_pin_key
 from kiosk_core.runtime import KioskRuntime
+
+__all__ = ["PinKeyError", "bank_failure", "ensure_pin_key", "start_bank", "wait_bank_ready"]
 
 log = logging.getLogger(__name__)
 
@@ -54,17 +57,6 @@ PAD_COMMAND_S = 10.0
 
 _READY_LINE = re.compile(r"sandbox bank on (http://127\.0\.0\.1:(\d+))")
 _LOOPBACK = ("127.0.0.1", "localhost")
-
-
-class PinKeyError(RuntimeError):
-    """The PIN working key could not be loaded into the pad (the message says why)."""
-
-
-class _KeyPad(Protocol):
-    """What the key exchange needs of a PIN pad (devices.pinpad.driver.PinPad has it)."""
-
-    def import_key(self, name: str, wrapped_key: bytes, kcv: bytes, algorithm: str
-                   ) -> Any: ...
 
 
 def wants_sandbox(cfg: Any) -> bool:
@@ -104,30 +96,6 @@ def sandbox_answers(port: int, timeout_s: float = 2.0) -> bool:
         return False
     finally:
         conn.close()
-
-
-def ensure_pin_key(pad: _KeyPad, bank: BankHost, kiosk_id: str, algorithm: str, *,
-                   key_name: str = "pin", timeout_s: float = PAD_COMMAND_S) -> bytes:
-    """Fetch the kiosk's PIN working key from the bank and import it into the pad under
-    ``key_name``; returns its KCV. Call it again after a pad reset or tamper (which erase
-    the keys). Raises :class:`PinKeyError` with the reason."""
-    try:
-        wk = bank.pin_working_key(kiosk_id, algorithm)
-    except BankError as exc:
-        raise PinKeyError(f"the bank gave no {algorithm} PIN working key: {exc}") from exc
-    if wk.algorithm != algorithm:
-        raise PinKeyError(f"asked the bank for a {algorithm} key, got {wk.algorithm}")
-    try:
-        computed = pad.import_key(key_name, wk.wrapped, wk.kcv, algorithm).result(
-            timeout=timeout_s)
-    except TimeoutError as exc:
-        raise PinKeyError(f"the PIN pad did not import the key within {timeout_s} s") from exc
-    except Exception as exc:  # the pad's typed errors: KcvMismatch, Tampered, …
-        raise PinKeyError(f"the PIN pad refused the working key: {exc}") from exc
-    if bytes(computed) != wk.kcv:
-        raise PinKeyError(f"KCV mismatch: the bank says {wk.kcv.hex().upper()}, "
-                          f"the pad computed {bytes(computed).hex().upper()}")
-    return wk.kcv
 
 
 class _BankStart:
