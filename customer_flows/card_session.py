@@ -415,8 +415,10 @@ class CardIssuanceSession:
             self._set(state="failed", reason=code)
             return
         from customer_flows.card_issuance import mask_name
+        from receipts.masking import mask_card_number
 
-        self._set(state="done", card_number=data.get("card_number", ""),
+        # Shown exactly as the receipt prints it (first 4, last 4).
+        self._set(state="done", card_number=mask_card_number(str(data.get("card_number", ""))),
                   customer_name=mask_name(str(self._personal.get("customer_name", ""))),
                   receipt_printed=bool(data.get("receipt_printed")),
                   receipt_url=str(data.get("receipt_url", "")))
