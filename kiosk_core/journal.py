@@ -73,6 +73,14 @@ _FORBIDDEN_KEYS = re.compile(
 )
 # 13-19 digits, possibly grouped by spaces or dashes: a card number candidate.
 _PAN = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+# Identifiers the kiosk makes (flow ids in hex, "T20261202104240B8CE" transaction numbers,
+# request ids): their digit runs can pass the Luhn check by chance (a flow in ~100, a
+# transaction number in ~10), and masking them broke the link between records and flows.
+# A value under such a key is kept as it is, unless it is a bare number (a PAN put there).
+_ID_KEYS = re.compile(
+    r"(^|_)(flow|flow_id|transaction_no|request_id|record_id|session|identity_session|"
+    r"approval_id|account_id|customer_id|card_id|key_id|document|job|job_id)$", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"[\d -]+")
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -114,6 +122,8 @@ def scrub(value: Any, path: str = "") -> Any:
                 raise SensitiveDataError(f"'{where}' may not be journalled")
             if _CARD_KEYS.search(key) and isinstance(v, (str, int)) and not isinstance(v, bool):
                 out[key] = mask_pan(str(v), force=True)
+            elif _ID_KEYS.search(key) and isinstance(v, str) and not _BARE_NUMBER.fullmatch(v):
+                out[key] = v
             else:
                 out[key] = scrub(v, where)
         return out

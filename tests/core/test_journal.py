@@ -162,3 +162,18 @@ def test_any_luhn_valid_pan_is_masked(digits: list[int]) -> None:
     out = scrub({"text": f"x{pan}y"})["text"]
     assert pan not in out
     assert out == f"x{pan[:6]}{'*' * (len(pan) - 10)}{pan[-4:]}y"
+
+
+def test_ids_are_kept_even_when_their_digits_pass_luhn() -> None:
+    """Found by bench.power_cut: a flow id and a transaction number whose digit runs pass
+    the Luhn check were masked, so records no longer named their flow. A bare card number
+    under such a key is still masked."""
+    from kiosk_core.journal import _luhn_ok
+
+    fid, txn = "c4112142306848489e4dcce50238a304", "T202612021033202EAE"
+    assert _luhn_ok("4112142306848489") and _luhn_ok("202612021033202")
+    out = scrub({"flow": fid, "transaction_no": txn, "card_id": "6222021234567890128",
+                 "note": f"flow {fid}"})
+    assert out["flow"] == fid and out["transaction_no"] == txn
+    assert out["card_id"] == "622202*********0128"
+    assert "4112142306848489" not in out["note"]  # free text stays masked

@@ -267,3 +267,43 @@ def test_customer_chooses_a_product_and_signs_its_terms(qtbot: Any, app_for: Any
                for p in pages), pages
     signed = [r.data for r in app.runtime.journal.records() if r.kind == "esign.signed"]
     assert signed[-1]["document"].startswith("SAVINGS-ACCOUNT-AGREEMENT")
+
+
+def _straight_to_the_bank(qtbot: Any, app: Any, who: dict[str, str]) -> Any:
+    flow = open_card_flow(qtbot, app, "en_US")
+    bank_ready(qtbot, app)
+    session = flow.session
+    session._load_terms()
+    session._identity_id = "identity-not-run"
+    session._personal.update(who)
+    session._set(state="signature")
+    assert session.sign([[(0.0, 0.0, 0.0), (300.0, 0.0, 200.0)]], 1000, 600)
+    return flow
+
+
+def test_bank_refusal_is_told_in_plain_words_before_any_card_moves(
+        qtbot: Any, app_for: Any, tmp_path: Path) -> None:
+    app = app_for(demo_config(tmp_path))
+    flow = _straight_to_the_bank(qtbot, app, {"id_number": "440305201605056789",
+                                              "id_name": "LI XIAOMING"})
+    qtbot.waitUntil(lambda: flow.state == "failed", timeout=20000)
+    assert flow.reason == "bank_under_age"
+    assert any("older to get this card" in t for t in texts(app))
+    assert app.runtime.devices["card_dispenser"].simulator.mech.dispensed == 0
+
+
+def test_bank_down_nothing_is_opened_and_no_card_leaves(qtbot: Any, app_for: Any,
+                                                         tmp_path: Path) -> None:
+    from kiosk_app.bank_service import sandbox_process
+
+    app = app_for(demo_config(tmp_path))
+    bank_ready(qtbot, app)
+    proc = sandbox_process(app.runtime)
+    assert proc is not None
+    proc.kill()  # the bank's host goes away
+    proc.wait(10)
+    flow = _straight_to_the_bank(qtbot, app, DEMO_CUSTOMER)
+    qtbot.waitUntil(lambda: flow.state == "failed", timeout=30000)
+    assert flow.reason == "bank_unavailable"
+    assert any("cannot reach the bank" in t for t in texts(app))
+    assert app.runtime.devices["card_dispenser"].simulator.mech.dispensed == 0

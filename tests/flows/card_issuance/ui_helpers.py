@@ -32,8 +32,12 @@ def demo_config(tmp: Path, *, dispenser: str = "cards=50&take=1.5", printer: str
     }
     ui = cfg.ui.model_copy(update={"width": 540, "height": 960, "fullscreen": False}) if small \
         else cfg.ui.model_copy(update={"fullscreen": False})
+    from ports import free_port
+
+    # A port of its own: a sandbox bank another test (or the demo) left on 8790 is not ours.
+    bank = cfg.bank.model_copy(update={"url": f"http://127.0.0.1:{free_port()}"})
     return cfg.model_copy(update={
-        "base_dir": tmp, "devices": devices.model_copy(update=upd), "ui": ui,
+        "base_dir": tmp, "devices": devices.model_copy(update=upd), "ui": ui, "bank": bank,
         "identity": cfg.identity.model_copy(update={"liveness_challenges": 2}),
         "timeouts": cfg.timeouts.model_copy(update={"inactivity_s": inactivity_s})})
 
