@@ -151,6 +151,8 @@ class CardIssuanceSession:
         self._prompt_key: tuple[str, str] = ("intro", "")
         self.identity_options = dict(identity_options or {})
         self.take_timeout_s = take_timeout_s
+        #: How long one PIN entry may take (pin_step.ENTRY_TIMEOUT_S when None).
+        self.pin_timeout_s: float | None = None
         self._lock = threading.Lock()
         self._snap = Snapshot("intro", 0, product=self._product.id)
         self._runner: Any = None
@@ -389,6 +391,8 @@ class CardIssuanceSession:
         }
         if self.take_timeout_s is not None:
             data["take_timeout_s"] = self.take_timeout_s
+        if self.pin_timeout_s is not None:
+            data["pin_timeout_s"] = self.pin_timeout_s
         if self._signature is not None:
             data["document_sha256"] = self._signature["document"].sha256
         return data

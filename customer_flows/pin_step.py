@@ -96,7 +96,9 @@ def choose_pin(ctx: FlowContext) -> dict[str, Any]:
         blocks = []
         for confirm in (False, True):
             blocks.append(_entry(pad, pan, block_format, progress, attempt, confirm,
-                                 mismatch=attempt > 1 and not confirm, last=last))
+                                 mismatch=attempt > 1 and not confirm, last=last,
+                                 timeout=float(ctx.data.get("pin_timeout_s")
+                                               or ENTRY_TIMEOUT_S)))
         try:
             host.set_pin(str(ctx.data["card_id"]), blocks[0], fmt_name,
                          bank_steps.rid(ctx, f"pin-{attempt}"), confirm_block=blocks[1])
@@ -113,7 +115,7 @@ def choose_pin(ctx: FlowContext) -> dict[str, Any]:
 
 def _entry(pad: PinPadApi, pan: str, block_format: PinBlockFormat,
            progress: Callable[..., None], attempt: int, confirm: bool, *, mismatch: bool,
-           last: Failure) -> bytes:
+           last: Failure, timeout: float) -> bytes:
     """One PIN entry on the pad, as a PIN block."""
     def on_key(event: KeyEvent) -> None:  # the pad's worker thread
         progress("pin", digits=event.digits, attempt=attempt, confirm=confirm,
@@ -122,8 +124,8 @@ def _entry(pad: PinPadApi, pan: str, block_format: PinBlockFormat,
     progress("pin", digits=0, attempt=attempt, confirm=confirm,
              retry_reason=last.value if mismatch else "")
     try:
-        entry = pad.get_pin(MIN_LEN, MAX_LEN, ENTRY_TIMEOUT_S, on_key).result(
-            timeout=ENTRY_TIMEOUT_S + DEVICE_TIMEOUT_S)
+        entry = pad.get_pin(MIN_LEN, MAX_LEN, timeout, on_key).result(
+            timeout=timeout + DEVICE_TIMEOUT_S)
     except FlowFailed:
         raise
     except Exception as exc:

@@ -307,3 +307,33 @@ def test_bank_down_nothing_is_opened_and_no_card_leaves(qtbot: Any, app_for: Any
     assert flow.reason == "bank_unavailable"
     assert any("cannot reach the bank" in t for t in texts(app))
     assert app.runtime.devices["card_dispenser"].simulator.mech.dispensed == 0
+
+
+
+@pytest.mark.parametrize("fault", ["", "removed"])
+def test_pin_not_typed_in_time_or_pad_unplugged_keeps_the_card(
+        qtbot: Any, app_for: Any, tmp_path: Path, fault: str) -> None:
+    """Nobody types (the customer walked away), or the pad is unplugged while the customer
+    types: the entry ends at its time limit, the card goes to the bin, the screen says so."""
+    app = app_for(demo_config(tmp_path, pinpad="ceremony=true"))
+    pad = app.runtime.devices["pinpad"]
+    flow = open_card_flow(qtbot, app, "en_US")
+    flow.session.pin_timeout_s = 2.0
+    bank_ready(qtbot, app)
+    session = flow.session
+    session._load_terms()
+    session._identity_id = "identity-not-run"
+    session._personal.update(DEMO_CUSTOMER)
+    session._set(state="signature")
+    assert session.sign([[(0.0, 0.0, 0.0), (300.0, 0.0, 200.0)]], 1000, 600)
+    qtbot.waitUntil(lambda: pad.simulator.state.name == "ENTRY", timeout=20000)
+    if fault:
+        pad.simulator.press("25")
+        pad.simulator.inject(fault)
+    qtbot.waitUntil(lambda: flow.state == "failed", timeout=40000)
+    assert flow.reason in (("pin_timeout",) if not fault else ("pin_timeout", "pinpad"))
+    disp = app.runtime.devices["card_dispenser"]
+    qtbot.waitUntil(lambda: disp.simulator.mech.bin == 1, timeout=20000)
+    assert disp.simulator.mech.position.value == "none"
+    assert any("kept safe inside the machine" in t or "keypad is not working" in t
+               for t in texts(app))
