@@ -1,5 +1,6 @@
 """Run every benchmark: ``python -m bench`` (or ``./dev.sh bench``); ``python -m bench NAME…``
-runs only those. Each benchmark is its own module, run in a fresh process so that one's
+runs only those; options after the names go to each (``python -m bench power_cut --runs 2``).
+Each benchmark is its own module, run in a fresh process so that one's
 imports and caches do not colour another's numbers."""
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 def main(argv: list[str]) -> int:
     here = Path(__file__).parent
     names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if not m.name.startswith("_"))
+    split = next((i for i, a in enumerate(argv) if a.startswith("-")), len(argv))
+    argv, options = argv[:split], argv[split:]
     wanted = argv or names
     unknown = [n for n in wanted if n not in names]
     if unknown:
@@ -25,7 +28,7 @@ def main(argv: list[str]) -> int:
     for name in wanted:
         print(f"\n=== bench.{name} ===", flush=True)
         t0 = time.perf_counter()
-        rc = subprocess.call([sys.executable, "-m", f"bench.{name}"])
+        rc = subprocess.call([sys.executable, "-m", f"bench.{name}", *options])
         print(f"--- bench.{name}: exit {rc} in {time.perf_counter() - t0:.1f} s", flush=True)
         if rc:
             failed.append(name)

@@ -229,6 +229,9 @@ class _Bot:
 
 
 if __name__ == "__main__":
+    from demo.plugin import register_scenes
+
+    register_scenes()  # sim://camera?scene=customer (the kiosk CLI and tests/conftest do it)
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screens")
     out.mkdir(parents=True, exist_ok=True)
     langs = sys.argv[2:] or ["zh_CN", "en_US"]
