@@ -1,6 +1,6 @@
 """What every ``kiosk sim <kind>`` does once its simulator is built: serve it on a pty or a
 TCP port, print where, take runtime control lines from stdin (faults, key presses…), and
-stop cleanly on SIGTERM / SIGINT."""
+stop cleanly on SIGTERM / SIGINT; and the settings every ``kiosk diag <kind>`` opens with."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ import os
 import signal
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from devices.simlink import PtyLink, SimLink, TcpLink, parse_hostport
+
+S = TypeVar("S", bound=BaseModel)
 
 #: Reads control lines until EOF; gets the simulator and the stop event.
 ControlLoop = Callable[[Any, threading.Event], None]
@@ -56,3 +60,22 @@ def serve(sim: Any, link: SimLink, *, tcp: bool, control: ControlLoop | None,
     finally:
         link.stop()
     return 0
+
+
+def diag_settings(kind: str, model: type[S], config: str | None,
+                  overrides: dict[str, Any]) -> S:
+    """The settings ``kiosk diag <kind>`` opens the device with: ``[devices.<kind>]`` from
+    kiosk.toml unless ``--url`` is given, with the command line's options on top."""
+    from kiosk_core.cli import CommandError, command_config
+
+    base: dict[str, Any] = {}
+    if not overrides.get("url"):
+        configured = command_config(config).device(kind, model)
+        if configured is None:
+            raise CommandError(f"no --url and no [devices.{kind}] in kiosk.toml")
+        base = configured.model_dump()
+    base.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return model(**base)
+    except ValueError as exc:
+        raise CommandError(f"bad settings: {exc}") from None

@@ -121,21 +121,11 @@ def run_diag(args: argparse.Namespace) -> int:
     from devices.base import DeviceError
     from devices.card_dispenser.driver import create
     from devices.card_dispenser.settings import CardDispenserSettings
+    from devices.sim_cli import diag_settings
 
-    base: dict[str, Any] = {}
-    if not args.url:
-        cfg = command_config(args.config)
-        dispenser = cfg.device("card_dispenser", CardDispenserSettings)
-        if dispenser is None:
-            raise CommandError("no --url and no [devices.card_dispenser] in kiosk.toml")
-        base = dispenser.model_dump()
-    overrides = {"url": args.url, "protocol": args.protocol, "address": args.address,
-                 "baudrate": args.baud}
-    base.update({k: v for k, v in overrides.items() if v is not None})
-    try:
-        settings = CardDispenserSettings(**base)
-    except ValueError as exc:
-        raise CommandError(f"bad settings: {exc}") from None
+    settings = diag_settings("card_dispenser", CardDispenserSettings, args.config,
+                             {"url": args.url, "protocol": args.protocol,
+                              "address": args.address, "baudrate": args.baud})
     # No bind_storage: this may run beside the kiosk (on another URL), and the counters
     # file has one writer. ``kiosk diag counters --live`` is the one that reconciles it.
     device = create("card_dispenser", settings)

@@ -8,7 +8,7 @@ import sys
 import threading
 from typing import Any
 
-from kiosk_core.cli import CommandError, Commands, command_config
+from kiosk_core.cli import CommandError, Commands
 
 
 def add_commands(cli: Commands) -> None:
@@ -88,20 +88,10 @@ def run_diag(args: argparse.Namespace) -> int:
     from devices.base import DeviceError
     from devices.pinpad.driver import create
     from devices.pinpad.settings import PinPadSettings
+    from devices.sim_cli import diag_settings
 
-    base: dict[str, Any] = {}
-    if not args.url:
-        cfg = command_config(args.config)
-        pad = cfg.device("pinpad", PinPadSettings)
-        if pad is None:
-            raise CommandError("no --url and no [devices.pinpad] in kiosk.toml")
-        base = pad.model_dump()
-    overrides = {"url": args.url, "baudrate": args.baud}
-    base.update({k: v for k, v in overrides.items() if v is not None})
-    try:
-        settings = PinPadSettings(**base)
-    except ValueError as exc:
-        raise CommandError(f"bad settings: {exc}") from None
+    settings = diag_settings("pinpad", PinPadSettings, args.config,
+                             {"url": args.url, "baudrate": args.baud})
     device = create("pinpad", settings)
     keys: list[dict[str, str]] = []
     try:
