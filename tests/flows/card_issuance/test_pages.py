@@ -56,6 +56,19 @@ def bank_ready(qtbot: Any, app: Any) -> None:
     qtbot.waitUntil(lambda: wait_bank_ready(app.runtime, 0.01), timeout=30000)
 
 
+def sign_past_identity(qtbot: Any, app: Any, flow: Any, who: dict[str, str] | None = None
+                       ) -> None:
+    """Straight to a signed agreement (the identity path is covered end to end above): the
+    bank ready, the terms on screen, the customer the bank will look up, a signature."""
+    bank_ready(qtbot, app)
+    session = flow.session
+    session._load_terms()
+    session._identity_id = "identity-not-run"
+    session._personal.update(who or DEMO_CUSTOMER)
+    session._set(state="signature")
+    assert session.sign([[(0.0, 0.0, 0.0), (300.0, 0.0, 200.0)]], 1000, 600)
+
+
 def tap(qtbot: Any, app: Any, name: str) -> None:
     """Tap once the page has been laid out and drawn after the last change (a Column
     positions its children when the frame is prepared, not when visibility changes)."""
@@ -148,14 +161,9 @@ def test_empty_stacker_says_so_and_offers_a_teller(qtbot: Any, app_for: Any,
                                                    tmp_path: Path) -> None:
     app = app_for(demo_config(tmp_path, dispenser="cards=1&take=never"))
     flow = open_card_flow(qtbot, app, "en_US")
-    session = flow.session
     # Straight to the device part (the identity path is covered above).
-    bank_ready(qtbot, app)
-    session._load_terms()
-    session._identity_id = "identity-not-run"
-    session._personal.update(DEMO_CUSTOMER)
-    session._set(state="signature")
-    assert session.sign([[(0.0, 0.0, 0.0), (300.0, 0.0, 200.0)]], 1000, 600)
+    sign_past_identity(qtbot, app, flow)
+    session = flow.session
     qtbot.waitUntil(lambda: flow.state == "take_card", timeout=20000)
     session.engine.resources["devices"]["card_dispenser"].cancel_wait()  # "time is up"
     qtbot.waitUntil(lambda: flow.state == "failed", timeout=20000)
@@ -181,12 +189,7 @@ def test_printer_out_shows_the_receipt_as_a_qr_code(qtbot: Any, app_for: Any,
     printer = app.runtime.devices["printer"]
     printer.simulator.inject("paper-out")  # the roll ran out before this customer
     printer.refresh_status().result(5)
-    bank_ready(qtbot, app)
-    flow.session._load_terms()
-    flow.session._identity_id = "identity-not-run"
-    flow.session._personal.update(DEMO_CUSTOMER)
-    flow.session._set(state="signature")  # the identity path is covered above
-    assert flow.session.sign([[(0.0, 0.0, 0.0), (300.0, 0.0, 200.0)]], 1000, 600)
+    sign_past_identity(qtbot, app, flow)
     qtbot.waitUntil(lambda: flow.state == "done", timeout=20000)
     assert not flow.receiptPrinted
     assert flow.receiptUrl.startswith(printer.settings.receipt_base_url + "/")
@@ -207,13 +210,7 @@ def test_pin_on_the_pad_dots_mismatch_then_cancel(qtbot: Any, app_for: Any,
     ends it: the card goes to the bin and the bank is told."""
     app = app_for(demo_config(tmp_path, dispenser="take=0.3", pinpad="ceremony=true"))
     flow = open_card_flow(qtbot, app, "en_US")
-    bank_ready(qtbot, app)
-    session = flow.session
-    session._load_terms()
-    session._identity_id = "identity-not-run"
-    session._personal.update(DEMO_CUSTOMER)
-    session._set(state="signature")
-    assert session.sign([[(0.0, 0.0, 0.0), (300.0, 0.0, 200.0)]], 1000, 600)
+    sign_past_identity(qtbot, app, flow)
     qtbot.waitUntil(lambda: flow.state == "pin", timeout=20000)
     pad = app.runtime.devices["pinpad"]
     assert "Choose a 6-digit PIN on the keypad" in texts(app)
@@ -249,14 +246,9 @@ def test_customer_chooses_a_product_and_signs_its_terms(qtbot: Any, app_for: Any
     assert [p["id"] for p in flow.products] == ["debit", "savings"]
     tap(qtbot, app, "card_product_savings")
     qtbot.waitUntil(lambda: flow.product == "savings")
-    bank_ready(qtbot, app)
+    sign_past_identity(qtbot, app, flow)
     session = flow.session
-    session._load_terms()
     assert "Savings account with a debit card" in session.snapshot().terms_text
-    session._identity_id = "identity-not-run"
-    session._personal.update(DEMO_CUSTOMER)
-    session._set(state="signature")
-    assert session.sign([[(0.0, 0.0, 0.0), (300.0, 0.0, 200.0)]], 1000, 600)
     qtbot.waitUntil(lambda: flow.state == "done", timeout=30000)
     data = app.runtime.flow_store.get(session.flow_id).data
     assert data["product"] == "savings"
@@ -271,13 +263,7 @@ def test_customer_chooses_a_product_and_signs_its_terms(qtbot: Any, app_for: Any
 
 def _straight_to_the_bank(qtbot: Any, app: Any, who: dict[str, str]) -> Any:
     flow = open_card_flow(qtbot, app, "en_US")
-    bank_ready(qtbot, app)
-    session = flow.session
-    session._load_terms()
-    session._identity_id = "identity-not-run"
-    session._personal.update(who)
-    session._set(state="signature")
-    assert session.sign([[(0.0, 0.0, 0.0), (300.0, 0.0, 200.0)]], 1000, 600)
+    sign_past_identity(qtbot, app, flow, who)
     return flow
 
 
@@ -319,13 +305,7 @@ def test_pin_not_typed_in_time_or_pad_unplugged_keeps_the_card(
     pad = app.runtime.devices["pinpad"]
     flow = open_card_flow(qtbot, app, "en_US")
     flow.session.pin_timeout_s = 2.0
-    bank_ready(qtbot, app)
-    session = flow.session
-    session._load_terms()
-    session._identity_id = "identity-not-run"
-    session._personal.update(DEMO_CUSTOMER)
-    session._set(state="signature")
-    assert session.sign([[(0.0, 0.0, 0.0), (300.0, 0.0, 200.0)]], 1000, 600)
+    sign_past_identity(qtbot, app, flow)
     qtbot.waitUntil(lambda: pad.simulator.state.name == "ENTRY", timeout=20000)
     if fault:
         pad.simulator.press("25")
