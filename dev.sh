@@ -9,9 +9,24 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 VENV=.venv
 PY=$VENV/bin/python
 # Debian packages the project needs: CJK + OCR-B fonts, the libraries Qt's offscreen and
-# xcb platforms load, and Chromium for the browser tests (Playwright uses /usr/bin/chromium).
+# xcb platforms load, Chromium for the browser tests (Playwright uses /usr/bin/chromium) and
+# coturn, the TURN relay the video-teller tests run on loopback, and mosquitto, the MQTT
+# broker of the fleet telemetry (tests start their own on loopback).
+# Qt's xcb and Wayland platform plugins load these (Qt's own error names only
+# libxcb-cursor0; tests/test_platform_libs.py runs ldd over every plugin). libusb-1.0-0 is
+# pyusb's backend for usb:// printers. The service (docs/operations.md): systemd and udev
+# (their tests run systemd-analyze verify and udevadm), cage (the Wayland kiosk session),
+# Xvfb + xinit (the X session and the test that starts the kiosk on a real X server).
 APT_PACKAGES=(fonts-noto-cjk fonts-ocr-b fontconfig libegl1 libgl1 libxkbcommon0 libfontconfig1
-  libdbus-1-3 libglib2.0-0 chromium chromium-driver)
+  libdbus-1-3 libglib2.0-0 chromium chromium-driver coturn
+  mosquitto
+  espeak-ng
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
+  libxcb-randr0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxcb-xkb1
+  libxcb-glx0 libxcb-render0 libx11-xcb1 libxkbcommon-x11-0
+  libwayland-client0 libwayland-cursor0 libwayland-egl1
+  libusb-1.0-0
+  systemd udev cage xvfb xinit xauth)
 
 log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }
 
@@ -65,7 +80,10 @@ case "$cmd" in
     export QT_QPA_PLATFORM=offscreen
     log "ruff"; "$VENV/bin/ruff" check .
     log "mypy"; "$VENV/bin/mypy"
-    log "pytest"; exec "$PY" -m pytest "$@" ;;
+    # Two workers (the machine's two cores; much of the suite waits on devices, sockets and
+    # subprocesses), a file's tests on one worker so its module fixtures are made once.
+    # KIOSK_TEST_WORKERS=0 runs everything in this process.
+    log "pytest"; exec "$PY" -m pytest -n "${KIOSK_TEST_WORKERS:-2}" --dist loadfile "$@" ;;
   bench)
     setup
     export QT_QPA_PLATFORM=offscreen

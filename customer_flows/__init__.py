@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 #: Flow name -> definition; flow modules register themselves here on import.
 DEFINITIONS: dict[str, FlowDefinition] = {}
 #: Modules holding persisted flows (a missing one is skipped: its engineer may not be done).
-FLOW_MODULES = ["customer_flows.checkin", "customer_flows.card_issuance"]
+FLOW_MODULES = ["customer_flows.checkin", "customer_flows.card_issuance", "customer_flows.walkin"]
 
 
 def register(definition: FlowDefinition) -> FlowDefinition:

@@ -31,13 +31,15 @@ from zoneinfo import ZoneInfo
 
 from customer_flows import bank_steps, pin_step
 from devices.card_dispenser.api import CardDispenserApi
+from devices.printer.outcomes import PrintReason, PrintResult
 from kiosk_core.clock import local_now
 from kiosk_core.failures import Failure, FlowFailed
 from kiosk_core.flows import FlowContext, FlowDefinition, Outcome, Step
 from kiosk_core.journal import mask_pan
 from kiosk_core.journal_writer import JournalSink
 from kiosk_core.status import MediaState, SupplyState
-from receipts.printing import print_template
+from receipts.links import link_for
+from receipts.printing import outcome_record, print_template
 
 log = logging.getLogger(__name__)
 
@@ -107,15 +109,27 @@ def _where_is_the_card(ctx: FlowContext) -> MediaState:
 # -- steps -----------------------------------------------------------------------------
 
 
+#: How long a new card waits for the previous customer's card being binned after its
+#: dispenser came back (a settle is a capture: a second or two).
+SETTLE_WAIT_S = 15.0
+_NO_CARD = (MediaState.NOT_PRESENT, MediaState.UNKNOWN, MediaState.NOT_SUPPORTED)
+
+
 def reserve(ctx: FlowContext) -> dict[str, Any]:
     """Check the dispenser can issue (a card in the stacker, room in the bin)."""
     _progress(ctx, "reserving")
     status = _dispenser(ctx).query_status().result(timeout=DEVICE_TIMEOUT_S)
+    runtime = ctx.resources.get("runtime")
+    if (status.media not in _NO_CARD and runtime is not None
+            and hasattr(runtime, "wait_settled") and runtime.wait_settled(SETTLE_WAIT_S)):
+        # The previous customer's card was on its way to the bin (its dispenser had just
+        # come back, see KioskRuntime.wait_settled): read again now that it is there.
+        status = _dispenser(ctx).query_status().result(timeout=DEVICE_TIMEOUT_S)
     if status.supplies.get("stacker") is SupplyState.EMPTY:
         raise IssuanceError(Failure.STACKER_EMPTY)
     if status.supplies.get("bin") is SupplyState.FULL:
         raise IssuanceError(Failure.BIN_FULL)
-    if status.media not in (MediaState.NOT_PRESENT, MediaState.UNKNOWN, MediaState.NOT_SUPPORTED):
+    if status.media not in _NO_CARD:
         raise IssuanceError(Failure.CARD_IN_MACHINE, str(status.media))
     now = local_now(str(ctx.data.get("timezone") or "UTC"))
     txn = now.strftime("T%Y%m%d%H%M%S") + secrets.token_hex(2).upper()
@@ -286,26 +300,51 @@ def _opened_at(data: Mapping[str, Any]) -> datetime:
     return opened.astimezone(zone)
 
 
+def _journal_receipt(ctx: FlowContext, record: dict[str, Any]) -> None:
+    try:
+        _journal(ctx, "card.receipt", record)
+    except Exception:  # the card is with the customer; the record is a copy of the outcome
+        log.exception("flow %s: card.receipt not journalled", ctx.flow_id)
+
+
+def _receipt_not_printed(ctx: FlowContext, result: PrintResult, reason: PrintReason,
+                         error: str) -> dict[str, Any]:
+    _journal_receipt(ctx, outcome_record(result=result, reason=reason, detail=error))
+    return {"receipt_printed": False, "receipt_outcome": str(result),
+            "receipt_reason": str(reason), "receipt_error": error}
+
+
 def print_receipt(ctx: FlowContext) -> dict[str, Any]:
-    """Print the receipt; when printing is out the job is kept and the screen shows its
-    QR code instead. Redone after a cut (a second receipt harms no one)."""
+    """Print the receipt; when printing is out (or stopped part-way) the job is kept and the
+    screen shows its QR code instead. ``receipt_outcome`` says what came out (whole, whole
+    but uncut, a stub, nothing) for the screen and the journal. Redone after a cut (a
+    second receipt harms no one)."""
     printer = ctx.resources.get("devices", {}).get("printer")
     _progress(ctx, "printing")
     if printer is None:
-        return {"receipt_printed": False, "receipt_error": "no printer"}
+        return _receipt_not_printed(ctx, PrintResult.NOT_PRINTED, PrintReason.NO_PRINTER,
+                                    "no printer")
     lang = str(ctx.data.get("language", "en_US"))
     try:
         outcome = print_template(printer, "card_issuance", lang, receipt_values(
             ctx.data, ctx.resources.get("personal"))).result(timeout=DEVICE_TIMEOUT_S)
+    except TimeoutError as exc:  # still at it: some of it may be on the paper
+        log.error("flow %s: receipt not confirmed: %s", ctx.flow_id, exc)
+        return _receipt_not_printed(ctx, PrintResult.PARTIAL, PrintReason.TIMEOUT,
+                                    str(exc) or "the printer did not answer in time")
     except Exception as exc:  # the card is with the customer: a receipt problem undoes nothing
         log.error("flow %s: receipt not printed: %s", ctx.flow_id, exc)
-        return {"receipt_printed": False, "receipt_error": str(exc)}
-    out: dict[str, Any] = {"receipt_job": outcome.job_id, "receipt_printed": outcome.printed}
-    if not outcome.printed:
+        return _receipt_not_printed(ctx, PrintResult.NOT_PRINTED, PrintReason.FAILED,
+                                    str(exc) or type(exc).__name__)
+    _journal_receipt(ctx, outcome_record(outcome))
+    out: dict[str, Any] = {"receipt_job": outcome.job_id, "receipt_printed": outcome.printed,
+                           "receipt_outcome": str(outcome.result),
+                           "receipt_reason": str(outcome.reason)}
+    if outcome.error:
         out["receipt_error"] = outcome.error
-        if outcome.alternative is not None:
-            out["receipt_url"] = outcome.alternative.url
-            out["receipt_text"] = outcome.alternative.text
+    if outcome.alternative is not None:  # kept: a stub or nothing came out
+        out["receipt_url"] = link_for(printer.settings, outcome.alternative)
+        out["receipt_text"] = outcome.alternative.text
     return out
 
 

@@ -14,36 +14,48 @@ core loop). Every change bumps :attr:`version` under a lock; the UI polls it.
 
 from __future__ import annotations
 
-import itertools
 import logging
-import math
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from customer_flows import card_issuance
 from customer_flows.card_issuance import FLOW
 from customer_flows.settings import CardIssuanceSettings, CardProduct
+from devices.camera.condition import camera_failure
 from devices.card_dispenser import errors as dispenser_errors
+from esign.ink import MIN_INK, ink
 from kiosk_core.clock import local_now
 from kiosk_core.failures import Failure, FlowFailed, failure_of
 from kiosk_core.flows import FlowEngine, StepFailed
 from kiosk_core.prompts import IDLE, Prompt, PromptBoard
-from kiosk_core.status import SupplyState
+from kiosk_core.status import DeviceState, SupplyState
 from receipts.printing import print_template
+
+if TYPE_CHECKING:
+    from devices.camera.api import CameraApi
+    from esign.service import EvidenceService
+    from identity.runner import SessionRunner
+    from kiosk_core.config import CoreConfig
+    from kiosk_core.runtime import KioskRuntime
+    from kiosk_core.status import StatusChanged
 
 log = logging.getLogger(__name__)
 
 #: States in which the customer waits on the machine (the UI keeps the session alive).
 BUSY = frozenset({"identity", "preparing", "pin", "dispensing", "take_card", "printing"})
+#: The steps the customer is told about ("Step 2 of 6"), in order.
+STEPS = ("id_card", "face", "sign", "pin", "card", "done")
+#: Screens with a way back to the menu: nothing has been opened or moved yet. Waiting
+#: screens (the machine is working), the PIN (its own Cancel) and finished screens have none.
+BACK_STATES = frozenset({"intro", "identity", "identity_passed", "identity_failed",
+                         "signature"})
 #: Identity checks a customer may try: the first, and one retry.
 IDENTITY_ATTEMPTS = 2
-#: A signature needs at least this much ink (pad units: the pad is 1000 wide).
-MIN_INK = 250.0
 #: How long ID capture waits for a camera that is still opening.
 CAMERA_WAIT_S = 30.0
 
@@ -65,6 +77,9 @@ class Snapshot:
     can_retry: bool = False
     card_number: str = ""  # masked
     receipt_printed: bool = False
+    #: What came out (devices.printer.outcomes): printed | printed_not_cut | partial |
+    #: not_printed; the done screen says it in plain words.
+    receipt_outcome: str = ""
     receipt_url: str = ""
     take_timeout_s: float = 0.0
     attempts: int = 0
@@ -86,6 +101,18 @@ _DISPENSER_FAILURES: tuple[tuple[type[BaseException], Failure], ...] = (
 )
 
 
+def step_of(snap: Snapshot) -> int:
+    """The 1-based step of :data:`STEPS` the screen shows, 0 when none (intro, failed)."""
+    state = snap.state
+    if state == "identity":
+        return 1 if snap.phase in ("", "id_capture") else 2
+    if state == "identity_failed":
+        return 1 if snap.reason == Failure.ID_TIMEOUT else 2
+    named = {"identity_passed": "face", "signature": "sign", "preparing": "pin", "pin": "pin",
+             "dispensing": "card", "take_card": "card", "printing": "card", "done": "done"}
+    return STEPS.index(named[state]) + 1 if state in named else 0
+
+
 def failure_code(exc: BaseException) -> Failure:
     """A device problem as one of the reasons the screen explains in plain words."""
     if isinstance(exc, StepFailed):
@@ -96,16 +123,6 @@ def failure_code(exc: BaseException) -> Failure:
         if isinstance(exc, kind):
             return failure
     return failure_of(exc, Failure.DEVICE)
-
-
-def ink(strokes: Sequence[Sequence[Sequence[float]]]) -> float:
-    """Total length of the strokes: a dot or a stray touch is not a signature."""
-    total = 0.0
-    for stroke in strokes:
-        for p0, p1 in itertools.pairwise(stroke):
-            (x0, y0), (x1, y1) = p0[:2], p1[:2]
-            total += math.hypot(x1 - x0, y1 - y0)
-    return total
 
 
 def _resolve(thing: Any) -> Any:
@@ -162,6 +179,12 @@ class CardIssuanceSession:
         #: flow store): the ID number and name read from the MRZ, then the bank's record.
         self._personal: dict[str, Any] = {}
         self._signature: dict[str, Any] | None = None
+        #: For a remote teller (customer_flows.teller_actions): the last identity result,
+        #: the MRZ facts of a failed check (used only if the teller approves it) and the
+        #: camera frame in which the ID was read — memory only, wiped on close.
+        self._identity_result: dict[str, Any] = {}
+        self._pending_personal: dict[str, Any] = {}
+        self._id_frame: Any = None
         self.flow_id = ""
         self.closed = False
 
@@ -257,7 +280,10 @@ class CardIssuanceSession:
         disp = self.devices.get("card_dispenser")
         if disp is None:
             return "device_missing"
-        supplies = disp.status.supplies
+        status = disp.status
+        if not status.device.usable and status.device is not DeviceState.STARTING:
+            return str(Failure.DEVICE)  # down: no ID check and signature for nothing
+        supplies = status.supplies
         if supplies.get("stacker") is SupplyState.EMPTY:
             return "stacker_empty"
         if supplies.get("bin") is SupplyState.FULL:
@@ -292,6 +318,7 @@ class CardIssuanceSession:
 
     def _start_identity(self) -> None:
         camera = self.devices.get("camera")
+        self._identity_result, self._pending_personal, self._id_frame = {}, {}, None
         attempts = self._snap.attempts + 1
         if camera is None:
             self._set(state="failed", reason="no_camera", attempts=attempts)
@@ -301,18 +328,12 @@ class CardIssuanceSession:
         # Importing identity (OpenCV, dlib) and opening its vault is slow: not on this thread.
         self.submit(lambda: self._launch_identity(camera))
 
-    def _launch_identity(self, camera: Any) -> None:  # on a worker
+    def _launch_identity(self, camera: CameraApi) -> None:  # on a worker
         from identity.remote import RemoteSession
         from identity.runner import SessionRunner
 
-        # The camera is optional and opens last (its scenes take seconds to build):
-        # a customer who is quicker than that waits a moment, not an error.
-        deadline = time.monotonic() + CAMERA_WAIT_S
-        while not camera.status.device.usable:
-            if time.monotonic() > deadline or self.closed:
-                self._set(state="failed", reason="no_camera")
-                return
-            time.sleep(0.1)
+        if not self._wait_for_camera(camera):
+            return
         self._stop_runner()
         self.prompts.show(Prompt(FLOW, "show_id_card"))
         self.vault = _resolve(self.vault)
@@ -324,10 +345,75 @@ class CardIssuanceSession:
             if self.closed:
                 session.close()
                 return
-            self._runner = SessionRunner(camera, session, self._on_identity)
+            self._runner = runner = SessionRunner(camera, session, self._on_identity)
             self._runner.start()
+        self._watch_camera(camera, runner)
+
+    def _wait_for_camera(self, camera: CameraApi) -> bool:  # on a worker
+        """Wait until the camera can be used for the check, telling the customer why not
+        meanwhile (unplugged, frozen, too dark: ``prompt_code``); False (and the failed
+        screen with that reason) when it does not come within CAMERA_WAIT_S."""
+        # The camera is optional and opens last (its scenes take seconds to build):
+        # a customer who is quicker than that waits a moment, not an error.
+        deadline = time.monotonic() + CAMERA_WAIT_S
+        shown: Failure | None = None
+        while True:
+            status = camera.status
+            problem = camera_failure(status)
+            if problem is None and status.device.usable:
+                if shown is not None:
+                    self._set(prompt_code="", prompt={})
+                return True
+            if self.closed or self.state != "identity":
+                return False
+            if problem is not None and problem != shown:
+                shown = problem
+                self._set(prompt_code=problem.value, prompt={})
+            if time.monotonic() > deadline:
+                self._set(state="failed", reason=(problem or Failure.NO_CAMERA).value)
+                return False
+            time.sleep(0.1)
+
+    def _watch_camera(self, camera: CameraApi, runner: SessionRunner) -> None:
+        """While ``runner``'s check runs: a camera problem stops it (its data wiped) and a
+        new check starts once the camera is usable again — the customer is not charged an
+        attempt for the camera's fault."""
+        subscribe = getattr(camera, "subscribe", None)
+        if subscribe is None:
+            return
+
+        def on_status(event: StatusChanged) -> None:  # on the camera's thread
+            if self.closed or self._runner is not runner:
+                unsubscribe()
+            elif camera_failure(event.current) is not None:
+                unsubscribe()
+                self.submit(lambda: self._camera_interrupted(camera, runner))
+
+        unsubscribe = subscribe(on_status)
+        if camera_failure(camera.status) is not None:  # went wrong before we listened
+            unsubscribe()
+            self.submit(lambda: self._camera_interrupted(camera, runner))
+
+    def _camera_interrupted(self, camera: CameraApi, runner: SessionRunner) -> None:  # on a worker
+        with self._lock:
+            if self.closed or self._runner is not runner or self._snap.state != "identity":
+                return
+        problem = camera_failure(camera.status)
+        self.journal("identity.interrupted", {
+            "session": self._identity_id, "reason": problem.value if problem else "",
+            "attempt": self._snap.attempts})
+        self._stop_runner(runner)
+        self._identity_result, self._pending_personal, self._id_frame = {}, {}, None
+        self._set(phase="id_capture", progress=0.0, challenge=0, challenges=0, prompt={},
+                  prompt_code=problem.value if problem else "")
+        self._launch_identity(camera)
 
     def _on_identity(self, ev: Any) -> None:  # on the identity runner's thread
+        if not ev.done and ev.phase != "id_capture" and self._id_frame is None:
+            # The ID was just read: keep that frame for a teller to see (memory only).
+            camera = self.devices.get("camera")
+            frame = camera.latest() if camera is not None else None
+            self._id_frame = frame.image if frame is not None else None
         if not ev.done:
             self._set(phase=ev.phase, prompt=dict(ev.messages), prompt_code=ev.prompt,
                       progress=ev.progress,
@@ -343,9 +429,20 @@ class CardIssuanceSession:
             "name_confirmed": bool(getattr(self._runner.session if self._runner else None,
                                            "name_confirmed", False)),
             "attempt": self._snap.attempts})
+        session = self._runner.session if self._runner else None
+        mrz = getattr(session, "mrz", None)
+        self._identity_result = {
+            "passed": bool(ev.passed), "reason": ev.reason,
+            "distance": ev.details.get("distance"), "threshold": ev.details.get("threshold"),
+            "mrz_valid": bool(getattr(mrz, "valid", False)),
+            "name_confirmed": bool(getattr(session, "name_confirmed", False)),
+            "liveness": _liveness_of(ev)}
+        if not ev.passed and mrz is not None and getattr(mrz, "valid", False):
+            self._pending_personal = {
+                "id_number": mrz.document_number,
+                "id_name": f"{mrz.surname} {mrz.given_names}".strip(),
+                "birth_date": mrz_date(mrz.birth_date, past=True)}
         if ev.passed:
-            session = self._runner.session if self._runner else None
-            mrz = getattr(session, "mrz", None)
             # Check digits do not cover the name: print it only when the MRZ name reads exactly
             # as the name printed on the card (a wrong name on a receipt is worse than none).
             if mrz is not None and getattr(session, "name_confirmed", False):
@@ -425,6 +522,8 @@ class CardIssuanceSession:
         self._set(state="done", card_number=mask_card_number(str(data.get("card_number", ""))),
                   customer_name=mask_name(str(self._personal.get("customer_name", ""))),
                   receipt_printed=bool(data.get("receipt_printed")),
+                  receipt_outcome=str(data.get("receipt_outcome") or (
+                      "printed" if data.get("receipt_printed") else "not_printed")),
                   receipt_url=str(data.get("receipt_url", "")))
 
     def cancel_pin(self) -> None:
@@ -498,12 +597,87 @@ class CardIssuanceSession:
                 return
             self.closed = True
             runner = self._runner
+            self._personal.clear()
+            self._pending_personal, self._id_frame = {}, None
         if self.prompts.current.flow == FLOW:
             self.prompts.show(IDLE)
         self._stop_runner(runner)
 
 
-def session_for(runtime: Any, *, language: str,
+    # -- a remote teller (customer_flows.teller_actions) ---------------------------------
+
+    def identity_facts(self) -> tuple[dict[str, Any], Any]:
+        """The last identity result and the frame the ID was read in (or None)."""
+        with self._lock:
+            return dict(self._identity_result), self._id_frame
+
+    def teller_approve_identity(self) -> bool:
+        """A teller saw the customer and the ID and approves a failed check (the caller
+        has checked it is borderline and journals it): on to the signature."""
+        with self._lock:
+            if self.closed or self._snap.state != "identity_failed" or not self._pending_personal:
+                return False
+            self._personal.update(self._pending_personal)
+        self._set(state="identity_passed", phase="result", reason="", reason_text={},
+                  progress=1.0)
+        return True
+
+    def teller_decline(self) -> bool:
+        if self.state not in ("identity", "identity_failed", "identity_passed", "signature"):
+            return False
+        self._stop_runner()
+        with self._lock:
+            self._personal.clear()
+            self._pending_personal = {}
+        self._set(state="failed", reason=str(Failure.TELLER_DECLINED))
+        return True
+
+    def teller_retry_id(self) -> bool:
+        """Show the ID again: a new identity check, beyond the customer's own retry."""
+        if self.state not in ("identity", "identity_failed", "identity_passed"):
+            return False
+        self._stop_runner()
+        self._start_identity()
+        return True
+
+    #: Where a teller may send the customer back to (before any card moves).
+    HANDBACK_STEPS = ("intro", "identity", "signature")
+
+    def handback_steps(self) -> list[str]:
+        state = self.state
+        if state in BUSY - {"identity"} or state == "done":
+            return []
+        steps = ["intro", "identity"]
+        if self._personal and state in ("identity_passed", "signature"):
+            steps.append("signature")
+        return steps
+
+    def teller_handback(self, step: str) -> bool:
+        if step not in self.handback_steps():
+            return False
+        if step == "intro":
+            self._stop_runner()
+            self._set(state="intro", attempts=0, reason="", reason_text={})
+        elif step == "identity":
+            self._stop_runner()
+            self._start_identity()
+        else:
+            self._set(state="signature")
+        return True
+
+
+def _liveness_of(ev: Any) -> str | None:
+    """The liveness outcome of a finished identity check, in the console's words."""
+    if ev.passed:
+        return "passed"
+    if ev.reason in (Failure.TIMEOUT, Failure.WRONG_ACTION):
+        return "not_completed"
+    if ev.reason in (Failure.NOT_LIVE, Failure.PERSON_CHANGED):
+        return "failed"
+    return None
+
+
+def session_for(runtime: KioskRuntime, *, language: str,
                 submit: Callable[[Callable[[], Any]], Any],
                 take_timeout_s: float | None = None,
                 journal: Callable[[str, dict[str, Any]], Any] | None = None,
@@ -515,6 +689,8 @@ def session_for(runtime: Any, *, language: str,
 
     cfg = runtime.config
     identity = cfg.section(IdentitySettings)
+    if runtime.flow_engine is None:
+        raise RuntimeError("the kiosk runtime has not started")
     data_dir, secrets = cfg.data_dir, cfg.path("secrets_dir")
     retention = identity.retention_minutes * 60.0
     writer = runtime.journal_writer
@@ -528,7 +704,7 @@ def session_for(runtime: Any, *, language: str,
         # Opening a vault reads its key: done on a worker, when first needed.
         vault=lambda: _vault(data_dir / "identity", secrets, retention),
         # Signed agreements are bank records: signed by the kiosk's key, kept beyond it.
-        evidence=lambda: _evidence(cfg),
+        evidence=lambda: evidence_service(cfg),
         journal=journal or to_writer,
         kiosk={"branch": cfg.kiosk.branch, "kiosk_id": cfg.kiosk.id,
                "timezone": cfg.kiosk.timezone, "pin_format": _pin_format(cfg)},
@@ -543,13 +719,14 @@ def _vault(root: Path, secrets_dir: Path, retention_s: float) -> Any:
     return BiometricVault(root, secrets_dir, retention_s)
 
 
-def _evidence(cfg: Any) -> Any:
+def evidence_service(cfg: CoreConfig) -> EvidenceService:
+    """The kiosk's signing service for evidence (built lazily, on a worker)."""
     from esign.service import EvidenceService  # cryptography, Pillow: on a worker
 
     return EvidenceService.from_config(cfg)
 
 
-def _pin_format(cfg: Any) -> str:
+def _pin_format(cfg: CoreConfig) -> str:
     from bank_host.settings import BankHostSettings
 
     try:

@@ -24,9 +24,12 @@ import numpy.typing as npt
 from customer_flows.checkin import CheckinRefused, CheckinResult, CheckinService, FoundAppointment
 from customer_flows.checkin_session import CheckinSession
 from customer_flows.qr_scan import QrScanner, ScanCamera
+from devices.camera.condition import camera_failure
+from devices.printer.outcomes import PrintReason, PrintResult
 from kiosk_core.failures import Failure
 from kiosk_core.prompts import IDLE, Prompt, PromptBoard
-from kiosk_core.status import DeviceState, DeviceStatus
+from kiosk_core.status import DeviceStatus
+from receipts.printing import outcome_record
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,17 @@ Image = npt.NDArray[np.uint8]
 class CheckinCamera(ScanCamera, Protocol):
     @property
     def status(self) -> DeviceStatus: ...
+
+
+def _print_record(result: CheckinResult) -> dict[str, object]:
+    """The ticket's print as journalled: job, printed, outcome, reason (code and words)."""
+    try:
+        res, reason = PrintResult(result.print_outcome), PrintReason(result.print_reason)
+    except ValueError:  # an older flow's data: only printed yes/no is known
+        res = PrintResult.PRINTED if result.printed else PrintResult.NOT_PRINTED
+        reason = PrintReason.NONE if result.printed else PrintReason.FAILED
+    return outcome_record(job=result.job_id, result=res, reason=reason,
+                          detail=result.print_error)
 
 
 class CheckinFlow:
@@ -75,6 +89,10 @@ class CheckinFlow:
         self._scanner: QrScanner | None = None
         self._scan_token = 0
         self._scan_started = 0.0
+        #: The last look-up ("qr", text) or ("phone", phone, code): an appointment already
+        #: checked in is found again by it to reprint its ticket.
+        self._last_lookup: tuple[str, ...] = ()
+        self.can_reprint = False
         self.closed = False
 
     # -- taps (GUI thread) -----------------------------------------------------------------
@@ -115,6 +133,29 @@ class CheckinFlow:
             self.keep_alive()
             self._work(self._check_in, aid, language)
 
+    def reprint(self, language: str) -> None:
+        """From "already checked in": print that appointment's ticket again."""
+        with self._lock:
+            if self.state.step != "error" or self.state.error != Failure.USED \
+                    or not self._last_lookup:
+                return
+            what = self._last_lookup
+            self.state.busy_with = "checkin"
+            self.state._go("busy")
+        self._changed()
+        self.keep_alive()
+        self._work(self._reprint, what, language)
+
+    def _reprint(self, what: tuple[str, ...], language: str) -> None:  # worker
+        result = self._svc().reprint(what[0], tuple(what[1:]), language)
+        if result is None:
+            self._refused(Failure.USED, "no_ticket")
+            return
+        self._write_ticket(result)
+        with self._lock:
+            self.state.checked_in(result)
+        self._changed()
+
     def close(self) -> None:
         """The customer left: stop scanning (the camera's mailbox is closed on a worker)."""
         with self._lock:
@@ -144,10 +185,17 @@ class CheckinFlow:
         return self._service
 
     def _lookup(self, kind: str, *args: str) -> None:
+        self._last_lookup = (kind, *args)
         try:
             svc = self._svc()
             found = svc.find_by_qr(*args) if kind == "qr" else svc.find_by_phone(*args)
         except CheckinRefused as exc:
+            if exc.failure == Failure.USED:
+                try:
+                    self.can_reprint = self._svc().used_ticket(kind, *args) is not None
+                except Exception:
+                    log.exception("check-in: the used ticket not found")
+                    self.can_reprint = False
             self._refused(exc.failure, exc.detail)
         except Exception:
             log.exception("check-in look-up failed")
@@ -184,7 +232,7 @@ class CheckinFlow:
         try:
             self.journal("checkin.ticket", {
                 "flow": result.flow_id, "ticket": result.ticket_number,
-                "printed": result.printed, "job": result.job_id})
+                **_print_record(result)})
         except Exception:  # the ticket is issued and persisted; the record is a copy
             log.exception("checkin.ticket not journalled")
 
@@ -202,11 +250,13 @@ class CheckinFlow:
             if self._scanner is not None:
                 return
             camera = self.camera
-            # A camera still opening gets the scan time to come up; a broken one does not.
-            if camera is None or not (camera.status.device.usable
-                                      or camera.status.device is DeviceState.STARTING):
+            # No camera at all: the phone path. A camera still opening gets the scan time
+            # to come up; a faulty one (unplugged, frozen, too dark) too, with the fault
+            # told on the scan screen — scanning goes on by itself once it is fixed.
+            if camera is None:
                 self.state.refused(Failure.CAMERA)
                 return
+            self.state.camera_trouble(camera_failure(camera.status))
             self._scanner = QrScanner(camera)
             self._scan_token += 1
             self._scan_started = self.clock()
@@ -231,16 +281,20 @@ class CheckinFlow:
             if frame.image is not None:
                 self.on_frame(frame.image)
             self.keep_alive()  # holding a phone up is activity, not idleness
+            problem = camera_failure(self.camera.status) if self.camera is not None else None
+            trouble = self.state.camera_trouble(problem)
             text = self.state.qr_read(frame.text) if frame.text else None
             timed_out = not text and self.clock() - self._scan_started > self.scan_limit_s
             if timed_out:
-                self.state.refused(Failure.NO_QR)
+                self.state.refused(problem or Failure.NO_QR)
         if text:
             self._changed()
             self._lookup("qr", text)
         elif timed_out:
             self._changed()
         else:
+            if trouble:
+                self.on_change()
             self._work(self._scan_next, token)
 
     def _stop_scan(self) -> None:

@@ -26,6 +26,9 @@ CODE_KEYS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LEN = 6
 #: Refusals worth another try: a misread QR code, a mistyped phone or code.
 RETRYABLE = CHECKIN_RETRYABLE
+#: Camera faults the scan screen tells the customer about while it keeps scanning.
+CAMERA_PROBLEMS = frozenset({Failure.CAMERA_UNPLUGGED, Failure.CAMERA_FROZEN,
+                             Failure.CAMERA_DARK})
 #: Refusals that cost one of the phone path's attempts.
 _MISTYPED = (Failure.UNKNOWN, Failure.INVALID)
 
@@ -107,10 +110,24 @@ class CheckinSession:
         self._go("busy")
         return {"phone": self.phone, "code": self.code}
 
+    def camera_trouble(self, failure: Failure | None) -> bool:
+        """While the scan screen is up: the camera's problem (unplugged, frozen, too dark)
+        shown on it as ``error``, or cleared (None). True if that changed what is shown."""
+        if self.step != "scan":
+            return False
+        code = failure.value if failure is not None else ""
+        shown = self.error if self.error in CAMERA_PROBLEMS else ""
+        if code == shown:
+            return False
+        self.error, self.error_detail = code, ""
+        return True
+
     def qr_read(self, text: str) -> str | None:
         """The camera read a QR code while the scan screen is up: look it up."""
         if self.step != "scan" or not text:
             return None
+        if self.error in CAMERA_PROBLEMS:  # a code was read: the camera serves
+            self.error, self.error_detail = "", ""
         self.busy_with = "lookup"
         self._go("busy")
         return text

@@ -63,8 +63,8 @@ class CardScene(Scene):
             img = synth.add_glare(img, (self.size[0] * 0.45, self.size[1] * 0.4), 38)
         if self.blur:
             img = synth.motion_blur(img, self.blur)
-        rng = np.random.default_rng(self.seed + int(t * 1000))
-        noisy = img.astype(np.int16) + rng.normal(0, 2, img.shape).astype(np.int16)
+        noisy = img.astype(np.float32) + synth.sensor_noise(img.shape, 2.0,
+                                                             self.seed + int(t * 1000))
         return np.clip(noisy, 0, 255).astype(np.uint8)
 
 

@@ -22,11 +22,8 @@ failures are logged and reported as ``False``.
 
 from __future__ import annotations
 
-import collections
 import logging
-import os
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -39,6 +36,7 @@ from urllib.parse import urlsplit
 
 from bank_host.api import BankHost, PinFormat
 from customer_flows.pin_step import PinKeyError, ensure_pin_key
+from kiosk_app.child_process import ChildService, ChildServiceError
 from kiosk_core.runtime import KioskRuntime
 
 __all__ = ["PinKeyError", "bank_failure", "ensure_pin_key", "start_bank", "wait_bank_ready"]
@@ -108,10 +106,7 @@ class _BankStart:
         self.reason = ""
         self._stopping = threading.Event()
         self._lock = threading.Lock()
-        self._proc: subprocess.Popen[str] | None = None
-        self._tail: collections.deque[str] = collections.deque(maxlen=20)
-        self._url_found = threading.Event()
-        self._url = ""
+        self._child: ChildService | None = None
         self._thread = threading.Thread(target=self._run, name="bank-start", daemon=True)
 
     def start(self) -> None:
@@ -189,54 +184,21 @@ class _BankStart:
             bank.close()
 
     def _start_sandbox(self, db: Path, port: int) -> str | None:
-        cmd = sandbox_command(db, port)
+        child = ChildService("the sandbox bank", sandbox_command(db, port), _READY_LINE,
+                             ready_s=SANDBOX_READY_S, stop_s=SANDBOX_STOP_S)
         with self._lock:
             if self._stopping.is_set():
                 self._fail("the kiosk stopped before the sandbox bank started")
                 return None
-            try:
-                self._proc = subprocess.Popen(
-                    cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
-                    env={**os.environ, "PYTHONUNBUFFERED": "1"},
-                    start_new_session=True)  # a Ctrl-C at the terminal goes to the kiosk only
-            except OSError as exc:
-                self._fail(f"cannot start the sandbox bank ({cmd[0]}): {exc}")
-                return None
-            proc = self._proc
-        threading.Thread(target=self._read_output, args=(proc,), name="bank-sandbox-out",
-                         daemon=True).start()
-        if not self._url_found.wait(SANDBOX_READY_S):
-            self._end_process()
-            self._fail(f"the sandbox bank did not start within {SANDBOX_READY_S:.0f} s"
-                       f"{self._last_words()}")
+            self._child = child
+        try:
+            url = child.start().group(1)
+        except ChildServiceError as exc:
+            self._fail(str(exc))
             return None
-        if not self._url:
-            proc.wait(timeout=SANDBOX_STOP_S)
-            self._fail(f"the sandbox bank exited with code {proc.returncode}"
-                       f"{self._last_words()}")
-            return None
-        log.info("bank: sandbox bank process %d on %s (db %s)", proc.pid, self._url, db)
-        return self._url
-
-    def _read_output(self, proc: subprocess.Popen[str]) -> None:
-        """Drains the sandbox's output (so it never blocks on a full pipe), finds its ready
-        line, and keeps the last lines for the error message if it dies."""
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            line = line.rstrip()
-            self._tail.append(line)
-            m = _READY_LINE.search(line)
-            if m and not self._url_found.is_set():
-                self._url = m.group(1)
-                self._url_found.set()
-            else:
-                log.debug("bank sandbox: %s", line)
-        self._url_found.set()  # EOF: the process ended (self._url stays "" if never ready)
-
-    def _last_words(self) -> str:
-        lines = [line for line in self._tail if line.strip()]
-        return f": {lines[-1]}" if lines else ""
+        assert child.proc is not None
+        log.info("bank: sandbox bank process %d on %s (db %s)", child.proc.pid, url, db)
+        return url
 
     def _load_keys(self, host: BankHost, kiosk_id: str, algorithm: str,
                    master: bytes | None) -> bool:
@@ -307,20 +269,13 @@ class _BankStart:
 
     def _end_process(self) -> None:
         with self._lock:
-            proc = self._proc
-        if proc is None or proc.poll() is not None:
-            return
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=SANDBOX_STOP_S)
-        except subprocess.TimeoutExpired:
-            log.warning("bank: the sandbox bank ignored SIGTERM; killing it")
-            proc.kill()
-            proc.wait(timeout=SANDBOX_STOP_S)
+            child = self._child
+        if child is not None:
+            child.stop()
 
     @property
     def process(self) -> subprocess.Popen[str] | None:
-        return self._proc
+        return self._child.proc if self._child is not None else None
 
 
 _STARTS: weakref.WeakKeyDictionary[KioskRuntime, _BankStart] = weakref.WeakKeyDictionary()

@@ -29,6 +29,9 @@ COMMAND_MODULES = [
     "bank_host.commands",
     "receipts.commands",
     "esign.commands",
+    "video_teller.commands",
+    "technician.commands",
+    "fleet.commands",
 ]
 
 

@@ -18,10 +18,13 @@ from bank_host.settings import BankHostSettings
 from customer_flows.settings import CardIssuanceSettings
 from devices import registry
 from devices.settings import DeviceSettings
+from fleet.settings import FleetSettings
 from identity.settings import IdentitySettings
 from kiosk_core.config import DEFAULT_CONFIG, ConfigError, CoreConfig, Section, read_toml, validate
 from o2o_sync.settings import SyncSettings
+from technician.settings import MonitoringSettings, TechnicianSettings
 from video_teller.settings import HubSettings
+from voice.settings import VoiceSettings
 
 
 class DevicesBase(Section):
@@ -56,6 +59,10 @@ class KioskConfig(CoreConfig):
     identity: IdentitySettings = IdentitySettings()
     bank: BankHostSettings = BankHostSettings()
     card_issuance: CardIssuanceSettings = CardIssuanceSettings()
+    technician: TechnicianSettings = TechnicianSettings()
+    monitoring: MonitoringSettings = MonitoringSettings()
+    voice: VoiceSettings = VoiceSettings()
+    fleet: FleetSettings = FleetSettings()
 
 
 @cache

@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 from kiosk_core.cli import CommandError, Commands, command_config
 
@@ -30,6 +31,8 @@ def add_commands(cli: Commands) -> None:
     screens.add_argument("--out", required=True, help="folder for the PNG files")
     screens.add_argument("--config", help="kiosk.toml (default: $KIOSK_CONFIG or ./kiosk.toml)")
     screens.add_argument("--language", action="append", help="only this language (repeatable)")
+    screens.add_argument("--mode", choices=("normal", "large", "contrast", "all"), default="all",
+                         help="display mode: normal, large text, high contrast, or all (default)")
     screens.set_defaults(handler=render_screens)
 
 
@@ -49,15 +52,36 @@ def run_kiosk(args: argparse.Namespace) -> int:
     cfg = command_config(args.config)
     _translations()
     from devices.registry import create_device
+    from kiosk_app import technician_services  # light: its heavy parts import when started
     from kiosk_app.services import start_services
     from kiosk_core.runtime import KioskRuntime
     from kiosk_ui.app import KioskApp
 
     runtime = KioskRuntime(cfg, device_factory=create_device)
-    kiosk = KioskApp(cfg, runtime=runtime)
+    # One technician service for the service screens, `kiosk diag …`, health and the fleet,
+    # built after the first frame (its imports would delay the attract screen).
+    tech: list[technician_services.TechnicianSide] = []
+
+    def build_technician(rt: KioskRuntime) -> tuple[Any, Any]:
+        tech.append(technician_services.build(rt, args.config))
+        return tech[0].service, tech[0].auth
+
+    kiosk = KioskApp(cfg, runtime=runtime, technician_factory=build_technician)
+    from kiosk_app.watchdog import attach_watchdog
+
+    attach_watchdog(kiosk)  # under systemd: READY=1, the watchdog, STOPPING=1 (sd_notify)
     app = kiosk.app
     # Receipt links, the demo's channel + sync: on the core loop once storage is open.
-    kiosk.bridge.started.connect(lambda: start_services(runtime))
+    # The video teller's call is built on a worker; the teller desk gets it on the GUI thread.
+    def attach_call(call: object) -> None:
+        kiosk.bridge.on_gui(kiosk.shell.teller.attach_call, call)
+
+    def started() -> None:  # on the GUI thread: the technician's servers bind on a worker
+        start_services(runtime, on_teller_call=attach_call)
+        if kiosk.technician is not None and tech:
+            kiosk.bridge.run_in_thread(technician_services.start, runtime, tech[0])
+
+    kiosk.bridge.started.connect(started)
     if args.exit_after_first_frame:
         def report(age: float) -> None:
             heavy = sorted(m for m in HEAVY_MODULES if m in sys.modules)
@@ -88,6 +112,6 @@ def render_screens(args: argparse.Namespace) -> int:
     from kiosk_ui.screens import render
 
     out = Path(args.out)
-    for path in render(cfg, out, languages):
+    for path in render(cfg, out, languages, mode=args.mode):
         print(path)
     return 0

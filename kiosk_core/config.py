@@ -28,6 +28,9 @@ class Section(BaseModel):
 class KioskSettings(Section):
     id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
     branch: str = Field(min_length=1, max_length=64)
+    #: The branch's name per language (e.g. ``{ zh_CN = "演示支行" }``); a language not
+    #: listed shows ``branch``.
+    branch_names: dict[Language, str] = Field(default_factory=dict)
     locale: Language = "zh_CN"
     languages: list[Language] = Field(
         default_factory=lambda: list[Language](["zh_CN", "en_US"]), min_length=1
@@ -42,6 +45,18 @@ class KioskSettings(Section):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown IANA time zone '{value}'") from None
         return value
+
+    @field_validator("branch_names")
+    @classmethod
+    def _check_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for lang, name in value.items():
+            if not name.strip() or len(name) > 64:
+                raise ValueError(f"the {lang} name must be 1 to 64 characters")
+        return value
+
+    def branch_in(self, language: str) -> str:
+        """The branch's name for a customer reading ``language``."""
+        return self.branch_names.get(language, self.branch)  # type: ignore[call-overload]
 
 
 class StorageSettings(Section):
@@ -63,6 +78,9 @@ class UISettings(Section):
     width: int = Field(1080, ge=320)
     height: int = Field(1920, ge=320)
     fullscreen: bool = True
+    #: The panel's visible diagonal in inches (the demo's 21.5" portrait touchscreen): with
+    #: width × height it gives the pixel density the touch-target check measures in mm.
+    diagonal_in: float = Field(21.5, ge=7, le=100)
 
 
 S = TypeVar("S", bound=BaseModel)

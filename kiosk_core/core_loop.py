@@ -24,6 +24,11 @@ class CoreLoop:
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        # asyncio holds tasks only weakly: a server submitted and forgotten by its caller
+        # (a service started "fire and forget") would be garbage-collected mid-await —
+        # "Task was destroyed but it is pending". Submitted work is held here until done.
+        self._held: set[Future[Any]] = set()
+        self._held_lock = threading.Lock()
         # A loop never started (a runtime that was built but not run, as `kiosk screens`
         # does) is closed when this goes, not left to the interpreter's teardown.
         weakref.finalize(self, _close_if_idle, self._loop)
@@ -51,8 +56,17 @@ class CoreLoop:
         self._loop.close()
 
     def submit(self, coro: Coroutine[Any, Any, T]) -> Future[T]:
-        """Schedule ``coro`` on the core loop from any thread."""
-        return asyncio.run_coroutine_threadsafe(coro, self._loop)
+        """Schedule ``coro`` on the core loop from any thread. It runs to its end even if
+        the caller drops the returned future (it is held until done)."""
+        fut = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        with self._held_lock:
+            self._held.add(fut)
+        fut.add_done_callback(self._release)
+        return fut
+
+    def _release(self, fut: Future[Any]) -> None:
+        with self._held_lock:
+            self._held.discard(fut)
 
     def call_soon(self, fn: Any, *args: Any) -> None:
         self._loop.call_soon_threadsafe(fn, *args)

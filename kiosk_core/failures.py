@@ -39,6 +39,10 @@ class Failure(StrEnum):
 
     # -- card issuance: devices and the customer --------------------------------------------
     NO_CAMERA = "no_camera"
+    # -- the camera (any flow that uses it): devices.camera.condition.camera_failure
+    CAMERA_UNPLUGGED = "camera_unplugged"  # no camera on the bus / stream lost
+    CAMERA_FROZEN = "camera_frozen"  # the picture stopped changing
+    CAMERA_DARK = "camera_dark"  # the picture is too dark to use (the customer can help)
     DEVICE_MISSING = "device_missing"  # detail: the device kind
     STACKER_EMPTY = "stacker_empty"
     BIN_FULL = "bin_full"
@@ -64,6 +68,8 @@ class Failure(StrEnum):
     PIN_CANCELLED = "pin_cancelled"
     PIN_TIMEOUT = "pin_timeout"
     PINPAD = "pinpad"  # the PIN pad failed (tampered, removed, no key)
+    # -- a remote teller
+    TELLER_DECLINED = "teller_declined"  # the teller looked and could not confirm identity
 
     @classmethod
     def parse(cls, value: str) -> Failure:
@@ -76,7 +82,10 @@ class Failure(StrEnum):
 
 
 #: Check-in refusals worth another try: a misread QR code, a mistyped phone or code.
-CHECKIN_RETRYABLE = frozenset({Failure.UNKNOWN, Failure.INVALID, Failure.NO_QR})
+CHECKIN_RETRYABLE = frozenset({Failure.UNKNOWN, Failure.INVALID, Failure.NO_QR,
+                               # a camera fault that may be over by now: scan again
+                               Failure.CAMERA_UNPLUGGED, Failure.CAMERA_FROZEN,
+                               Failure.CAMERA_DARK})
 
 
 class FlowFailed(Exception):

@@ -343,6 +343,22 @@ class FlowEngine:
             results.append((row.flow_id, status))
         return results
 
+    def resume_unwinding(self, flow_ids: set[str]) -> list[tuple[str, FlowStatus]]:
+        """Carry on unwinding these flows, each left ``unwinding`` by a compensation that
+        failed (its device was down) and no longer run by anyone; others are skipped."""
+        results: list[tuple[str, FlowStatus]] = []
+        for flow_id in sorted(flow_ids):
+            try:
+                row = self.store.get(flow_id)
+            except KeyError:
+                continue
+            definition = self.definitions.get(row.flow_type)
+            if row.status != "unwinding" or definition is None:
+                continue
+            ctx = FlowContext(row.flow_id, row.flow_type, dict(row.data), self.resources)
+            results.append((flow_id, self._recover_one(row, definition, ctx)))
+        return results
+
     def _recover_one(
         self, row: FlowRow, definition: FlowDefinition, ctx: FlowContext
     ) -> FlowStatus:

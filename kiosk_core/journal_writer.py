@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -74,6 +74,7 @@ class JournalWriter:
         self._queue: queue.SimpleQueue[_Pending | _Marker] = queue.SimpleQueue()
         self._lock = threading.Lock()  # orders "closed?" checks against the queue
         self._closed = False
+        self._listeners: list[Callable[[list[Record]], None]] = []
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
@@ -101,6 +102,17 @@ class JournalWriter:
                 raise JournalClosed(f"journal writer closed; '{kind}' not journalled")
             self._queue.put(item)
         return item.future
+
+    def subscribe(self, listener: Callable[[list[Record]], None]) -> Callable[[], None]:
+        """``listener(records)`` after each batch is on disk, on the writer's thread, in
+        chain order (counters, metrics, telemetry). Keep it quick; it must not append."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
 
     def flush(self, timeout: float | None = 5.0) -> bool:
         """Wait until every record handed over before this call is on disk.
@@ -200,4 +212,9 @@ class JournalWriter:
             return
         for p, rec in zip(pending, records, strict=True):
             p.future.set_result(rec)
+        for listener in list(self._listeners):
+            try:
+                listener(records)
+            except Exception:
+                log.exception("journal listener %r failed", listener)
 

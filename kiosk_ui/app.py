@@ -14,9 +14,10 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickWindow
@@ -26,9 +27,14 @@ from kiosk_core.config import CoreConfig
 from kiosk_core.runtime import KioskRuntime
 from kiosk_ui import qt_logging
 from kiosk_ui.bridge import RuntimeBridge
+from kiosk_ui.heartbeat import UiHeartbeat
+from kiosk_ui.none_guard import keep_none_alive
 from kiosk_ui.registry import FLOW_MODULES, ScreenRegistry
+from kiosk_ui.service.model import ServiceModeModel
 from kiosk_ui.translator import Translations
 from kiosk_ui.viewmodels import ShellViewModel
+from technician.api import Technician
+from technician.auth import TechnicianAuth
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +72,10 @@ class KioskApp(QObject):
         flow_modules: Iterable[str] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] | None = None,
+        technician: Technician | None = None,
+        technician_auth: TechnicianAuth | None = None,
+        technician_factory: Callable[[KioskRuntime], tuple[Technician, TechnicianAuth]]
+        | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -78,12 +88,26 @@ class KioskApp(QObject):
         self.translations = Translations(list(config.kiosk.languages), parent=self)
         self.shell = ShellViewModel(config, self.bridge, self.registry, self.translations,
                                     monotonic=monotonic, wall_clock=wall_clock, parent=self)
+        # The technician's service and sign-in: given (tests), or built from the runtime
+        # when first needed (technician.service.for_runtime); the composition root reuses
+        # these same objects (kiosk.technician, kiosk.technician_auth) for the control API.
+        self._technician: tuple[Technician, TechnicianAuth] | None = (
+            (technician, technician_auth)
+            if technician is not None and technician_auth is not None else None)
+        self._technician_missing = False
+        #: Builds them after the first frame when not given (default for_runtime).
+        self._technician_factory = technician_factory
+        self._technician_built = False  # built here (not given): closed here too
+        self.service_mode = ServiceModeModel(config, self.bridge, self.shell,
+                                             self.technician_pair, monotonic=monotonic,
+                                             parent=self)
         self.engine = QQmlApplicationEngine()
         self.translations.attach(self.engine)
         ctx = self.engine.rootContext()
         ctx.setContextProperty("shell", self.shell)
         ctx.setContextProperty("i18n", self.translations)
         ctx.setContextProperty("teller", self.shell.teller)
+        ctx.setContextProperty("service", self.service_mode)
         self.engine.load(QML_DIR / "Main.qml")
         roots = self.engine.rootObjects()
         if not roots or not isinstance(roots[0], QQuickWindow):
@@ -91,11 +115,53 @@ class KioskApp(QObject):
         self.window: QQuickWindow = roots[0]
         self.window.resize(config.ui.width, config.ui.height)
         self.shell.watch_activity(self.window)
+        self.service_mode.watch(self.window)
         self._start_runtime = start_runtime
         self._framed = False
+        self.voice: Any = None  # kiosk_ui.voice.VoiceGuide, attached after the first frame
         self._closed = False
         self.window.frameSwapped.connect(self._on_frame, Qt.ConnectionType.QueuedConnection)
+        keep_none_alive()
+        self._none_timer = QTimer(self)  # PySide6 on 3.11 leaks None's references: top up
+        self._none_timer.setInterval(10_000)
+        self._none_timer.timeout.connect(keep_none_alive)
+        self._none_timer.start()
         self.bridge.started.connect(self._recover_flows)
+        self.heartbeat = UiHeartbeat(self)  # started by the service watchdog (kiosk_app)
+
+    def technician_pair(self) -> tuple[Technician, TechnicianAuth] | None:
+        """The technician's service and sign-in for this kiosk's runtime (built once, on
+        first use); None when this installation has no technician.service."""
+        if self._technician is None and not self._technician_missing:
+            factory = self._technician_factory
+            if factory is None:
+                try:
+                    from technician.service import for_runtime
+                except ModuleNotFoundError as exc:
+                    if exc.name not in ("technician.service", "technician"):
+                        raise
+                    log.error("service mode unavailable: technician.service is not installed")
+                    self._technician_missing = True
+                    return None
+                factory = for_runtime
+            try:
+                self._technician = factory(self.runtime)
+            except Exception:  # e.g. storage unusable: the kiosk still runs; retried later
+                log.exception("service mode unavailable: cannot build the technician service")
+                return None
+            # Ours to close only if we chose how to build it (a given factory's owner closes).
+            self._technician_built = self._technician_factory is None
+        return self._technician
+
+    @property
+    def technician(self) -> Technician | None:
+        pair = self.technician_pair()
+        return pair[0] if pair is not None else None
+
+    @property
+    def technician_auth(self) -> TechnicianAuth | None:
+        pair = self.technician_pair()
+        return pair[1] if pair is not None else None
 
     def show(self, *, fullscreen: bool | None = None) -> None:
         if fullscreen is None:
@@ -116,6 +182,10 @@ class KioskApp(QObject):
         import customer_flows  # persisted flows: settled after a power cut once devices are up
 
         self.runtime.add_flows(customer_flows.definitions())
+        self.technician_pair()  # built now, not at the technician's first tap
+        from kiosk_ui.voice import attach_voice  # espeak-ng runs only while a headset is in
+
+        self.voice = attach_voice(self)
         if self._start_runtime:
             self.bridge.start()
         self.shell.refresh()
@@ -131,11 +201,17 @@ class KioskApp(QObject):
             return
         self._closed = True
         self.translations.attach(None)
+        self.service_mode.shutdown()  # journals a technician's sign-out while it can
         self.bridge.stop()
         self.window.close()
         # Delete the QML scene now, while the view-models its bindings read still exist.
         shiboken6.delete(self.engine)
+        self.service_mode.stop()
         self.shell.stop()
+        if self._technician_built and self._technician is not None:
+            close = getattr(self._technician[0], "close", None)
+            if callable(close):
+                close()  # its runtime listener
         # Every Qt object of this app goes now, on the GUI thread: objects whose deleteLater
         # never ran (no more event loop), then this object with its children (view-models,
         # bridge, timers). Left to the garbage collector, they would be deleted on whichever

@@ -34,13 +34,17 @@ def service_view(
 ) -> ServiceView:
     """Turn the runtime's ServiceState into what the shell shows.
 
-    A required device still opening is not "down" yet — the kiosk is getting ready — until
-    it has had ``timeouts.device_open_s`` to open; then it counts as down.
+    The kiosk is out of service only when no function can be offered. A device still
+    opening is not "down" yet — the kiosk is getting ready — until it has had
+    ``timeouts.device_open_s`` to open; then it counts as down. So while some function
+    waits only on devices still opening, the kiosk is starting, not out of service.
     """
+    functions = service.functions
     if not started:
-        return ServiceView(in_service=False, starting=True)
+        return ServiceView(in_service=False, starting=True, functions=functions)
     if service.in_service:
-        return ServiceView(in_service=True, starting=False, degraded=service.degraded)
+        return ServiceView(in_service=True, starting=False, degraded=service.degraded,
+                           functions=functions, opening_timed_out=open_deadline_passed)
     opening = tuple(
         d for d in service.down
         if d == "starting" or (d in statuses and statuses[d].device is DeviceState.STARTING)
@@ -48,7 +52,10 @@ def service_view(
     if open_deadline_passed:
         opening = tuple(d for d in opening if d == "starting")
     down = tuple(d for d in service.down if d not in opening)
-    return ServiceView(in_service=False, starting=not down, down=down, degraded=service.degraded)
+    waiting = not open_deadline_passed and any(f.waiting for f in functions)
+    return ServiceView(in_service=False, starting=not down or waiting, down=down,
+                       degraded=service.degraded, functions=functions,
+                       opening_timed_out=open_deadline_passed)
 
 
 class RuntimeBridge(QObject):
@@ -100,9 +107,14 @@ class RuntimeBridge(QObject):
             self.runtime.start()
         except Exception as exc:
             log.exception("runtime failed to start")
-            self._event.emit(("start-failed", f"{type(exc).__name__}: {exc}"))
-            return
-        self._event.emit(("started", None))
+            outcome: tuple[str, str | None] = ("start-failed", f"{type(exc).__name__}: {exc}")
+        else:
+            outcome = ("started", None)
+        # A start that outlived stop() (storage hung past START_JOIN_S) says nothing: the
+        # window and its receivers may be going, and a queued event posted to a QObject
+        # being deleted is a use-after-free.
+        if not self._stopped:
+            self._event.emit(outcome)
 
     def stop(self) -> None:
         """Stop the runtime and every worker. Safe to call twice or before start()."""
@@ -127,6 +139,12 @@ class RuntimeBridge(QObject):
 
     def device_statuses(self) -> dict[str, DeviceStatus]:
         return self.runtime.device_statuses() if self._started else {}
+
+    def declare_functions(self, functions: Mapping[str, Any]) -> None:
+        """Tell the runtime what each menu entry needs (kiosk_core.availability.Needs); its
+        service state (in service while one function can be offered) follows at once."""
+        self.runtime.declare_functions(functions)
+        self._refresh_service()
 
     # -- work for the core -------------------------------------------------------
 
@@ -176,6 +194,12 @@ class RuntimeBridge(QObject):
             return 0
         return self._watch(writer.append(kind, data))
 
+    def on_gui(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Call ``fn(*args)`` on the GUI thread, from any thread (e.g. a service that
+        became ready on a worker hands its object to a view-model). Dropped after stop()."""
+        if not self._stopped:
+            self._event.emit(("call", (fn, args)))
+
     def _watch(self, fut: Future[Any]) -> int:
         task_id = next(self._ids)
 
@@ -207,6 +231,14 @@ class RuntimeBridge(QObject):
             self._started = True
             self._start_failed = True
             self.startFailed.emit(payload)
+        elif what == "call":
+            fn, args = payload
+            if not self._stopped:
+                try:
+                    fn(*args)
+                except Exception:
+                    log.exception("%r on the GUI thread failed", fn)
+            return
         elif what == "runtime" and payload.kind == "device" and payload.device is not None:
             self.deviceChanged.emit(payload.device.device_name, str(payload.device.current.device))
         self._refresh_service()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kiosk_core.availability import WHOLE_KIOSK, Availability, Unavailable
 from kiosk_ui.idle import IdlePhase, InactivityClock
 
 
@@ -31,16 +32,43 @@ OUT_OF_SERVICE = "out-of-service"
 
 @dataclass(frozen=True)
 class ServiceView:
-    """The runtime's ServiceState as the shell needs it."""
+    """The runtime's ServiceState as the shell needs it. Out of service only when no
+    function can be offered; ``functions`` says, per menu entry, what can be done now."""
 
     in_service: bool = False
     starting: bool = True
     down: tuple[str, ...] = ()
     degraded: tuple[str, ...] = ()
+    functions: tuple[Availability, ...] = ()
+    #: Devices still opening have had ``timeouts.device_open_s``: they count as down.
+    opening_timed_out: bool = False
 
     @property
     def out_of_service(self) -> bool:
         return not self.in_service and not self.starting
+
+    def _staff_blocked(self) -> set[str]:
+        """What a technician took out (function ids, or "*" for the whole kiosk)."""
+        return {b.what for f in self.functions for b in f.blockers
+                if b.reason is Unavailable.OUT_OF_SERVICE}
+
+    @property
+    def closed_by_staff(self) -> bool:
+        """Out of service because a technician took the kiosk (or every function) out:
+        the screen says "closed for maintenance", not "broken"."""
+        if not self.out_of_service:
+            return False
+        if WHOLE_KIOSK in self.down or "out_of_service" in self.down:
+            return True
+        return bool(self.functions) and all(
+            any(b.reason is Unavailable.OUT_OF_SERVICE for b in f.blockers)
+            for f in self.functions)
+
+    @property
+    def down_devices(self) -> tuple[str, ...]:
+        """``down`` without the technician's overrides: what is really not working."""
+        staff = self._staff_blocked() | {WHOLE_KIOSK, "out_of_service"}
+        return tuple(d for d in self.down if d not in staff)
 
 
 class Shell:
@@ -63,6 +91,9 @@ class Shell:
         self.service = ServiceView()
         self.idle = InactivityClock(inactivity_s, prompt_s, now)
         self.sessions_ended = 0
+        #: Display modes the customer switched on: for this session only.
+        self.large_text = False
+        self.high_contrast = False
 
     # -- what QML shows ---------------------------------------------------------
 
@@ -98,6 +129,16 @@ class Shell:
             raise ValueError(f"language {language!r} is not offered (have {self.languages})")
         self.language = language
         self.idle.touch(now)
+
+    def set_large_text(self, on: bool, now: float) -> None:
+        """Larger text (1.4×) until the session ends."""
+        self.idle.touch(now)
+        self.large_text = bool(on)
+
+    def set_high_contrast(self, on: bool, now: float) -> None:
+        """The high-contrast palette until the session ends."""
+        self.idle.touch(now)
+        self.high_contrast = bool(on)
 
     def open_flow(self, flow_id: str, now: float) -> None:
         self.idle.touch(now)
@@ -135,6 +176,8 @@ class Shell:
         self.overlay = Overlay.NONE
         self.flow_id = None
         self.language = self.default_language
+        self.large_text = False
+        self.high_contrast = False
         self.sessions_ended += 1
 
     # -- the world ---------------------------------------------------------------

@@ -61,12 +61,17 @@ class ShellViewModel(QObject):
             prompt_s=config.timeouts.more_time_prompt_s,
             now=self._now(),
         )
-        self.teller = TellerDesk(journal=bridge.journal, parent=self)
+        # While a customer waits for or talks to a teller, the inactivity clock stands still.
+        self.teller = TellerDesk(journal=bridge.journal, parent=self, keep_alive=self.touched,
+                                 today=lambda: self._wall().date())
+        self.teller.closed.connect(self._on_teller_closed)
         self._flow_model: QObject | None = None
         self._time_text = ""
         self._date_text = ""
         self._prompt_left = 0
         self._menu: list[dict[str, Any]] = []
+        #: The menu entry tapped while it cannot be offered: its reason is said in a box.
+        self._notice: dict[str, Any] = {}
         bridge.serviceChanged.connect(self._on_service)
         bridge.deviceChanged.connect(self._refresh_menu)
         self._timer = QTimer(self)
@@ -95,7 +100,13 @@ class ShellViewModel(QObject):
         return self.shell.default_language
 
     def _branch(self) -> str:
-        return self._cfg.kiosk.branch
+        return self._cfg.kiosk.branch_in(self.shell.language)
+
+    def _large_text(self) -> bool:
+        return self.shell.large_text
+
+    def _high_contrast(self) -> bool:
+        return self.shell.high_contrast
 
     def _kiosk_id(self) -> str:
         return self._cfg.kiosk.id
@@ -107,10 +118,16 @@ class ShellViewModel(QObject):
         return self.shell.service.starting
 
     def _down(self) -> list[str]:
-        return list(self.shell.service.down)
+        return list(self.shell.service.down_devices)
+
+    def _closed_by_staff(self) -> bool:
+        return self.shell.service.closed_by_staff
 
     def _menu_entries(self) -> list[dict[str, Any]]:
         return self._menu
+
+    def _menu_notice(self) -> dict[str, Any]:
+        return self._notice
 
     def _flow_page(self) -> QUrl:
         flow = self._registry.get(self.shell.flow_id or "")
@@ -139,12 +156,16 @@ class ShellViewModel(QObject):
     language = Property(str, _language, notify=changed)
     languages = Property(list, _languages, constant=True)
     defaultLanguage = Property(str, _default_language, constant=True)
-    branchName = Property(str, _branch, constant=True)
+    branchName = Property(str, _branch, notify=changed)
+    largeText = Property(bool, _large_text, notify=changed)
+    highContrast = Property(bool, _high_contrast, notify=changed)
     kioskId = Property(str, _kiosk_id, constant=True)
     inService = Property(bool, _in_service, notify=changed)
     starting = Property(bool, _starting, notify=changed)
     downDevices = Property(list, _down, notify=changed)
+    closedByStaff = Property(bool, _closed_by_staff, notify=changed)
     menu = Property(list, _menu_entries, notify=changed)
+    menuNotice = Property(dict, _menu_notice, notify=changed)
     flowPage = Property(QUrl, _flow_page, notify=changed)
     flowModel = Property(QObject, _get_flow_model, notify=changed)
     timeText = Property(str, _time, notify=clockChanged)
@@ -168,11 +189,27 @@ class ShellViewModel(QObject):
     def setLanguage(self, language: str) -> None:
         self._switch_language(lambda: self.shell.set_language(language, self._now()))
 
+    @Slot(bool)
+    def setLargeText(self, on: bool) -> None:
+        self.shell.set_large_text(on, self._now())
+        self._publish()
+
+    @Slot(bool)
+    def setHighContrast(self, on: bool) -> None:
+        self.shell.set_high_contrast(on, self._now())
+        self._publish()
+
     @Slot(str)
     def openService(self, service_id: str) -> None:
+        self.shell.activity(self._now())
         entry = next((e for e in self._menu if e["id"] == service_id), None)
-        if entry is None or not entry["available"]:
-            return  # disabled tiles explain themselves; nothing to open
+        if entry is None:
+            return
+        if not entry["available"]:  # say why, plainly, instead of starting it
+            self._notice = dict(entry)
+            self._publish()
+            return
+        self._notice = {}
         if service_id == "teller":
             self.callTeller()
             return
@@ -187,6 +224,12 @@ class ShellViewModel(QObject):
         self._publish()
 
     @Slot()
+    def dismissNotice(self) -> None:
+        self.shell.activity(self._now())
+        self._notice = {}
+        self._publish()
+
+    @Slot()
     def backToMenu(self) -> None:
         self.shell.back_to_menu(self._now())
         self._set_flow_model(None)
@@ -194,14 +237,21 @@ class ShellViewModel(QObject):
 
     @Slot()
     def callTeller(self) -> None:
+        self._notice = {}
         self.shell.call_teller(self._now())
-        self.teller.request(self.shell.language, self.shell.visible_screen)
+        self.teller.request(self.shell.language, self.shell.visible_screen, self.shell.flow_id)
         self._publish()
 
     @Slot()
     def cancelTeller(self) -> None:
         self.shell.cancel_teller(self._now())
         self.teller.cancel()
+        self._publish()
+
+    @Slot()
+    def _on_teller_closed(self) -> None:
+        """The call ended on its own (hung up, declined, back to self-service)."""
+        self.shell.cancel_teller(self._now())
         self._publish()
 
     @Slot()
@@ -227,6 +277,7 @@ class ShellViewModel(QObject):
         deleted on whichever thread collects it, and a QTimer destroyed off its thread stays
         registered with the GUI thread's dispatcher (a crash at its next tick)."""
         self._timer.stop()
+        self.teller.close()
         old, self._flow_model = self._flow_model, None
         if old is not None:
             shiboken6.delete(old)
@@ -249,6 +300,7 @@ class ShellViewModel(QObject):
         self._publish()
 
     def _end_session(self) -> None:
+        self._notice = {}
         language = self.shell.language
         self.shell.end_session()
         self._after_session_end(language, why="customer")
@@ -270,6 +322,7 @@ class ShellViewModel(QObject):
         before = (self.shell.screen, self.shell.overlay)
         language = self.shell.language
         if self.shell.tick(self._now()):
+            self._notice = {}
             self._after_session_end(language, why="timeout")
         if (self.shell.screen, self.shell.overlay) != before:
             self._publish()
@@ -295,14 +348,24 @@ class ShellViewModel(QObject):
         self._refresh_menu()
 
     def refresh(self) -> None:
-        """Re-read the registry and device statuses (after flows were loaded)."""
+        """Re-read the registry and device statuses (after flows were loaded): the runtime
+        learns what each installed entry needs, so it serves while one can be offered."""
+        self._bridge.declare_functions(self._registry.functions())
         self._refresh_menu()
 
     @Slot()
     def _refresh_menu(self, *_: Any) -> None:
-        entries = self._registry.menu(self._bridge.device_statuses(),
-                                      starting=self.shell.service.starting)
+        view = self.shell.service
+        runtime = self._bridge.runtime
+        entries = self._registry.menu(
+            self._bridge.device_statuses(), starting=view.starting,
+            availability={f.function: f for f in view.functions},
+            live=dict(runtime.services), required=runtime.required,
+            opening_timed_out=view.opening_timed_out)
         self._menu = [e.as_dict() for e in entries]
+        if self._notice:  # the tapped entry is offered again (a refill): no more "why not"
+            now = next((e for e in self._menu if e["id"] == self._notice["id"]), None)
+            self._notice = now if now is not None and not now["available"] else {}
         self._publish()
 
     def _publish(self) -> None:

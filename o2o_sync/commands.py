@@ -211,13 +211,14 @@ def staff_console(args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from o2o_sync.console.app import make_console_app
+    from o2o_sync.console.health import kiosks_for_config
 
     cfg = command_config(args.config)
     host, port = _listen(args.listen or cfg.section(SyncSettings).staff_console_listen)
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise CommandError("the staff console only listens on loopback (put a TLS proxy in front)")
     store = _store(cfg)
-    app = make_console_app(store, branch_name=cfg.kiosk.branch)
+    app = make_console_app(store, branch_name=cfg.kiosk.branch, kiosks=kiosks_for_config(cfg))
     print(f"staff console on {HostPort(host, port).url('http', '/')}")
     try:
         web.run_app(

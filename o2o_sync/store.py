@@ -34,7 +34,14 @@ from typing import Any
 import sqlite_utils
 
 from o2o_sync import schema
-from o2o_sync.timeutil import day_bounds_utc, local, local_today, to_utc_text, utcnow
+from o2o_sync.timeutil import (
+    day_bounds_utc,
+    local,
+    local_today,
+    parse_utc,
+    to_utc_text,
+    utcnow,
+)
 from o2o_sync.wire import Event, Item, digits
 
 log = logging.getLogger(__name__)
@@ -409,6 +416,11 @@ class BranchStore:
         sql += " ORDER BY start_utc, id"
         return [self.view(r) for r in self._q(sql, params)]
 
+    def ticket(self, ticket_id: int) -> dict[str, Any] | None:
+        """One ticket row, whatever its day or state."""
+        rows = self._q("SELECT * FROM tickets WHERE id=?", (int(ticket_id),))
+        return dict(rows[0]) if rows else None
+
     def tickets_today(self, day: str | None = None) -> list[dict[str, Any]]:
         d = day or local_today(self.zone).isoformat()
         return [
@@ -440,9 +452,16 @@ class BranchStore:
     # -- branch events (each with its outbox row, in one transaction) -------------
 
     def _outbox(
-        self, c: sqlite3.Connection, kind: str, aid: str | None, payload: dict[str, Any], now: str
+        self,
+        c: sqlite3.Connection,
+        kind: str,
+        aid: str | None,
+        payload: dict[str, Any],
+        now: str,
+        *,
+        key: str | None = None,
     ) -> str:
-        key = uuid.uuid4().hex
+        key = key or uuid.uuid4().hex
         body = {"kind": kind, "appointment_id": aid, "occurred": now, **payload}
         c.execute(
             "INSERT INTO outbox (idempotency_key, kind, appointment_id, payload, created_utc, "
@@ -537,9 +556,18 @@ class BranchStore:
                     "too_late", "The check-in time for this appointment has passed."
                 )
 
-    def issue_walk_in(self, service: str, *, now: datetime | None = None) -> Ticket:
+    def issue_walk_in(
+        self, service: str, *, now: datetime | None = None, key: str | None = None
+    ) -> Ticket:
+        """A walk-in queue ticket (and its outbox event). With ``key`` (the kiosk's flow
+        id) it is idempotent: asked again with the same key, the same ticket comes back
+        (a kiosk flow redone after a power cut never takes a second number)."""
         now_dt = now or utcnow()
         with self.tx() as c:
+            if key is not None:
+                again = self._walk_in_by_key(c, key)
+                if again is not None:
+                    return again
             ticket = self._issue(c, "W", 1, service, None, now_dt)
             self._outbox(
                 c,
@@ -547,9 +575,63 @@ class BranchStore:
                 None,
                 {"ticket": ticket.number, "service": service},
                 to_utc_text(now_dt),
+                key=key,
             )
         log.info("walk-in ticket %s issued for %s", ticket.number, service)
         return ticket
+
+    def _walk_in_by_key(self, c: sqlite3.Connection, key: str) -> Ticket | None:
+        row = c.execute(
+            "SELECT payload FROM outbox WHERE idempotency_key=? AND kind='walk_in'", (key,)
+        ).fetchone()
+        if row is None:
+            return None
+        body = json.loads(row[0])
+        day = local_today(self.zone, parse_utc(body["occurred"])).isoformat()
+        t = c.execute(
+            "SELECT * FROM tickets WHERE day=? AND number=?", (day, body["ticket"])
+        ).fetchone()
+        if t is None:
+            return None
+        ahead = c.execute(
+            "SELECT count(*) FROM tickets WHERE day=? AND status='waiting' AND "
+            "(priority < ? OR (priority = ? AND id < ?))",
+            (day, t["priority"], t["priority"], t["id"]),
+        ).fetchone()[0]
+        return Ticket(t["id"], t["number"], t["service"], None, ahead,
+                      math.ceil(ahead * self.service_minutes), t["status"])
+
+    def request_callback(
+        self, callback_at: datetime, *, language: str, reference: str, via: str = "kiosk",
+        service: str = "video_teller", phone: str = "", now: datetime | None = None,
+    ) -> str:
+        """A customer who found no teller free asks to be called back at ``callback_at``
+        (tz-aware, the branch's time): queued to the channel through the outbox, which
+        books it; shown in the staff console's activity. Returns the outbox key."""
+        if callback_at.tzinfo is None:
+            raise ValueError("callback_at needs a time zone")
+        now_dt = now or utcnow()
+        if callback_at <= now_dt:
+            raise ValueError("callback_at is in the past")
+        now_s = to_utc_text(now_dt)
+        digits = "".join(ch for ch in phone if ch.isdigit())
+        if phone and not 6 <= len(digits) <= 15:
+            raise ValueError("phone: 6 to 15 digits")
+        payload = {"callback_at": callback_at.isoformat(timespec="minutes"),
+                   "language": language, "reference": reference, "via": via,
+                   "service": service}
+        if digits:
+            payload["phone"] = digits  # the channel's booking calls this number back
+        with self.tx() as c:
+            key = self._outbox(c, "callback_request", None, payload, now_s)
+            c.execute(
+                "INSERT INTO activity (ts_utc, appointment_id, kind, detail) VALUES "
+                "(?, NULL, 'callback_request', ?)",
+                (now_s, f"{via}: callback at {payload['callback_at']} ({reference}"
+                        f"{', ' + _mask_phone(digits) if digits else ''})"),
+            )
+        log.info("callback requested for %s (%s)", payload["callback_at"], reference)
+        return key
 
     def call_next(
         self, counter: str = "1", *, now: datetime | None = None

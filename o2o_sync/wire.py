@@ -17,7 +17,7 @@ from o2o_sync.timeutil import normalise_utc
 
 REMOTE_STATUSES = frozenset({"booked", "cancelled", "checked_in", "no_show", "served"})
 EVENT_TYPES = frozenset({"appointment.created", "appointment.updated", "appointment.cancelled"})
-BRANCH_EVENT_KINDS = frozenset({"check_in", "no_show", "served", "walk_in"})
+BRANCH_EVENT_KINDS = frozenset({"check_in", "no_show", "served", "walk_in", "callback_request"})
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _CODE = re.compile(r"^[A-Z0-9]{4,16}$")

@@ -1,7 +1,7 @@
 """The receipt link: what a customer's phone opens after scanning the on-screen QR code.
 
 When the printer is out, flows show ``{receipt_base_url}/{job_id}?t={token}`` as a QR code
-(:meth:`devices.printer.driver.ReceiptPrinter.receipt_url_for`, and the check-in ticket's
+(receipts.links, for kept jobs and the check-in ticket
 ``ticket_url``). This small aiohttp app serves it from the printer's job store:
 
 - ``GET /r/{job_id}?t={token}``: a mobile page in the job's language with the receipt's
@@ -41,6 +41,7 @@ from devices.printer.jobkey import load_key
 from devices.printer.jobs import JobNotFound, JobStore, PrintJob, cipher_for_key
 from kiosk_core.netaddr import parse_host_port
 from receipts.link_words import WORDS as _WORDS
+from receipts.queue_page import QueueLinks, QueueState, TicketSource, queue_state
 
 if TYPE_CHECKING:  # aiohttp is imported where used: `kiosk run` imports this before its first frame
     from aiohttp import web
@@ -102,19 +103,38 @@ class ReadOnlyJobStore(JobStore):
 
 _STYLE = (
     "body{font-family:system-ui,-apple-system,'PingFang SC','Noto Sans CJK SC',sans-serif;"
-    "font-size:20px;line-height:1.5;margin:0;padding:16px;background:#f4f4f4;color:#111}"
-    "main{max-width:600px;margin:0 auto}"
-    "h1{font-size:28px;margin:0 0 8px}"
+    "font-size:20px;line-height:1.5;margin:0;background:#f3f6fa;color:#142235}"
+    "header{background:#0b2e4f;color:#fff;padding:12px 16px}"
+    ".bar{max-width:600px;margin:0 auto;display:flex;align-items:center;gap:12px}"
+    ".bar svg{flex:none}"
+    ".brand{font-weight:700;font-size:22px;line-height:1.2}"
+    ".brand small{display:block;font-weight:400;font-size:16px;color:#c9d8e8}"
+    ".switch{margin-left:auto;color:#fff;border:2px solid #fff;border-radius:8px;"
+    "padding:8px 16px;min-height:28px;text-decoration:none;font-weight:700;white-space:nowrap}"
+    "main{max-width:600px;margin:0 auto;padding:16px}"
+    "h1{font-size:28px;line-height:1.3;margin:8px 0 12px;color:#0b2e4f}"
     "p{margin:0 0 16px}"
-    ".note{font-size:18px;color:#333}"
-    ".receipt{background:#fff;border:1px solid #ccc;padding:12px 16px;margin:0 0 20px;"
-    "overflow-wrap:anywhere}"
+    ":lang(zh) p,:lang(zh) h1{word-break:keep-all;overflow-wrap:anywhere}"
+    ".note{font-size:18px;color:#44536a}"
+    ".receipt{background:#fff;border:1px solid #d5dde8;border-radius:8px;padding:12px 16px;"
+    "margin:0 0 20px;overflow-wrap:anywhere}"
     ".receipt div{margin:0 0 4px}"
+    ".receipt .rt{font-size:24px;font-weight:700;text-align:center;color:#0b2e4f;"
+    "margin:4px 0 12px}"
     ".row{display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 12px}"
     ".row b{margin-left:auto;text-align:right}"
     "hr{border:0;border-top:2px dashed #999;margin:8px 0}"
-    "h2{font-size:22px;margin:0 0 8px}"
-    "img{display:block;max-width:100%;height:auto;background:#fff;border:1px solid #ccc}"
+    "h2{font-size:22px;margin:0 0 8px;color:#0b2e4f}"
+    "img{display:block;max-width:100%;height:auto;background:#fff;border:1px solid #d5dde8}"
+    ".btn{display:block;background:#1565a8;color:#fff;text-align:center;padding:14px;"
+    "border-radius:10px;text-decoration:none;font-weight:700;margin:0 0 20px}"
+    ".ticket{background:#fff;border:1px solid #d5dde8;border-radius:12px;padding:16px;"
+    "text-align:center;margin:0 0 16px}"
+    ".no{font-size:72px;font-weight:800;line-height:1.1;color:#0b2e4f;letter-spacing:2px}"
+    ".state{font-size:26px;font-weight:700;line-height:1.35;background:#fff;border-radius:12px;"
+    "border-left:10px solid #1565a8;padding:16px;margin:0 0 16px}"
+    ".state.go{border-color:#a8430e;background:#fff4e5;color:#7a3a00}"
+    ".state.done{border-color:#44536a}"
 )
 _STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode("utf-8")).digest()).decode("ascii")
 HEADERS = {
@@ -127,14 +147,60 @@ HEADERS = {
 }
 
 
-def _document(lang: str, title: str, body: str) -> str:
+#: The bank's mark (the receipt logo's portico, receipts/make_logo.py), drawn inline: no
+#: request, no style attribute (the CSP allows none).
+_MARK = (
+    '<svg width="44" height="44" viewBox="0 0 72 72" aria-hidden="true" focusable="false">'
+    '<rect width="72" height="72" rx="14" fill="#fff"/>'
+    '<polygon points="12,26 36,10 60,26" fill="#0b2e4f"/>'
+    '<rect x="16" y="30" width="10" height="22" fill="#0b2e4f"/>'
+    '<rect x="30" y="30" width="10" height="22" fill="#0b2e4f"/>'
+    '<rect x="44" y="30" width="10" height="22" fill="#0b2e4f"/>'
+    '<rect x="12" y="56" width="48" height="6" fill="#0b2e4f"/></svg>'
+)
+
+
+def _header(lang_key: str | None = None, switch_href: str = "") -> str:
+    """The bank's bar: mark, name, and (on a page in one language) the other language."""
+    w = _WORDS.get(lang_key or "", None)
+    sub = (f"<small>{html.escape(w['bank'])}</small>" if w is not None
+           else "<small>智慧银行网点 · Smart bank branch</small>")
+    switch = ""
+    if w is not None and switch_href:
+        other = next(k for k in _WORDS if k != lang_key)
+        switch = (f'<a class="switch" href="{html.escape(switch_href)}" '
+                  f'lang="{_WORDS[other]["lang"]}" hreflang="{_WORDS[other]["lang"]}">'
+                  f"{html.escape(w['switch'])}</a>")
+    return (f'<header><div class="bar">{_MARK}<div class="brand">smartbranch{sub}</div>'
+            f"{switch}</div></header>")
+
+
+def _document(lang: str, title: str, body: str, *, header: str = "",
+              refresh_s: int = 0) -> str:
+    refresh = f'<meta http-equiv="refresh" content="{int(refresh_s)}">' if refresh_s else ""
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="robots" content="noindex, nofollow">'
+        f'<meta name="robots" content="noindex, nofollow">{refresh}'
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
-        f"<body><main>{body}</main></body></html>\n"
+        f"<body>{header or _header()}<main>{body}</main></body></html>\n"
     )
+
+
+def pick_lang(query_lang: str | None, default: str, accept: str = "") -> str:
+    """The page's language: the switch's ``?lang=``, else the ticket's, else the phone's
+    Accept-Language, else English."""
+    if query_lang in _WORDS:
+        return str(query_lang)
+    if default in _WORDS:
+        return default
+    for part in accept.split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("zh"):
+            return "zh_CN"
+        if tag.startswith("en"):
+            return "en_US"
+    return "en_US"
 
 
 #: The one answer for every link that does not lead to a receipt, whatever the reason.
@@ -168,11 +234,11 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def receipt_text_html(text: str) -> str:
+def receipt_text_html(text: str, title: str = "") -> str:
     """The receipt's plain text for a phone: the paper's padded "label   value" lines
     become rows that wrap (42 monospace columns do not fit a phone at a readable size),
     a paragraph the paper wrapped becomes one again, rules become lines; every piece of
-    text is HTML-escaped."""
+    text is HTML-escaped; the receipt's own title line (``title``) is styled as one."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     columns = max((_width(line) for line in lines), default=0)
     blocks: list[tuple[str, str, str]] = []  # (kind, label or text, value)
@@ -197,24 +263,84 @@ def receipt_text_html(text: str) -> str:
         elif kind == "row":
             out.append(f'<div class="row"><span>{html.escape(a)}</span>'
                        f"<b>{html.escape(b)}</b></div>")
+        elif title and a.strip() == title.strip():
+            out.append(f'<div class="rt">{html.escape(a)}</div>')
         else:
             out.append(f"<div>{html.escape(a)}</div>")
     return "".join(out)
 
 
-def receipt_page(job: PrintJob, token: str, expires: datetime) -> str:
-    w = _WORDS.get(job.lang, _WORDS["en_US"])
+def _switch_href(token: str, lang: str) -> str:
+    other = next(k for k in _WORDS if k != lang)
+    return f"?t={quote(token, safe='')}&lang={other}"
+
+
+def receipt_page(job: PrintJob, token: str, expires: datetime, lang: str | None = None) -> str:
+    """The receipt's page; its own words in ``lang`` (default: the job's language)."""
+    lang = pick_lang(lang, job.lang)
+    w = _WORDS[lang]
     when = w["date"].format(d=expires)
     img = html.escape(f"{quote(job.id, safe='')}.png?t={quote(token, safe='')}")
+    title = job.title or "Receipt"
+    follow = ""
+    for url in job.qr_payloads:  # a queue ticket: its live page, one tap away
+        if "/q/" in url and url.startswith(("https://", "http://")):
+            follow = f'<a class="btn" href="{html.escape(url)}">{html.escape(w["follow"])}</a>'
+            break
     return _document(
-        w["lang"], job.title or "Receipt",
-        f"<h1>{html.escape(job.title or 'Receipt')}</h1>"
+        w["lang"], title,
+        f"<h1>{html.escape(title)}</h1>"
         f"<p>{html.escape(w['intro'])}</p>"
         f'<p class="note">{html.escape(w["until"].format(when=when))} '
-        f"{html.escape(w['help'])}</p>"
-        f'<div class="receipt">{receipt_text_html(job.text)}</div>'
+        f"{html.escape(w['help'])}</p>{follow}"
+        f'<div class="receipt">{receipt_text_html(job.text, title)}</div>'
         f"<h2>{html.escape(w['image'])}</h2>"
         f'<img src="{img}" alt="{html.escape(w["alt"])}">',
+        header=_header(lang, _switch_href(token, lang)),
+    )
+
+
+QUEUE_REFRESH_S = 15
+
+#: A queue link that is not ours (forged, altered, or its ticket unknown).
+QUEUE_NOT_FOUND_PAGE = _document(
+    "zh-CN", "找不到此排队号 / Ticket not found",
+    "<h1>找不到此排队号</h1>"
+    "<p>链接可能有误或已失效。请以凭条上的号码为准，留意网点的叫号屏，或咨询网点工作人员。</p>"
+    '<h1 lang="en">Ticket not found</h1>'
+    '<p lang="en">The link may be wrong or no longer valid. Your number on the paper ticket '
+    "still counts: watch the screen in the branch, or ask the branch staff.</p>",
+)
+
+
+def queue_page(state: QueueState, token: str, lang: str, updated: datetime) -> str:
+    """The live page of one ticket: its number and where it stands, refreshing itself while
+    there is something to wait for."""
+    w = _WORDS[lang]
+    if state.status == "waiting":
+        key = "q_ahead_one" if state.ahead == 1 else "q_ahead"
+        line, cls = w[key].format(n=state.ahead), ""
+    elif state.status == "next":
+        line, cls = w["q_next"], ""
+    elif state.status == "called":
+        line, cls = w["q_called"].format(counter=state.counter or "—"), " go"
+    elif state.status == "missed":
+        line, cls = w["q_missed"], " done"
+    else:
+        line, cls = w["q_finished"], " done"
+    live = state.status in ("waiting", "next", "called")
+    refresh = (f'<p class="note">{html.escape(w["q_refresh"].format(s=QUEUE_REFRESH_S))}<br>'
+               f'{html.escape(w["q_updated"].format(t=f"{updated:%H:%M:%S}"))}</p>'
+               if live else "")
+    return _document(
+        w["lang"], f"{state.number} · {w['q_title']}",
+        f"<h1>{html.escape(w['q_title'])}</h1>"
+        f'<div class="ticket"><div>{html.escape(w["q_number"])}</div>'
+        f'<div class="no">{html.escape(state.number)}</div></div>'
+        f'<p class="state{cls}" role="status">{html.escape(line)}</p>'
+        f"{refresh}<p class=\"note\">{html.escape(w['q_help'])}</p>",
+        header=_header(lang, f"?lang={next(k for k in _WORDS if k != lang)}"),
+        refresh_s=QUEUE_REFRESH_S if live else 0,
     )
 
 
@@ -274,8 +400,12 @@ class _Gone(Exception):
 
 def make_link_app(jobs: JobSource, *, lifetime_days: float = 7.0, zone: str = "UTC",
                   paper_dots: int = PAPER_DOTS,
-                  clock: Callable[[], float] = time.time) -> web.Application:
-    """The receipt-link app over ``jobs`` (the printer's job store)."""
+                  clock: Callable[[], float] = time.time,
+                  tickets: TicketSource | Callable[[], TicketSource] | None = None,
+                  queue_links: QueueLinks | None = None) -> web.Application:
+    """The receipt-link app over ``jobs`` (the printer's job store); with ``tickets`` (the
+    branch store, or a function opening it on first use) and ``queue_links`` also the queue
+    tickets' live pages (``/r/q/{token}``, receipts.queue_page)."""
     from aiohttp import web
 
     if lifetime_days <= 0:
@@ -333,7 +463,37 @@ def make_link_app(jobs: JobSource, *, lifetime_days: float = 7.0, zone: str = "U
         if is_png:
             return web.Response(body=await png_of(job), content_type="image/png")
         expires = datetime.fromtimestamp(job.created + lifetime_s, tz)
-        return _html(receipt_page(job, token, expires), 200)
+        return _html(receipt_page(job, token, expires, request.query.get("lang")), 200)
+
+    opened: list[TicketSource] = []
+
+    def source() -> TicketSource | None:
+        if tickets is None or not callable(tickets):
+            return tickets
+        if not opened:
+            opened.append(tickets())
+        return opened[0]
+
+    async def queue(request: web.Request) -> web.StreamResponse:
+        ref = queue_links.verify(request.match_info["token"]) if queue_links else None
+        if ref is None:
+            return _html(QUEUE_NOT_FOUND_PAGE, 404)
+        store = await asyncio.to_thread(source) if tickets is not None else None
+        if store is None:
+            return _html(UNAVAILABLE_PAGE, 503)
+        try:
+            state = await asyncio.to_thread(queue_state, store, ref)
+        except Exception:  # the branch database unreadable: not the customer's problem
+            log.exception("queue links: cannot read the branch store")
+            return _html(UNAVAILABLE_PAGE, 503)
+        if state is None:
+            return _html(QUEUE_NOT_FOUND_PAGE, 404)
+        now = datetime.fromtimestamp(clock(), tz)
+        if ref.day != now.date().isoformat() and state.status in ("waiting", "next"):
+            state = QueueState(state.number, "finished")  # the branch day it was for is over
+        lang = pick_lang(request.query.get("lang"), ref.lang,
+                         request.headers.get("Accept-Language", ""))
+        return _html(queue_page(state, request.match_info["token"], lang, now), 200)
 
     @web.middleware
     async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -356,6 +516,7 @@ def make_link_app(jobs: JobSource, *, lifetime_days: float = 7.0, zone: str = "U
 
     app.middlewares.append(errors)
     app.on_response_prepare.append(secure)
+    app.router.add_get("/r/q/{token}", queue)
     app.router.add_get("/r/{tail:.*}", receipt)
     return app
 
@@ -409,18 +570,26 @@ def paper_dots_for(profile: str) -> int:
         return PAPER_DOTS
 
 
-def app_for_config(cfg: Any, jobs: JobSource | None = None) -> web.Application:
+def app_for_config(cfg: Any, jobs: JobSource | None = None,
+                   tickets: Callable[[], TicketSource] | None = None) -> web.Application:
+    """``tickets`` opens the branch store (the composition root passes
+    ``lambda: BranchStore.from_config(cfg)``: receipts does not import o2o_sync); without it
+    the queue links answer "temporarily unavailable"."""
+    from receipts.queue_page import links_for
+
     p = cfg.devices.printer
     if jobs is None:
         jobs = ReadOnlyJobStore(jobs_dir_for(cfg), jobs_key_path_for(cfg))
     return make_link_app(jobs,
                          lifetime_days=p.receipt_link_days, zone=cfg.kiosk.timezone,
-                         paper_dots=paper_dots_for(p.profile))
+                         paper_dots=paper_dots_for(p.profile),
+                         tickets=tickets, queue_links=links_for(cfg))
 
 
-def start_link_server(runtime: Any) -> bool:
-    """From ``kiosk run``: serve receipt links on the core loop when
-    ``[devices.printer] receipt_link_listen`` is set (demo and real configurations)."""
+def start_link_server(runtime: Any, tickets: Callable[[], TicketSource] | None = None) -> bool:
+    """From ``kiosk run``: serve receipt links (and the queue tickets' live pages, over the
+    branch store ``tickets`` opens) on the core loop when ``[devices.printer]
+    receipt_link_listen`` is set (demo and real configurations)."""
     cfg = runtime.config
     p = cfg.devices.printer
     if p is None or not p.enabled or not p.receipt_link_listen or not runtime.loop.running:
@@ -432,7 +601,8 @@ def start_link_server(runtime: Any) -> bool:
 
     async def main() -> None:
         try:
-            await serve_links(app_for_config(cfg, jobs), addr.host, addr.port)
+            app = await asyncio.to_thread(app_for_config, cfg, jobs, tickets)
+            await serve_links(app, addr.host, addr.port)
         except asyncio.CancelledError:  # the core loop stops with the kiosk
             raise
         except OSError as exc:

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from devices.printer.api import ReceiptPrinterAPI
+from devices.printer.outcomes import REASON_WORDS, PrintReason, PrintResult
 from receipts.templates import Receipt, render_receipt
 
 if TYPE_CHECKING:
@@ -28,6 +29,22 @@ def print_template(printer: ReceiptPrinterAPI, template: str, lang: str,
                    values: dict[str, Any]) -> Future[PrintOutcome]:
     """Render and print; the future never loses the job (see ReceiptPrinter.print_receipt)."""
     return printer.print_receipt(render_for(printer, template, lang, values))
+
+
+def outcome_record(outcome: PrintOutcome | None = None, *, job: str = "",
+                   result: PrintResult = PrintResult.NOT_PRINTED,
+                   reason: PrintReason = PrintReason.FAILED, detail: str = "") -> dict[str, Any]:
+    """What a journal record says about one print: the job, whether the customer has it
+    (``printed``), the outcome (printed, printed_not_cut, partial, not_printed) and the
+    reason as a code and in words. Without an ``outcome`` (no printer, the printer raised),
+    from ``result``/``reason``/``detail``."""
+    if outcome is not None:
+        return outcome.record()
+    out: dict[str, Any] = {"job": job, "printed": result.on_paper, "outcome": str(result),
+                           "reason": str(reason), "reason_text": REASON_WORDS[reason]}
+    if detail:
+        out["detail"] = detail
+    return out
 
 
 def test_page_values(printer: ReceiptPrinterAPI, kiosk_id: str = "") -> dict[str, Any]:

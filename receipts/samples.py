@@ -49,6 +49,17 @@ SAMPLES: dict[str, dict[str, dict[str, Any]]] = {
         }
         for lang in ("zh_CN", "en_US")
     },
+    "teller_document": {
+        lang: {
+            "branch": "智慧银行 示范支行" if lang == "zh_CN" else "Demo Branch",
+            "kiosk_id": "KIOSK-DEMO-01",
+            "title": "您的预约" if lang == "zh_CN" else "Your appointment",
+            "body": ("明天上午10:00，3号柜台，请携带身份证。" if lang == "zh_CN"
+                     else "Tomorrow 10:00 at counter 3. Please bring your ID card."),
+            "teller_id": "T-0042", "printed_at": _AT,
+        }
+        for lang in ("zh_CN", "en_US")
+    },
     "test_page": {
         lang: {
             "kiosk_id": "KIOSK-DEMO-01", "printer_url": "sim://printer", "profile": "TM-T88V",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -52,6 +53,26 @@ def closing() -> Iterator[Callable[[Any], Any]]:
             if callable(fn):
                 fn()
                 break
+
+
+@pytest.fixture(autouse=True)
+def _none_kept_alive() -> None:
+    """PySide6 on Python 3.11 drops None's references (kiosk_ui/none_guard.py); one worker
+    runs hundreds of Qt tests."""
+    from kiosk_ui.none_guard import keep_none_alive
+
+    keep_none_alive()
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Iterator[None]:
+    """A CLI under test runs the kiosk's dictConfig, which points the root logger at that
+    test's captured stderr; the next test would log into a closed file."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture(autouse=True)

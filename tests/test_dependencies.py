@@ -41,6 +41,7 @@ DEV_TOOLS = {
     "pytest-qt": "pytest plugin (qtbot)",
     "pytest-timeout": "pytest plugin (timeout in pyproject)",
     "pytest-asyncio": "pytest plugin (asyncio_mode in pyproject)",
+    "pytest-xdist": "pytest plugin (-n 2 in dev.sh test)",
 }
 
 

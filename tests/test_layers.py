@@ -20,7 +20,8 @@ FOUNDATION = {"kiosk_core"}
 DEVICES = FOUNDATION | {"devices"}
 DOMAIN = DEVICES  # identity, receipts, o2o_sync, video_teller, bank_host: siblings, none
 # imports another
-FLOWS = DOMAIN | {"identity", "receipts", "o2o_sync", "video_teller", "bank_host", "esign"}
+FLOWS = DOMAIN | {"identity", "receipts", "o2o_sync", "video_teller", "bank_host", "esign",
+                  "fleet", "voice"}
 ALLOWED: dict[str, set[str]] = {
     "kiosk_core": set(),
     "devices": FOUNDATION,
@@ -30,10 +31,13 @@ ALLOWED: dict[str, set[str]] = {
     "video_teller": DOMAIN,
     "bank_host": DOMAIN,
     "esign": FOUNDATION,
+    "fleet": DOMAIN,
+    "voice": DOMAIN,
+    "technician": FLOWS | {"fleet"},
     "customer_flows": FLOWS,
     "demo": FLOWS | {"customer_flows"},
-    "kiosk_ui": FLOWS | {"customer_flows", "demo"},
-    "kiosk_app": FLOWS | {"customer_flows", "demo", "kiosk_ui"},
+    "kiosk_ui": FLOWS | {"customer_flows", "demo", "technician"},
+    "kiosk_app": FLOWS | {"customer_flows", "demo", "technician", "kiosk_ui"},
 }
 QT = ("PySide6", "shiboken6")
 QT_PACKAGES = {"kiosk_ui"}

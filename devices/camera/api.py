@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from kiosk_core.status import DeviceStatus
+from kiosk_core.status import DeviceStatus, Listener
 
 RGB = npt.NDArray[np.uint8]
 
@@ -51,6 +51,11 @@ class CameraApi(Protocol):
         """The last reported status (no I/O)."""
         ...
 
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` on every status change (on the camera's threads); returns the
+        function that unsubscribes."""
+        ...
+
     def mailbox(self) -> tuple[FrameMailbox, Callable[[], None]]:
         """A mailbox fed by the camera, and the function that stops feeding it."""
         ...
@@ -83,4 +88,18 @@ class SimulatedCameraApi(CameraApi, Protocol):
     def show_scene(self, scene: Scene) -> Callable[[], None] | None:
         """Play ``scene`` now; returns the function that puts the previous one back, or
         None if the camera plays no scene."""
+        ...
+
+    @property
+    def faults(self) -> frozenset[str]:
+        """The faults injected now (devices.camera.simulator.FAULTS)."""
+        ...
+
+    def inject_fault(self, fault: str, *, drop_rate: float | None = None) -> None:
+        """Make the simulated camera ``unplugged``, ``frozen``, ``dark`` or lose frames
+        (``dropped-frames``, ``drop_rate`` of them) until :meth:`clear_fault`."""
+        ...
+
+    def clear_fault(self, fault: str | None = None) -> None:
+        """The fault (every fault if None) is fixed."""
         ...

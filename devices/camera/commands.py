@@ -12,6 +12,7 @@ from kiosk_core.cli import CommandError, Commands
 
 def _sim(args: argparse.Namespace) -> int:
     import cv2
+    import numpy as np
 
     from devices.camera.scenes import SceneError, make_scene
 
@@ -20,15 +21,34 @@ def _sim(args: argparse.Namespace) -> int:
         scene = make_scene(args.scene, (args.width, args.height), **opts)
     except (SceneError, ValueError) as exc:
         raise CommandError(str(exc)) from None
+    from devices.camera.plugin import FAULT_NAMES
+
+    faults = set(args.fault)
+    unknown = sorted(faults - set(FAULT_NAMES))
+    if unknown:
+        raise CommandError(f"unknown fault(s) {', '.join(unknown)} (use {', '.join(FAULT_NAMES)})")
+    if "unplugged" in faults:
+        raise CommandError("an unplugged camera gives no frames: nothing to render "
+                           "(use sim://camera?faults=unplugged with a running kiosk)")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for action in args.act:
         scene.act(action)
     n = int(args.seconds * args.fps)
+    written, first = 0, None
     for i in range(n):
-        frame = scene.frame(i / args.fps)
+        # The same faults as the live simulator (devices.camera.simulator), frame by frame:
+        # a lost frame leaves a gap in the numbering, as in the sensor's.
+        if "dropped-frames" in faults and (i * args.drop_rate) % 1 + args.drop_rate >= 1:
+            continue
+        frame = first if "frozen" in faults and first is not None else scene.frame(i / args.fps)
+        first = frame if first is None else first
+        if "dark" in faults:
+            frame = np.right_shift(frame, 3)
         cv2.imwrite(str(out / f"frame_{i:05d}.png"), cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
-    print(f"wrote {n} frames to {out} (play them with url = \"file://{out.resolve()}/*.png\")")
+        written += 1
+    print(f"wrote {written} frames to {out} "
+          f"(play them with url = \"file://{out.resolve()}/*.png\")")
     return 0
 
 
@@ -71,6 +91,10 @@ def add_commands(cli: Commands) -> None:
     p.add_argument("--height", type=int, default=480)
     p.add_argument("--act", action="append", default=[], help="make the person act (blink…)")
     p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--fault", action="append", default=[], metavar="NAME",
+                   help="render with a fault: frozen, dark, dropped-frames")
+    p.add_argument("--drop-rate", type=float, default=0.4,
+                   help="share of frames lost with --fault dropped-frames")
     p.set_defaults(handler=_sim)
     p = cli.diag.add_parser("camera", help="open a camera URL and measure its frame rate")
     p.add_argument("url", nargs="?", default="sim://camera?scene=face")

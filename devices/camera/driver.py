@@ -18,12 +18,21 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from devices.base import Device, DeviceNotReady
+from devices.base import Device, DeviceError, DeviceNotReady
+from devices.camera.health import FrameHealth, HealthLimits
 from devices.camera.settings import CameraSettings
-from devices.camera.sources import EndOfStream, FrameSource, SourceError, open_source
+from devices.camera.simulator import CameraSimulator, SimulatorError
+from devices.camera.sources import (
+    DeviceGone,
+    EndOfStream,
+    FrameSource,
+    SourceError,
+    open_simulator,
+    open_source,
+)
 from devices.urls import parse_device_url
 from kiosk_core.listeners import Listeners
-from kiosk_core.status import DeviceState, MediaState
+from kiosk_core.status import DeviceState, MediaState, SupplyState
 
 log = logging.getLogger(__name__)
 
@@ -72,20 +81,36 @@ class LatestFrame:
         return self._frame
 
 
+#: Status error codes the camera reports (kiosk_core.status DeviceStatus.error_code).
+UNPLUGGED, NO_FRAMES, FROZEN, TOO_DARK, DROPPING = (
+    "unplugged", "no_frames", "frozen", "too_dark", "dropping_frames")
+#: Consecutive read failures after which the source is closed and opened again.
+REOPEN_AFTER_FAILURES = 3
+
+
 class Camera(Device):
     kind = "camera"
+    #: Watched by devices.base: a camera that went away is reopened with back-off.
+    supervised = True
 
     def __init__(self, name: str, settings: CameraSettings) -> None:
         super().__init__(name, settings.url)
         self.settings = settings
         self._url = parse_device_url(settings.url, settings.url_schemes)
         self._source: FrameSource | None = None
+        self._sim: CameraSimulator | None = None
         self._listeners: Listeners[Frame] = Listeners(f"camera {name} frame")
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._latest: Frame | None = None
         self._seq = 0
         self.frames_read = 0
+        self.health = FrameHealth(HealthLimits(
+            dark_luminance=settings.dark_luminance, dark_after_s=settings.dark_after_s,
+            frozen_after_s=settings.frozen_after_s, max_drop_rate=settings.max_drop_rate,
+            drop_window_s=settings.drop_window_s))
+        self._condition: tuple[str, ...] = ()
+        self._ended = False  # a video file played to its end (loop = false)
 
     # -- frames ----------------------------------------------------------------------------
 
@@ -112,41 +137,96 @@ class Camera(Device):
             raise DeviceNotReady(f"{self.name}: no frame within {timeout:g} s")
         return frame
 
+    # -- the simulator's control channel (SimulatedCameraApi) ------------------------------
+
     @property
     def scene(self) -> object | None:
         """The simulated scene (to make the simulated customer act), or None."""
-        return getattr(self._source, "scene", None)
+        return self._sim.scene if self._sim is not None else None
 
     def show_scene(self, scene: object) -> Callable[[], None] | None:
         """Simulated cameras only: play ``scene`` now; returns the function that puts the
         previous scene back (a no-op if the camera was reopened meanwhile), or None for a
         real camera or one not open yet."""
-        source = self._source
-        old = getattr(source, "scene", None)
-        if source is None or old is None:
+        sim = self._sim
+        if sim is None:
             return None
-        source.scene = scene  # type: ignore[attr-defined]
+        old, sim.scene = sim.scene, scene
 
         def restore() -> None:
-            if self._source is source:
-                source.scene = old  # type: ignore[attr-defined]
+            if self._sim is sim and sim.scene is scene:
+                sim.scene = old
 
         return restore
+
+    @property
+    def faults(self) -> frozenset[str]:
+        """Faults injected into the simulated camera (empty for a real one)."""
+        return self._sim.faults if self._sim is not None else frozenset()
+
+    def inject_fault(self, fault: str, *, drop_rate: float | None = None) -> None:
+        """Simulated cameras only: ``unplugged``, ``frozen``, ``dark`` or ``dropped-frames``
+        (``drop_rate``: the share lost). Raises DeviceError for a real camera."""
+        if self._sim is None:
+            raise DeviceError(f"{self.name}: faults are injected into simulated cameras only")
+        try:
+            self._sim.inject(fault, drop_rate=drop_rate)
+        except SimulatorError as exc:
+            raise DeviceError(str(exc)) from None
+
+    def clear_fault(self, fault: str | None = None) -> None:
+        """Simulated cameras only: the fault (all if None) is fixed."""
+        if self._sim is None:
+            raise DeviceError(f"{self.name}: faults are injected into simulated cameras only")
+        try:
+            self._sim.clear(fault)
+        except SimulatorError as exc:
+            raise DeviceError(str(exc)) from None
 
     # -- Device ----------------------------------------------------------------------------
 
     def open(self) -> None:
         s = self.settings
+        self._ended = False
+        source: FrameSource
         try:
-            self._source = open_source(self._url, s.width, s.height, s.fps)
+            if self._url.scheme == "sim":
+                if self._sim is None:  # the simulator outlives reopening (scene, faults)
+                    self._sim = open_simulator(self._url, s.width, s.height, s.fps)
+                try:
+                    source = self._sim.connect()
+                except SourceError as exc:
+                    raise DeviceNotReady(f"camera unplugged: {exc}", code=UNPLUGGED) from exc
+            else:
+                try:
+                    source = open_source(self._url, s.width, s.height, s.fps)
+                except SourceError as exc:
+                    code = UNPLUGGED if self._url.scheme == "cam" else ""
+                    raise DeviceNotReady(f"{self.name}: {exc}", code=code) from exc
         except SourceError as exc:
             raise DeviceNotReady(f"{self.name}: {exc}") from exc
+        self._source = source
+        self.health.reset()
+        self._condition = ()
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name=f"device-{self.name}-frames",
                                         daemon=True)
         self._thread.start()
-        self.status_model.update(device=DeviceState.ONLINE, media=MediaState.NOT_SUPPORTED,
-                                 detail=self._source.description)
+        self._publish(source)
+
+    def reopen(self) -> None:
+        """The supervisor (devices.base) reopens a camera that went away; a video that
+        ended (``loop = false``) stays ended."""
+        if self._ended:
+            return
+        super().reopen()
+
+    def poll_status(self) -> None:
+        """No I/O: the frame thread reports every change itself. A frame thread that died
+        (a broken source) is a lost link for the supervisor to reopen."""
+        thread = self._thread
+        if not self._ended and (thread is None or not thread.is_alive()):
+            raise OSError("the camera's frame thread stopped")
 
     def shutdown(self) -> None:
         self._stop.set()
@@ -162,16 +242,83 @@ class Camera(Device):
         d["frames_read"] = self.frames_read
         latest = self._latest
         d["frame_size"] = list(latest.size) if latest else None
+        h = self.health
+        d["frames_dropped"] = h.dropped
+        d["drop_rate"] = round(h.drop_rate, 3)
+        d["luminance"] = round(h.luminance, 1) if h.luminance >= 0 else None
+        d["frozen"] = h.frozen
+        d["too_dark"] = h.dark
+        if self._sim is not None:
+            d["sim_faults"] = sorted(self._sim.faults)
         return d
 
+    # -- status ----------------------------------------------------------------------------
+
+    def _report_lost(self, code: str, detail: str) -> None:
+        state = DeviceState.NO_DEVICE if code == UNPLUGGED else DeviceState.HARDWARE_ERROR
+        key = (code, detail)
+        if key != self._condition:
+            self._condition = key
+            self.status_model.update(device=state, media=MediaState.NOT_SUPPORTED,
+                                     error_code=code, detail=detail,
+                                     counters=self._counters())
+
+    def _counters(self) -> dict[str, int]:
+        return {"frames": self.frames_read, "frames_dropped": self.health.dropped}
+
+    def _publish(self, src: FrameSource) -> None:
+        """Report what the frames say, when it changes (never a status event per frame)."""
+        h, lim = self.health, self.settings
+        # "light" appears with the first dark picture (no record at every start), then stays.
+        light = {"light": SupplyState.LOW} if h.dark else (
+            {"light": SupplyState.OK} if "light" in self.status.supplies else None)
+        if h.frozen:
+            key: tuple[str, ...] = (FROZEN,)
+            state, code = DeviceState.HARDWARE_ERROR, FROZEN
+            detail = (f"camera frozen: the same picture for {lim.frozen_after_s:g} s or more "
+                      f"({src.description})")
+        elif h.dark:
+            key = (TOO_DARK,)
+            state, code = DeviceState.ONLINE, TOO_DARK
+            detail = (f"picture too dark: mean brightness {h.luminance:.0f} of 255, needs "
+                      f"{lim.dark_luminance:g} (light off, or the camera covered?)")
+        elif h.dropping:
+            key = (DROPPING,)
+            state, code = DeviceState.ONLINE, DROPPING
+            detail = (f"losing {h.drop_rate:.0%} of the frames over the last "
+                      f"{lim.drop_window_s:g} s (cable, USB bandwidth or load)")
+        else:
+            key = ("ok",)
+            state, code, detail = DeviceState.ONLINE, "", src.description
+        prev = self._condition
+        if key == prev:
+            return
+        self._condition = key
+        if code:
+            log.warning("camera %s: %s", self.name, detail)
+        elif prev:
+            log.info("camera %s: back to normal (%s)", self.name, detail)
+        self.status_model.update(device=state, media=MediaState.NOT_SUPPORTED,
+                                 supplies=light, error_code=code, detail=detail,
+                                 counters=self._counters())
+
     # -- the frame thread ------------------------------------------------------------------
+
+    def _lost(self, src: FrameSource, detail: str) -> None:
+        """The camera went away: say so and end the frame thread; the supervisor
+        (devices.base) reopens it with back-off, so it comes back without a restart."""
+        self._report_lost(UNPLUGGED, detail)
+        try:
+            src.close()
+        except Exception:
+            log.exception("camera %s: closing its source failed", self.name)
 
     def _run(self) -> None:
         src = self._source
         assert src is not None
-        period = 1.0 / src.pace_fps if src.pace_fps else 0.0
+        failures = 0  # consecutive failed reads
         next_due = time.monotonic()
-        failures = 0
+        period = 1.0 / src.pace_fps if src.pace_fps else 0.0
         while not self._stop.is_set():
             if period:
                 delay = next_due - time.monotonic()
@@ -183,29 +330,47 @@ class Camera(Device):
             except EndOfStream:
                 if self.settings.loop and src.rewind():
                     continue
-                self.status_model.update(device=DeviceState.OFFLINE, detail="end of video")
+                self._ended = True
+                self.status_model.update(device=DeviceState.OFFLINE, detail="end of video",
+                                         error_code="")
+                break
+            except DeviceGone as exc:
+                self._lost(src, f"camera unplugged: {exc}")
                 break
             except (SourceError, OSError) as exc:
                 failures += 1
-                self.status_model.update(device=DeviceState.HARDWARE_ERROR, detail=str(exc))
+                if failures >= REOPEN_AFTER_FAILURES:  # reading more will not help: reopen
+                    self._lost(src, f"camera lost: {exc}")
+                    break
+                self._report_lost(NO_FRAMES, str(exc))
                 # A USB camera unplugged or a stream dropped: back off, keep trying.
-                if self._stop.wait(min(5.0, 0.2 * 2 ** min(failures, 5))):
+                if self._stop.wait(0.2 * 2 ** (failures - 1)):
                     break
                 continue
             except Exception as exc:  # a broken scene or codec must not kill the thread silently
                 log.exception("camera %s: frame source failed", self.name)
-                self.status_model.update(device=DeviceState.HARDWARE_ERROR, detail=str(exc))
+                self.status_model.update(device=DeviceState.HARDWARE_ERROR, detail=str(exc),
+                                         error_code="source_failed")
                 break
             if failures:
                 failures = 0
-                self.status_model.update(device=DeviceState.ONLINE, detail=src.description)
-            image.setflags(write=False)
+                self._condition = ()
+            if image is None:  # a lost frame: the gap shows in the next one's sensor time
+                continue
+            now = time.monotonic()
+            fps = src.nominal_fps or (src.pace_fps if src.sensor_time is not None else None)
+            self.health.frame(now, image, src.sensor_time, live=src.live, fps=fps)
+            self._publish(src)
+            if self.health.frozen:
+                continue  # an old picture is not handed on as new
+            if image.flags.writeable:
+                image.setflags(write=False)
             self._seq += 1
-            frame = Frame(self._seq, time.monotonic(), image)
+            frame = Frame(self._seq, now, image)
             self._latest = frame
             self.frames_read += 1
             if self.frames_read % 50 == 0:
-                self.status_model.update(counters={"frames": self.frames_read})
+                self.status_model.update(counters=self._counters())
             self._listeners.emit(frame)
 
 

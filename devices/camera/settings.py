@@ -20,3 +20,18 @@ class CameraSettings(DeviceSettings):
     fps: float = Field(15.0, gt=0)
     #: Play a video file / image sequence / scripted scene again from the start at its end.
     loop: bool = True
+
+    # -- fault detection (devices.camera.health) -------------------------------------------
+    #: Mean luminance (0-255) below which the picture is too dark to use.
+    dark_luminance: float = Field(40.0, ge=0, le=255)
+    #: How long the picture must stay dark (or bright again) before it is reported.
+    dark_after_s: float = Field(1.0, ge=0)
+    #: The same picture (or a standing sensor clock) for this long is a frozen camera.
+    frozen_after_s: float = Field(2.0, gt=0)
+    #: Share of lost frames (over the last ``drop_window_s``) above which the camera is
+    #: reported degraded.
+    max_drop_rate: float = Field(0.2, gt=0, le=1)
+    drop_window_s: float = Field(5.0, gt=0)
+    #: Longest wait between attempts to reopen a camera that went away (devices.base's
+    #: supervisor): a camera plugged back in is online again within this (+ the open).
+    reconnect_max_s: float = Field(2.0, gt=0, le=600)

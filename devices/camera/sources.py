@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import glob
 import os
-import time
 from abc import ABC, abstractmethod
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 import numpy as np
 import numpy.typing as npt
 
 from devices.urls import DeviceURL
+
+if TYPE_CHECKING:
+    from devices.camera.simulator import CameraSimulator
 
 RGB = npt.NDArray[np.uint8]
 IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
@@ -28,14 +31,27 @@ class EndOfStream(SourceError):
     pass
 
 
+class DeviceGone(SourceError):
+    """The camera itself went away (unplugged): reading again cannot help, reopening may."""
+
+
 class FrameSource(ABC):
     #: Pace reads to this rate (None: the source blocks by itself, like a real camera).
     pace_fps: float | None = None
     description = "source"
+    #: The sensor's own time of the last frame read (seconds), if the source knows it: a
+    #: gap in it is a lost frame, a standstill a frozen camera. None: not known.
+    sensor_time: float | None = None
+    #: A live sensor (its picture always changes a little: noise): the same picture twice
+    #: in a row is a frozen camera. False for files and still images.
+    live: bool = False
+    #: Frames per second the source should deliver (for counting lost frames), if known.
+    nominal_fps: float | None = None
 
     @abstractmethod
-    def read(self) -> RGB:
-        """The next frame (raises EndOfStream at the end, SourceError on failure)."""
+    def read(self) -> RGB | None:
+        """The next frame, or None when this period brought none (a lost frame); raises
+        EndOfStream at the end, SourceError on failure (DeviceGone: the camera went away)."""
 
     def rewind(self) -> bool:
         """Start again from the first frame; False if the source cannot."""
@@ -63,6 +79,8 @@ class CaptureSource(FrameSource):
         fps = float(self.cap.get(cv2.CAP_PROP_FPS) or 0)
         # A file is read as fast as the disk allows: pace it at its own frame rate.
         self.pace_fps = (fps if 0 < fps < 240 else 25.0) if is_file else None
+        self.live = not is_file
+        self.nominal_fps = fps if not is_file and 0 < fps < 240 else None
         self.description = f"{'file' if is_file else 'capture'} {target}"
 
     def read(self) -> RGB:
@@ -113,49 +131,32 @@ class ImageSequence(FrameSource):
         return True
 
 
-class SceneSource(FrameSource):
-    """A simulated scene; frame times follow the wall clock from the first read, so a slow
-    consumer sees the scene at its true pace (with frames dropped), as with a real camera."""
+def open_simulator(url: DeviceURL, width: int, height: int, fps: float) -> CameraSimulator:
+    """The simulated camera a ``sim://camera?…`` URL names (raises SourceError)."""
+    from devices.camera.plugin import SCENE_OPTIONS, SIM
+    from devices.camera.scenes import make_scene
+    from devices.camera.simulator import CameraSimulator
+    from devices.sim import SimURLError, sim_options
 
-    def __init__(self, scene_name: str, size: tuple[int, int], fps: float,
-                 options: dict[str, str]) -> None:
-        from devices.camera.scenes import make_scene
-
-        self.scene = make_scene(scene_name, size, **options)
-        self.pace_fps = fps
-        self.description = f"simulated scene '{scene_name}'"
-        self._t0: float | None = None
-
-    def read(self) -> RGB:
-        now = time.monotonic()
-        if self._t0 is None:
-            self._t0 = now
-        t = now - self._t0
-        if self.scene.duration is not None and t > self.scene.duration:
-            raise EndOfStream("end of scene")
-        return self.scene.frame(t)
-
-    def rewind(self) -> bool:
-        self._t0 = None
-        return True
+    try:
+        opts = sim_options(url, SIM, extra=SCENE_OPTIONS)
+    except SimURLError as exc:
+        raise SourceError(str(exc)) from None
+    name = opts.pop("scene")
+    fps = opts.pop("fps", fps)
+    faults = opts.pop("faults", ())
+    drop_rate = opts.pop("drop_rate")
+    try:
+        scene = make_scene(name, (width, height), **opts)
+        return CameraSimulator(scene, name, fps, faults=faults, drop_rate=drop_rate)
+    except ValueError as exc:
+        raise SourceError(str(exc)) from exc
 
 
 def open_source(url: DeviceURL, width: int, height: int, fps: float) -> FrameSource:
     """Build the source a camera URL names (raises SourceError)."""
     if url.scheme == "sim":
-        from devices.camera.plugin import SCENE_OPTIONS, SIM
-        from devices.sim import SimURLError, sim_options
-
-        try:
-            opts = sim_options(url, SIM, extra=SCENE_OPTIONS)
-        except SimURLError as exc:
-            raise SourceError(str(exc)) from None
-        scene = opts.pop("scene")
-        fps = opts.pop("fps", fps)
-        try:
-            return SceneSource(scene, (width, height), fps, opts)
-        except ValueError as exc:
-            raise SourceError(str(exc)) from exc
+        return open_simulator(url, width, height, fps).connect()
     if url.scheme == "cam":
         try:
             index = int(url.target or "0")

@@ -1,4 +1,5 @@
-"""``kiosk sim card-dispenser``, ``kiosk diag card-dispenser`` and ``kiosk diag counters``."""
+"""``kiosk sim card-dispenser`` and ``kiosk diag card-dispenser`` (``kiosk diag counters`` is
+the kiosk's: technician.commands, through the running kiosk; it prints :func:`counts_lines`)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import argparse
 import json
 import sys
 import threading
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk_core.cli import CommandError, Commands, command_config
+from kiosk_core.cli import CommandError, Commands
+
+if TYPE_CHECKING:
+    from devices.card_dispenser.counts import DispenserCounts
 
 PROTOCOLS = ("crt591", "k720")
 
@@ -51,19 +54,6 @@ def add_commands(cli: Commands) -> None:
     diag.add_argument("--config", help="kiosk.toml")
     diag.add_argument("--json", action="store_true")
     diag.set_defaults(handler=run_diag)
-
-    counters = cli.diag.add_parser(
-        "counters", help="the card dispenser's counts: dispensed, presented, taken, retained…",
-        description="Print the card counts the kiosk keeps (the counters file in data_dir). "
-                    "With --live, open the configured dispenser first (not while the kiosk "
-                    "runs: it holds the port), which reconciles the retain-bin count with "
-                    "the device's retract counter.")
-    counters.add_argument("--config", help="kiosk.toml")
-    counters.add_argument("--file", help="counters file (default: from kiosk.toml)")
-    counters.add_argument("--live", action="store_true",
-                          help="open the dispenser and reconcile with its counter first")
-    counters.add_argument("--json", action="store_true")
-    counters.set_defaults(handler=run_diag_counters)
 
 
 def run_sim(args: argparse.Namespace) -> int:
@@ -127,7 +117,8 @@ def run_diag(args: argparse.Namespace) -> int:
                              {"url": args.url, "protocol": args.protocol,
                               "address": args.address, "baudrate": args.baud})
     # No bind_storage: this may run beside the kiosk (on another URL), and the counters
-    # file has one writer. ``kiosk diag counters --live`` is the one that reconciles it.
+    # file has one writer: the kiosk (``kiosk diag counters`` asks it, or opens the
+    # devices as the kiosk would when none runs).
     device = create("card_dispenser", settings)
     try:
         try:
@@ -160,73 +151,21 @@ def run_diag(args: argparse.Namespace) -> int:
     return 0 if status.device.usable else 1
 
 
-def run_diag_counters(args: argparse.Namespace) -> int:
-    """``kiosk diag counters [--json] [--live]``: the persisted card counts."""
-    from devices.card_dispenser.counts import CounterStore, DispenserCounts
-
-    counts: DispenserCounts | None
-    if args.live:
-        counts, path = _live_counts(args.config)
-    else:
-        path = _counters_file(args)
-        try:
-            counts = CounterStore(path).load()
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
-        if counts is None:
-            raise CommandError(f"no card counts saved yet at {path} (the kiosk writes them "
-                               "when it opens the card dispenser)")
-    report = {"file": str(path), **counts.as_dict()}
-    if args.json:
-        print(json.dumps(report, indent=2))
-        return 0
-    print(f"card dispenser counts  ({path}, updated {counts.updated or '-'})")
+def counts_lines(counts: DispenserCounts, source: str = "") -> list[str]:
+    """The card counts in words, one line each (``kiosk diag counters`` prints them, from
+    the running kiosk or from a dispenser it opened itself)."""
+    report = counts.as_dict()
+    where = f"{source}, " if source else ""
+    lines = [f"card dispenser counts  ({where}updated {counts.updated or '-'})"]
     for name in ("dispensed", "presented", "taken", "retracted", "captured"):
-        print(f"  {name:<16} {report[name]}")
-    print(f"  {'retained':<16} {counts.retained}  (bin count from the {counts.retained_source})")
+        lines.append(f"  {name:<16} {report[name]}")
+    lines.append(f"  {'retained':<16} {counts.retained}  (bin count from the "
+                 f"{counts.retained_source})")
     remaining = counts.stacker_remaining
-    print(f"  {'stacker loaded':<16} {counts.stacker_loaded}"
-          + (f"  ({remaining} left by our count)" if remaining is not None else ""))
+    lines.append(f"  {'stacker loaded':<16} {counts.stacker_loaded}"
+                 + (f"  ({remaining} left by our count)" if remaining is not None else ""))
     mm = counts.last_mismatch
     if mm is not None:
-        print(f"  last mismatch    kiosk counted {mm.kiosk} in the bin, the device "
-              f"{mm.device} ({mm.at}); the device's count was kept")
-    return 0
-
-
-def _counters_file(args: argparse.Namespace) -> Path:
-    if args.file:
-        return Path(args.file)
-    from devices.card_dispenser.settings import CardDispenserSettings
-
-    cfg = command_config(args.config)
-    settings = cfg.device("card_dispenser", CardDispenserSettings)
-    if settings is None:
-        raise CommandError("no [devices.card_dispenser] in kiosk.toml (or give --file)")
-    if not settings.counters_path:
-        raise CommandError("devices.card_dispenser.counters_path is \"\": counts are not kept")
-    path = Path(settings.counters_path)
-    return path if path.is_absolute() else cfg.data_dir / path
-
-
-def _live_counts(config: str | None) -> tuple[Any, Path]:
-    from devices.base import DeviceError
-    from devices.card_dispenser.driver import create
-    from devices.card_dispenser.settings import CardDispenserSettings
-
-    cfg = command_config(config)
-    settings = cfg.device("card_dispenser", CardDispenserSettings)
-    if settings is None:
-        raise CommandError("no [devices.card_dispenser] in kiosk.toml")
-    device = create("card_dispenser", settings)
-    device.bind_storage(cfg.data_dir)
-    try:
-        try:
-            device.start().result(timeout=15)
-            counts = device.counts().result(timeout=10)
-        except DeviceError as exc:
-            raise CommandError(f"{settings.url}: {exc}") from None
-        file = device.describe().get("counters_file")
-    finally:
-        device.close()
-    return counts, Path(file) if file else Path("-")
+        lines.append(f"  last mismatch    kiosk counted {mm.kiosk} in the bin, the device "
+                     f"{mm.device} ({mm.at}); the device's count was kept")
+    return lines

@@ -9,7 +9,10 @@ Recovery rules (so that a fault never poisons the next command):
 
 * a line problem (no ACK, no reply, corrupt replies) marks the line dirty: the next
   command flushes stale input first, after an EOT told the device to give up;
-* a lost link (closed socket, unplugged adapter) is reopened by the next command;
+* a lost link (closed socket, unplugged adapter) is reopened by the next command, and
+  while idle by the base's supervision (:mod:`devices.base`): the status is polled every
+  ``poll_interval_s`` (stacker and bin seen after a refill or an emptied bin), a lost link
+  is reopened with backoff and the dispenser initialised again (a card left in place);
 * "not initialised" (the device lost power) is answered by initialising (card left in
   place) and sending the refused command once more; ``NotInitialised`` is raised only if
   that fails too;
@@ -46,6 +49,7 @@ from devices.card_dispenser.errors import (
 from devices.card_dispenser.model import (
     COUNTING_INIT,
     INIT_OPS,
+    READ_ONLY_OPS,
     CardPosition,
     Op,
     Reading,
@@ -80,6 +84,7 @@ _RESET_OPS: dict[str, Op] = {"current": Op.INIT_KEEP, "exit": Op.INIT_GATE,
 
 class CardDispenser(Device):
     kind = "card_dispenser"
+    supervised = True
 
     def __init__(self, name: str, settings: CardDispenserSettings) -> None:
         super().__init__(name, settings.url)
@@ -199,6 +204,15 @@ class CardDispenser(Device):
             raise ValueError(f"load_stacker: count must be >= 0, not {count}")
         return self.submit(self._load_stacker, count)
 
+    def bin_emptied(self, removed: int) -> Future[tuple[int, DispenserCounts]]:
+        """A technician emptied the retain bin, taking out ``removed`` cards (and reset the
+        device's retract counter, where it keeps one). Returns the bin count before and the
+        counts after: the device's counter, read again, stays the authority — a counter not
+        reset still shows its cards."""
+        if removed < 0:
+            raise ValueError("removed must be >= 0")
+        return self.submit(self._bin_emptied, removed)
+
     def bind_storage(self, data_dir: Path) -> None:
         """Where a relative ``counters_path`` lives (the runtime calls this before start)."""
         self._data_dir = Path(data_dir)
@@ -240,6 +254,39 @@ class CardDispenser(Device):
         if Op.MACHINE_SERIAL in self.adapter.supported:
             self._read_machine_serial()
         self._read_counters(reconcile=True)
+
+    def poll_status(self) -> None:
+        """Supervision: one status read while idle (stacker, bin, card position); the
+        retract counter too where the bin has a "high" threshold, so an emptied bin shows.
+        One resend at most: a live dispenser acknowledges at once, and four unanswered tries
+        (a command's patience) would notice a silent line only after poll + 1.2 s."""
+        transport = self._transport
+        if transport is not None:
+            transport.timing = dataclasses.replace(self.timing,
+                                                   retries=min(1, self.timing.retries))
+        try:
+            self._call(Op.STATUS)
+            if self.settings.bin_high and Op.BIN_COUNT in self.adapter.supported:
+                self._read_counters()
+        finally:
+            if transport is not None:
+                transport.timing = self.timing
+
+    def reopen(self) -> None:
+        """Supervision: a new connection (the sim:// simulator and its link are kept, as a
+        real device stays where it is), then initialise and read everything again."""
+        if self._link is None and parse_device_url(self.url).is_sim:
+            self.open()  # the first open never got as far as the simulator
+            return
+        self._connect()
+        self._needs_init = True
+        self._reset(None)
+        self._read_version()
+        self._read_counters(reconcile=True)
+
+    def _take_poll_s(self) -> float:
+        idle = self.settings.poll_interval_s
+        return min(self.settings.take_poll_s, idle) if idle > 0 else self.settings.take_poll_s
 
     def shutdown(self) -> None:
         self._cancel_wait.set()
@@ -326,6 +373,14 @@ class CardDispenser(Device):
             self._needs_init = False
         try:
             return self._exchange(op)
+        except LinkLost:
+            if op not in READ_ONLY_OPS:
+                raise
+            # The link dropped since the last poll (a restarted device, a switch): one new
+            # connection and the read again, instead of failing the customer's step.
+            log.warning("%s: link lost during %s; reconnecting once", self.name, op.value)
+            self._connect()
+            return self._exchange(op)
         except NotInitialised as exc:
             if op in INIT_OPS:
                 raise
@@ -366,7 +421,9 @@ class CardDispenser(Device):
 
     def _line_failed(self, exc: CardDispenserError) -> None:
         self._position = None
-        self.status_model.update(device=DeviceState.OFFLINE, detail=str(exc), error_code=exc.code)
+        # A lost link has no vendor code: name it, so the record says what kind of fault.
+        code = exc.code or ("LINK_LOST" if isinstance(exc, LinkLost) else "NO_ANSWER")
+        self.status_model.update(device=DeviceState.OFFLINE, detail=str(exc), error_code=code)
 
     def _refused(self, op: Op, exc: CardDispenserError) -> None:
         """A negative reply: learn where things are, then report the error on top."""
@@ -377,14 +434,21 @@ class CardDispenser(Device):
                 self._exchange(Op.STATUS)
             except CardDispenserError:
                 pass  # the original error is the one to report
+        # One update with the code and the words: the event (and its journal record) for
+        # the new state carries what the fault is.
+        detail, code = str(exc), exc.code
         if isinstance(exc, CardJam):
             self._jammed = True
-            self.status_model.update(device=DeviceState.HARDWARE_ERROR, media=MediaState.JAMMED)
+            self.status_model.update(device=DeviceState.HARDWARE_ERROR, media=MediaState.JAMMED,
+                                     detail=detail, error_code=code)
         elif isinstance(exc, StackerEmpty):
-            self.status_model.update(supplies={"stacker": SupplyState.EMPTY})
+            self.status_model.update(supplies={"stacker": SupplyState.EMPTY}, detail=detail,
+                                     error_code=code)
         elif isinstance(exc, BinFull):
-            self.status_model.update(supplies={"bin": SupplyState.FULL})
-        self.status_model.update(detail=str(exc), error_code=exc.code)
+            self.status_model.update(supplies={"bin": SupplyState.FULL}, detail=detail,
+                                     error_code=code)
+        else:
+            self.status_model.update(detail=detail, error_code=code)
 
     def _apply(self, r: Reading) -> None:
         self._position = r.position
@@ -478,7 +542,7 @@ class CardDispenser(Device):
             left = deadline - time.monotonic()
             if left <= 0 or self._cancel_wait.is_set():
                 break
-            self._cancel_wait.wait(min(self.settings.poll_interval_s, left))
+            self._cancel_wait.wait(min(self._take_poll_s(), left))
         if not retract or self._closing:
             return TakeResult.NOT_TAKEN
         self._to_bin("retracted")
@@ -531,6 +595,21 @@ class CardDispenser(Device):
         log.info("%s: stacker loaded with %d cards", self.name, count)
         self._publish_counters()
         return self._snapshot()
+
+    def _bin_emptied(self, removed: int) -> tuple[int, DispenserCounts]:
+        before = self._counts.retained
+        if Op.BIN_COUNT in self.adapter.supported:
+            self._read_counters()
+        else:
+            self._bin_count = 0
+        log.info("%s: retain bin emptied, %d cards removed (count was %d, now %s)",
+                 self.name, removed, before, self._bin_count)
+        self._publish_counters()
+        try:  # the bin sensor (st2) as the device sees it now
+            self._call(Op.STATUS)
+        except DeviceError as exc:
+            log.warning("%s: status after emptying the bin: %s", self.name, exc)
+        return before, self._snapshot()
 
     def _count(self, name: str) -> None:
         c = self._counts

@@ -112,3 +112,9 @@ class TakeResult(StrEnum):
     TAKEN = "taken"
     RETRACTED = "retracted"  # not taken in time: pulled back into the bin
     NOT_TAKEN = "notTaken"  # not taken in time, left at the gate (retract=False)
+
+#: Reads that move nothing: after a link that dropped between two polls they are simply sent
+#: again on a new connection (a movement's outcome is unknown, so it never is).
+READ_ONLY_OPS = frozenset({Op.STATUS, Op.SENSORS, Op.READ_UID, Op.VERSION, Op.MACHINE_SERIAL,
+                           Op.BIN_COUNT})
+

@@ -19,7 +19,9 @@ class CardDispenserSettings(DeviceSettings):
     take_timeout_s: float = Field(30.0, gt=0, description="customer has this long to take the card")
     interbyte_timeout_ms: int = Field(
         100, gt=0, description="a frame that stops arriving for this long is cut short")
-    poll_interval_s: float = Field(0.1, gt=0, description="status polling while waiting for a take")
+    take_poll_s: float = Field(
+        0.1, gt=0, le=5, description="status polling while waiting for a take (poll_interval_s "
+                                     "if that is shorter)")
     bin_high: int = Field(0, ge=0, description="bin count reported as 'high' (0: no threshold)")
     counters_path: str = Field(
         "card_dispenser_counters.json",

@@ -6,10 +6,17 @@ model (after XFS4IoT Common.Status) is refreshed by every status reply and every
 * tamper (keys erased) → ``fraudAttempt``; a stuck key → ``hardwareError``;
 * a PIN entry running → ``deviceBusy``;
 * no reply, a dropped link → ``offline``; the next command reconnects and flushes stale
-  input first (a late reply must not answer the next command).
+  input first (a late reply must not answer the next command); while idle the base's
+  supervision polls the status and reopens a lost link with backoff (:mod:`devices.base`).
 
 Key events arrive unsolicited while ``get_pin`` runs on the worker; they are handed to the
 caller's ``on_key`` on that worker thread (a UI marshals them to its own thread).
+
+Function keys with no PIN (voice navigation, :meth:`PinPad.watch_keys`): while a listener is
+set, a function-key entry (START_KEYS) runs on the worker whenever nothing else is queued.
+It yields to any command (a PIN entry, a status read…) and comes back after it, so the keys
+move between a screen's choices but never while a PIN is typed; it reads the status at the
+poll interval itself (the base does not poll while it runs).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import select
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
@@ -49,9 +57,15 @@ READ_SLICE_S = 0.02
 _ENDS = {p.KeyName.ENTER: EntryCompletion.ENTER, p.KeyName.CANCEL: EntryCompletion.CANCEL,
          p.KeyName.TIMEOUT: EntryCompletion.TIMEOUT}
 
+#: Commands that may be sent again after a dropped link: reads, and loading the same
+#: encrypted working key (its KCV is checked either way). Never an entry or a PIN block.
+RESENDABLE = frozenset({p.Cmd.STATUS, p.Cmd.KEY_LIST, p.Cmd.IMPORT_KEY, p.Cmd.RESET})
+
 
 class PinPad(Device):
     kind = "pinpad"
+    #: Polled while idle and reopened after a lost link by the base (devices.base).
+    supervised = True
 
     def __init__(self, name: str, settings: PinPadSettings) -> None:
         super().__init__(name, settings.url)
@@ -67,6 +81,10 @@ class PinPad(Device):
         self._dirty = True
         self._cancel = threading.Event()
         self._in_entry = threading.Event()
+        self._key_listener: Callable[[str], None] | None = None
+        self._keys_queued = False  # a function-key entry is queued or running
+        self._keys_lock = threading.Lock()
+        self._pin_held = False  # ENTER ended an entry: the pad holds a PIN for its block
         self._write_lock = threading.Lock()
         self._closing = False
         self.firmware = ""
@@ -79,7 +97,12 @@ class PinPad(Device):
 
     def reset(self) -> Future[p.PadStatus]:
         """End any PIN entry (the PIN is wiped) and read the status."""
-        return self.submit(self._status_cmd, p.Cmd.RESET)
+        def work() -> p.PadStatus:
+            st = self._status_cmd(p.Cmd.RESET)
+            self._pin_held = False
+            self._arm_keys()
+            return st
+        return self.submit(work)
 
     def query_status(self) -> Future[DeviceStatus]:
         def work() -> DeviceStatus:
@@ -120,10 +143,28 @@ class PinPad(Device):
     def cancel_pin(self) -> None:
         self._cancel.set()
 
+    def watch_keys(self, on_key: Callable[[str], None] | None) -> None:
+        """Report function keys (``"clear"``, ``"backspace"``, ``"cancel"``, ``"enter"``) to
+        ``on_key`` on the worker while no PIN entry or other command runs; None stops it."""
+        with self._keys_lock:
+            self._key_listener = on_key
+        if on_key is not None:
+            self._arm_keys()
+
+    def _arm_keys(self) -> None:
+        with self._keys_lock:
+            if self._keys_queued or self._key_listener is None or self._closed.is_set():
+                return
+            self._keys_queued = True
+        fut = self.submit(self._watch_keys)
+        fut.add_done_callback(lambda f: f.exception())  # a lost link is reported by status
+
     def end_entry(self) -> Future[None]:
         """Wipe a PIN held after ENTER without making a block (the flow went another way)."""
         def work() -> None:
             self._call(p.Cmd.END_ENTRY, b"", "end PIN entry")
+            self._pin_held = False
+            self._arm_keys()
         return self.submit(work)
 
     def get_pin_block(self, pan: str, format: PinBlockFormat = 0, key: str | None = None
@@ -132,6 +173,8 @@ class PinPad(Device):
 
         def work() -> bytes:
             block = self._call(p.Cmd.GET_PIN_BLOCK, data, f"PIN block format {format}")
+            self._pin_held = False  # the pad wiped it
+            self._arm_keys()
             if len(block) != (8 if format == 0 else 16):
                 raise BadReply(f"PIN block of {len(block)} bytes for format {format}")
             self._count("pin_blocks")
@@ -179,6 +222,28 @@ class PinPad(Device):
             self._port_url = self.url
         self._connect()
         self._status_cmd(p.Cmd.RESET)
+        self._pin_held = False
+        self._arm_keys()  # (re)opened: function keys again when someone listens
+
+    #: An idle STATUS is answered in milliseconds by a live pad: waiting the full command
+    #: time-out for it would notice a silent line only after poll + 2 s.
+    POLL_REPLY_S = 0.5
+
+    def poll_status(self) -> None:
+        """Supervision: one STATUS while idle (never during a PIN entry: that is a command)."""
+        self._status_cmd(p.Cmd.STATUS, reply_s=min(self.POLL_REPLY_S,
+                                                   self.settings.reply_timeout_ms / 1000))
+
+    def reopen(self) -> None:
+        """Supervision: a new connection (a sim:// simulator and its keys are kept), then
+        RESET, which reads the status again."""
+        if self._link is None and parse_device_url(self.url).is_sim:
+            self.open()
+            return
+        self._connect()
+        self._status_cmd(p.Cmd.RESET)
+        self._pin_held = False
+        self._arm_keys()
 
     def shutdown(self) -> None:
         self._cancel.set()
@@ -307,20 +372,22 @@ class PinPad(Device):
 
     # -- the one way a command goes to the pad ----------------------------------------------
 
-    def _transact(self, cmd: p.Cmd, data: bytes, what: str) -> tuple[p.Result | int, bytes]:
+    def _transact(self, cmd: p.Cmd, data: bytes, what: str,
+                  reply_s: float | None = None) -> tuple[p.Result | int, bytes]:
         if self._port is None:
             self._connect()
         if self._dirty:
             self._flush()
         self._write(p.encode_frame(cmd, data))
-        deadline = time.monotonic() + self.settings.reply_timeout_ms / 1000
+        wait_s = reply_s if reply_s is not None else self.settings.reply_timeout_ms / 1000
+        deadline = time.monotonic() + wait_s
         while True:
             frame = self._next_frame(deadline)
             if frame is None:
                 self.line_stats["timeouts"] += 1
                 self._dirty = True
-                raise PinPadLineError(f"{what}: no reply within "
-                                      f"{self.settings.reply_timeout_ms} ms", code="NO_REPLY")
+                raise PinPadLineError(f"{what}: no reply within {round(wait_s * 1000)} ms",
+                                      code="NO_REPLY")
             if frame.cmd == cmd | p.REPLY_BIT:
                 return p.result_of(frame.data)
             if frame.cmd == p.Cmd.EVENT:
@@ -328,10 +395,19 @@ class PinPad(Device):
             else:
                 self.line_stats["stale_replies"] += 1
 
-    def _call(self, cmd: p.Cmd, data: bytes, what: str) -> bytes:
+    def _call(self, cmd: p.Cmd, data: bytes, what: str, reply_s: float | None = None) -> bytes:
         """Send ``cmd``; the reply's data after an OK result, or the typed refusal."""
         try:
-            result, rest = self._transact(cmd, data, what)
+            try:
+                result, rest = self._transact(cmd, data, what, reply_s)
+            except LinkLost:
+                if cmd not in RESENDABLE:
+                    raise
+                # The link dropped since the last poll (the pad's box restarted, a switch):
+                # these commands change nothing twice, so one new connection and again.
+                log.warning("%s: link lost during %s; reconnecting once", self.name, what)
+                self._disconnect()
+                result, rest = self._transact(cmd, data, what, reply_s)
         except LinkLost as exc:
             self._disconnect()
             self._line_failed(exc)
@@ -358,11 +434,13 @@ class PinPad(Device):
         raise exc2
 
     def _line_failed(self, exc: PinPadError) -> None:
-        self.status_model.update(device=DeviceState.OFFLINE, detail=str(exc), error_code=exc.code)
+        # A lost link has no vendor code: name it, so the record says what kind of fault.
+        code = exc.code or ("LINK_LOST" if isinstance(exc, LinkLost) else "NO_ANSWER")
+        self.status_model.update(device=DeviceState.OFFLINE, detail=str(exc), error_code=code)
 
-    def _status_cmd(self, cmd: p.Cmd) -> p.PadStatus:
+    def _status_cmd(self, cmd: p.Cmd, reply_s: float | None = None) -> p.PadStatus:
         try:
-            st = p.parse_status(self._call(cmd, b"", cmd.name.lower()))
+            st = p.parse_status(self._call(cmd, b"", cmd.name.lower(), reply_s))
         except p.MalformedReply as exc:
             raise BadReply(f"status: {exc}", code="PROTOCOL") from exc
         self.firmware = st.firmware
@@ -434,6 +512,7 @@ class PinPad(Device):
                 end = _ENDS.get(ev.key)
                 if end is not None:
                     if end is EntryCompletion.ENTER:
+                        self._pin_held = True
                         self._count("pins_entered")
                     elif end is EntryCompletion.CANCEL:
                         self._count("cancelled")
@@ -444,6 +523,70 @@ class PinPad(Device):
             self._in_entry.clear()
             if self.status.device is DeviceState.BUSY:
                 self.status_model.update(device=DeviceState.ONLINE)
+            self._arm_keys()  # function keys again (not while a PIN is held)
+
+    def _others_waiting(self) -> bool:
+        with self._jobs_lock:
+            return self._commands > 1  # this entry is one of them
+
+    def _watch_keys(self) -> None:
+        """A function-key entry, until the listener goes, another command is queued, or the
+        link is lost; then re-armed behind that command (never during a PIN entry)."""
+        rearm = False
+        try:
+            if (self._key_listener is None or self._closing or self._pin_held
+                    or self.status.device in (DeviceState.OFFLINE, DeviceState.NO_DEVICE)):
+                return  # a held PIN waits for its block: a new entry would wipe it
+            if self._others_waiting():
+                rearm = True
+                return
+            self._call(p.Cmd.START_KEYS, b"", "start function keys")
+            self._in_entry.set()  # press() (simulator) writes directly meanwhile
+            next_poll = time.monotonic() + (self.settings.poll_interval_s or 3600.0)
+            try:
+                while True:
+                    listener = self._key_listener
+                    if listener is None or self._closing:
+                        break
+                    if self._others_waiting():
+                        rearm = True
+                        break
+                    try:
+                        frame = self._next_frame(time.monotonic() + 0.05)
+                    except LinkLost as exc:
+                        self._disconnect()
+                        self._line_failed(exc)
+                        raise
+                    if frame is None:
+                        if time.monotonic() >= next_poll:
+                            self._in_entry.clear()
+                            self._status_cmd(p.Cmd.STATUS, reply_s=self.POLL_REPLY_S)
+                            self._in_entry.set()
+                            next_poll = time.monotonic() + self.settings.poll_interval_s
+                        continue
+                    if frame.cmd != p.Cmd.EVENT:
+                        if frame.cmd != p.Cmd.SIM_PRESS | p.REPLY_BIT:
+                            self.line_stats["stale_replies"] += 1
+                        continue
+                    try:
+                        ev = p.parse_event(frame.data)
+                    except p.MalformedReply:
+                        self.line_stats["bad_frames"] += 1
+                        continue
+                    if ev.key in (p.KeyName.DIGIT, p.KeyName.TIMEOUT):
+                        continue
+                    try:
+                        listener(str(ev.key))
+                    except Exception:
+                        log.exception("%s: key listener failed", self.name)
+            finally:
+                self._in_entry.clear()
+            self._end_entry_quietly()
+        finally:
+            with self._keys_lock:
+                self._keys_queued = False
+            if rearm:
+                self._arm_keys()  # queued behind the command that made it yield
 
     def _end_entry_quietly(self) -> None:
         try:

@@ -44,6 +44,10 @@ class Cmd(IntEnum):
     START_ENTRY = 0x30
     GET_PIN_BLOCK = 0x31
     END_ENTRY = 0x32
+    #: Function keys only, no PIN (after XFS4IoT Keyboard.DataEntry with only the function
+    #: keys active): the pad reports CLEAR/BACKSPACE/CANCEL/ENTER until END_ENTRY, RESET or
+    #: a START_ENTRY; digit keys are not reported. No time limit. Voice navigation uses it.
+    START_KEYS = 0x33
     EVENT = 0x40  # pushed by the pad, never answered
     SIM_PRESS = 0x7E  # simulator only: a scripted customer presses keys
 
@@ -97,6 +101,7 @@ class EntryState(IntEnum):
     IDLE = 0
     ENTRY = 1  # collecting digits
     DONE = 2  # entry ended with ENTER: a PIN is held for GET_PIN_BLOCK
+    KEYS = 3  # reporting function keys (START_KEYS), no PIN collected
 
 
 class Flag(IntEnum):

@@ -198,6 +198,10 @@ class PinPadSimulator(ByteSimulator):
             self.send(encode_event(key, len(self._digits)))
 
     def _key(self, ch: str) -> None:
+        if self.state is EntryState.KEYS:
+            if not ch.isdigit():  # function keys only; digits are not reported
+                self._push(SCRIPT_KEYS[ch])
+            return
         if self.state is not EntryState.ENTRY:
             return  # keys pressed with no entry running are not reported
         if ch.isdigit():
@@ -280,6 +284,8 @@ class PinPadSimulator(ByteSimulator):
             return self._import_key(data)
         if cmd == Cmd.START_ENTRY:
             return self._start_entry(data)
+        if cmd == Cmd.START_KEYS:
+            return self._start_keys(data)
         if cmd == Cmd.GET_PIN_BLOCK:
             return self._pin_block(data)
         return Result.UNKNOWN_COMMAND, b""
@@ -325,12 +331,23 @@ class PinPadSimulator(ByteSimulator):
             return Result.KEY_STUCK, b""
         if self.state is EntryState.ENTRY:
             return Result.BUSY, b""
-        self._end_entry()
+        self._end_entry()  # a function-key entry (or a held PIN) ends here
         self.state = EntryState.ENTRY
         self._min, self._max = lo, hi
         self._deadline = time.monotonic() + tenths / 10
         if self.script:
             self.press(self.script)
+        return Result.OK, b""
+
+    def _start_keys(self, data: bytes) -> tuple[Result, bytes]:
+        if data:
+            return Result.BAD_DATA, b""
+        if self.key_stuck:
+            return Result.KEY_STUCK, b""
+        if self.state is EntryState.ENTRY:
+            return Result.BUSY, b""
+        self._end_entry()
+        self.state = EntryState.KEYS
         return Result.OK, b""
 
     def _pin_block(self, data: bytes) -> tuple[Result, bytes]:

@@ -13,7 +13,8 @@ from typing import Any
 from devices.printer.api import JobSource
 from kiosk_core.cli import CommandError, Commands
 
-FAULT_NAMES = ("paper-out", "near-end", "cover-open", "offline", "cutter-error", "unrecoverable")
+FAULT_NAMES = ("paper-out", "near-end", "cover-open", "offline", "cutter-error", "unrecoverable",
+               "disconnect")
 
 
 _job_sources: list[JobSource] = []
@@ -77,8 +78,7 @@ def _sim(args: argparse.Namespace) -> int:
     faults = [_parse_fault(f) for f in args.fault]
 
     def announce(page: SimPage) -> None:
-        state = "complete" if page.page.complete else f"incomplete: {page.page.reason}"
-        print(f"job {page.number}: {page.path} ({state})", flush=True)
+        print(f"job {page.number}: {page.path} ({page.describe()})", flush=True)
 
     try:
         sim = PrinterSimulator(paper=args.paper, out_dir=args.out, on_page=announce)
@@ -196,6 +196,7 @@ def _diag(args: argparse.Namespace) -> int:
                                   "pendingJobs": [_job_row(j) for j in printer.pending_jobs()]}
         if outcome is not None:
             report["job"] = {"id": outcome.job_id, "printed": outcome.printed,
+                             "outcome": str(outcome.result), "reason": str(outcome.reason),
                              "error": outcome.error}
             sim = printer.simulator
             if sim is not None and sim.pages:
@@ -213,7 +214,7 @@ def _diag(args: argparse.Namespace) -> int:
 
 def _job_row(job: Any) -> dict[str, Any]:
     return {"id": job.id, "template": job.template, "lang": job.lang, "state": job.state,
-            "attempts": job.attempts, "error": job.error}
+            "outcome": job.outcome, "attempts": job.attempts, "error": job.error}
 
 
 def _print_report(r: dict[str, Any]) -> None:
@@ -224,8 +225,16 @@ def _print_report(r: dict[str, Any]) -> None:
     print(f"problem   {r['detail'] or '-'}")
     if "job" in r:
         j = r["job"]
-        result = "printed" if j["printed"] else f"NOT printed ({j['error']}) - kept for reprint"
+        if j["outcome"] == "printed":
+            result = "printed"
+        elif j["printed"]:
+            result = f"printed, NOT cut ({j['error']}) - tear it off; not kept"
+        elif j["outcome"] == "partial":
+            result = f"stopped part-way ({j['error']}) - kept for reprint"
+        else:
+            result = f"NOT printed ({j['error']}) - kept for reprint"
         print(f"job       {j['id']}: {result}")
     print(f"kept jobs {len(r['pendingJobs'])}")
     for j in r["pendingJobs"]:
-        print(f"  {j['id']}  {j['template']:<15} {j['lang']}  {j['state']}  {j['error']}")
+        state = f"{j['state']} ({j['outcome']})" if j["outcome"] else j["state"]
+        print(f"  {j['id']}  {j['template']:<15} {j['lang']}  {state}  {j['error']}")

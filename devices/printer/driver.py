@@ -12,18 +12,30 @@ A job that did not print stays on disk; :meth:`ReceiptPrinter.reprint` sends it 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-from devices.base import Device, DeviceError, DeviceNotReady, DeviceTimeout, SelfTestResult
+from devices.base import (
+    Device,
+    DeviceError,
+    DeviceNotReady,
+    DeviceTimeout,
+    SelfTestResult,
+    SupervisionTiming,
+)
 from devices.printer.api import Printable
 from devices.printer.jobkey import KeyFileError, load_or_create_key
-from devices.printer.jobs import JobStore, PrintJob, new_job_id
+from devices.printer.jobs import JobNotFound, JobStore, PrintJob, new_job_id
+from devices.printer.outcomes import (
+    REASON_WORDS,
+    PrintReason,
+    PrintResult,
+    after_stop,
+    reason_of_code,
+)
 from devices.printer.rtstatus import (
     QUERY_ALL,
     PrinterCondition,
@@ -51,25 +63,54 @@ class PrintFailed(DeviceError):
 
 @dataclass(frozen=True)
 class ScreenReceipt:
-    """What a flow shows when printing is out: the receipt as text and a QR to fetch it."""
+    """What a flow shows when printing is out: the receipt as text, and the job's id and
+    token from which receipts.links builds the link its QR code carries."""
 
     job_id: str
     title: str
     text: str
-    url: str  # also the QR payload
-
-    @property
-    def qr_payload(self) -> str:
-        return self.url
+    token: str
 
 
 @dataclass(frozen=True)
 class PrintOutcome:
+    """What one job left on the paper (:mod:`devices.printer.outcomes`) and why.
+
+    ``printed`` (whole, cut or to tear off) jobs are deleted; ``partial`` and
+    ``not_printed`` ones are kept for reprint and carry the on-screen ``alternative``."""
+
     job_id: str
-    printed: bool
+    result: PrintResult
     status: DeviceStatus
-    error: str = ""
-    alternative: ScreenReceipt | None = None  # set when not printed
+    reason: PrintReason = PrintReason.NONE
+    error: str = ""  # the printer's own words for the fault (its status detail)
+    alternative: ScreenReceipt | None = None  # set when the job was kept
+
+    @property
+    def printed(self) -> bool:
+        """The whole receipt is in the customer's hands (cut, or to tear off)."""
+        return self.result.on_paper
+
+    @property
+    def cut(self) -> bool:
+        return self.result is PrintResult.PRINTED
+
+    @property
+    def kept(self) -> bool:
+        return self.result.kept
+
+    @property
+    def reason_text(self) -> str:
+        return REASON_WORDS[self.reason]
+
+    def record(self) -> dict[str, Any]:
+        """For a journal record: the job, the outcome and the reason (code and words)."""
+        out: dict[str, Any] = {"job": self.job_id, "printed": self.printed,
+                               "outcome": str(self.result), "reason": str(self.reason),
+                               "reason_text": self.reason_text}
+        if self.error:
+            out["detail"] = self.error
+        return out
 
 
 def jobs_dir_for(settings: PrinterSettings, data_dir: str | Path | None) -> Path:
@@ -105,6 +146,8 @@ def open_job_store(settings: PrinterSettings, data_dir: str | Path | None) -> Jo
 
 class ReceiptPrinter(Device):
     kind = "printer"
+    #: Polled while idle (DLE EOT) and reconnected by the base's supervision.
+    supervised = True
 
     def __init__(self, name: str, settings: PrinterSettings, *,
                  data_dir: str | Path | None = None) -> None:
@@ -115,8 +158,6 @@ class ReceiptPrinter(Device):
         self._transport: Transport | None = None
         self._parked: Transport | None = None
         self._condition: PrinterCondition | None = None
-        self._poll_stop = threading.Event()
-        self._poller: threading.Thread | None = None
         self._width_dots, self._columns = _profile_geometry(settings.profile)
 
     def bind_storage(self, data_dir: str | Path) -> None:
@@ -135,20 +176,26 @@ class ReceiptPrinter(Device):
     # -- lifecycle (worker) ---------------------------------------------------------------
 
     def open(self) -> None:
-        # The poller starts first: a printer switched on after the kiosk is found by it.
-        if self.settings.status_poll_s > 0 and self._poller is None:
-            self._poller = threading.Thread(target=self._poll, name=f"device-{self.name}-poll",
-                                            daemon=True)
-            self._poller.start()
+        # A printer switched on after the kiosk is found by the base's supervision.
         self._count_jobs()
         self._connect()
         self.read_status_now()
 
     def shutdown(self) -> None:
-        self._poll_stop.set()
-        if self._poller is not None and self._poller is not threading.current_thread():
-            self._poller.join(timeout=2)
         self._disconnect()
+
+    def poll_status(self) -> None:
+        """Supervision: DLE EOT 1-4 while idle; no answer leaves the status offline."""
+        self.read_status_now()
+
+    def supervision_timing(self) -> SupervisionTiming:
+        """``status_poll_s`` (the printer's older key) still sets the idle poll when it is
+        given and ``poll_interval_s`` is not."""
+        timing = super().supervision_timing()
+        given = self.settings.model_fields_set
+        if "status_poll_s" in given and "poll_interval_s" not in given:
+            timing = replace(timing, poll_interval_s=self.settings.status_poll_s)
+        return timing
 
     @property
     def simulator(self) -> Any:
@@ -178,19 +225,36 @@ class ReceiptPrinter(Device):
         self.jobs.get(job_id)  # raise JobNotFound on the caller's thread
         return self.submit(self._run_job, job_id)
 
+    def keep(self, receipt: Printable, *, job_id: str, token: str) -> PrintJob:
+        """Store a job without printing it yet, under an id (and link token) its flow fixed
+        in advance, so a redo after a power cut finds it; an existing job is kept as it is.
+        ``reprint(job_id)`` prints it."""
+        try:
+            return self.jobs.get(job_id)
+        except JobNotFound:
+            pass
+        job = PrintJob(job_id, receipt.template, receipt.lang, receipt.title, time.time(),
+                       text=receipt.text, qr_payloads=list(receipt.qr_payloads), token=token)
+        self.jobs.add(job, receipt.data)
+        return job
+
+    def has_job(self, job_id: str) -> bool:
+        """Is the job still kept (not yet confirmed printed)?"""
+        try:
+            self.jobs.get(job_id)
+        except JobNotFound:
+            return False
+        return True
+
     def pending_jobs(self) -> list[PrintJob]:
         return self.jobs.pending()
 
     def refresh_status(self) -> Future[DeviceStatus]:
         return self.submit(self.read_status_now)
 
-    def receipt_url_for(self, job: PrintJob | str) -> str:
-        j = self.jobs.get(job) if isinstance(job, str) else job
-        return f"{self.settings.receipt_base_url.rstrip('/')}/{quote(j.id)}?t={quote(j.token)}"
-
     def screen_receipt(self, job: PrintJob | str) -> ScreenReceipt:
         j = self.jobs.get(job) if isinstance(job, str) else job
-        return ScreenReceipt(j.id, j.title, j.text, self.receipt_url_for(j))
+        return ScreenReceipt(j.id, j.title, j.text, j.token)
 
     # -- worker ----------------------------------------------------------------------------
 
@@ -261,35 +325,52 @@ class ReceiptPrinter(Device):
         job = self.jobs.get(job_id)
         data = self.jobs.data(job_id)
         status = self.read_status_now()
-        cond = self._condition
-        if cond is not None and (cond.cutter_error or cond.auto_recoverable):
-            self._transport.write(DLE_ENQ_CLEAR)  # type: ignore[union-attr]
+        if status.error_code == "noStatus" and self._transport is None:
+            # The link dropped since the last poll (the printer restarted, a switch): the
+            # status read closed it; one new connection and ask again before deciding.
             status = self.read_status_now()
-        if status.device != DeviceState.ONLINE:
-            return self._failed(job, status.detail or f"printer {status.device}")
+        cond = self._condition
+        if (cond is not None and (cond.cutter_error or cond.auto_recoverable)
+                and self._transport is not None):
+            self._transport.write(DLE_ENQ_CLEAR)
+            status = self.read_status_now()
         t = self._transport
-        assert t is not None
+        if status.device != DeviceState.ONLINE or t is None:
+            # Nothing was sent: no paper came out.
+            return self._failed(job, status.detail or f"printer {status.device}",
+                                PrintResult.NOT_PRINTED, reason_of_code(status.error_code))
         job.state, job.attempts, job.error = "sending", job.attempts + 1, ""
         self.jobs.save(job)
         try:
             t.write(data)
             # Without a read channel (file://) a completed write is all we can know.
-            printed = self._wait_printed(t) if t.can_read else True
-        except (OSError, DeviceError) as exc:
+            result, reason = self._wait_printed(t) if t.can_read else (PrintResult.PRINTED,
+                                                                       PrintReason.NONE)
+        except (OSError, DeviceError, StatusReplyError) as exc:
+            # The line dropped (or babbled) with the job on its way: some of it may be on
+            # the paper, uncut. Kept for reprint; the customer is told to ignore any stub.
             self._disconnect()
             self.status_model.update(device=DeviceState.OFFLINE, detail=f"write failed: {exc}",
                                      error_code="writeFailed")
-            return self._failed(job, f"could not send the job: {exc}")
-        status = self.read_status_now() if t.can_read else self.status
-        if printed and status.device == DeviceState.ONLINE:
-            self.jobs.done(job.id)
+            return self._failed(job, f"could not send the job: {exc}", PrintResult.PARTIAL,
+                                PrintReason.DISCONNECTED)
+        if t.can_read:
+            self.read_status_now()  # paper near end after it, a jam…: for the status model
+        if result.on_paper:
+            self.jobs.done(job.id)  # never kept: a reprint would be a duplicate
             self._bump("jobs_printed")
+            if result is PrintResult.PRINTED_NOT_CUT:
+                self._bump("jobs_not_cut")
+                log.warning("%s: job %s printed but not cut (%s): the customer tears it off",
+                            self.name, job.id, self.status.detail or "cutter error")
             self._count_jobs()
-            return PrintOutcome(job.id, True, self.status)
-        return self._failed(job, status.detail or "the printer did not confirm the job")
+            error = "" if result is PrintResult.PRINTED else self.status.detail
+            return PrintOutcome(job.id, result, self.status, reason, error)
+        return self._failed(job, self.status.detail or REASON_WORDS[reason], result, reason)
 
-    def _wait_printed(self, t: Transport) -> bool:
-        """True once the printer answered GS r after the job; False if it stopped."""
+    def _wait_printed(self, t: Transport) -> tuple[PrintResult, PrintReason]:
+        """What the job left on the paper: ``printed`` once the printer answered GS r after
+        it; if it stopped, what its real-time status says (:func:`outcomes.after_stop`)."""
         t.write(GS_R_PAPER)
         deadline = time.monotonic() + self.settings.timeout_s
         while time.monotonic() < deadline:
@@ -301,23 +382,28 @@ class ReceiptPrinter(Device):
                 t.write(QUERY_ALL)
                 cond = parse_replies(self._read_status_bytes(t, sync=sync))
                 if sync:
-                    return True
+                    return PrintResult.PRINTED, PrintReason.NONE
                 if not cond.can_print:
                     self._apply(cond)
-                    return False
+                    return after_stop(cond)
                 continue
             if not b[0] & 0x93:
-                return True
+                return PrintResult.PRINTED, PrintReason.NONE
             raise StatusReplyError(f"unexpected byte 0x{b[0]:02x} while printing")
-        return False
+        return PrintResult.PARTIAL, PrintReason.TIMEOUT
 
-    def _failed(self, job: PrintJob, reason: str) -> PrintOutcome:
-        job.state, job.error = "failed", reason
+    def _failed(self, job: PrintJob, error: str, result: PrintResult = PrintResult.NOT_PRINTED,
+                reason: PrintReason = PrintReason.FAILED) -> PrintOutcome:
+        """Keep the job for reprint, marked with what came out (``partial``: a stub)."""
+        job.state, job.error = "failed", error
+        job.outcome, job.reason = str(result), str(reason)
         self.jobs.save(job)
         self._bump("jobs_failed")
         self._count_jobs()
-        log.warning("%s: job %s not printed: %s (kept for reprint)", self.name, job.id, reason)
-        return PrintOutcome(job.id, False, self.status, reason, self.screen_receipt(job))
+        log.warning("%s: job %s %s (%s): %s (kept for reprint)", self.name, job.id,
+                    "stopped part-way" if result is PrintResult.PARTIAL else "not printed",
+                    reason, error)
+        return PrintOutcome(job.id, result, self.status, reason, error, self.screen_receipt(job))
 
     def _bump(self, counter: str) -> None:
         self.status_model.update(counters={counter: self.status.counters.get(counter, 0) + 1})
@@ -356,13 +442,6 @@ class ReceiptPrinter(Device):
             self._parked = t
         else:
             t.close()
-
-    def _poll(self) -> None:
-        while not self._poll_stop.wait(self.settings.status_poll_s):
-            try:
-                self.refresh_status().result(timeout=self.settings.timeout_s + 5)
-            except Exception as exc:  # closed, or a status error already reported
-                log.debug("status poll: %s", exc)
 
     def _self_test(self) -> SelfTestResult:
         status = self.read_status_now()

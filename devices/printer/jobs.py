@@ -75,6 +75,10 @@ class PrintJob:
     text: str = ""  # plain-text copy of the receipt, for the screen alternative
     qr_payloads: list[str] = field(default_factory=list)
     token: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+    # What the last attempt left on the paper (devices.printer.outcomes): "partial" marks
+    # a kept job a stub of which came out; "reason" is the PrintReason code.
+    outcome: str = ""
+    reason: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -178,6 +182,7 @@ class JobStore:
             interrupted = job.state == "sending"  # left "sending" by a crash
             if interrupted:
                 job.state, job.error = "failed", "interrupted while printing (power cut?)"
+                job.outcome, job.reason = "partial", "interrupted"  # a stub, or nothing
             if old_format:
                 self._migrate(job)
                 migrated += 1

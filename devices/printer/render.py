@@ -88,13 +88,18 @@ class TextStyle:
 
 @dataclass
 class RenderedPage:
-    """One job as paper: the image, and whether it came out whole and cut."""
+    """One job as paper: the image, and whether it came out whole and cut.
+
+    ``complete``: everything up to the job's cut was printed (False: a stub, stopped
+    part-way). ``cut``: the cutter cut it off (False for a stub, and for a whole page the
+    jammed cutter could not cut: the customer tears it off). ``reason`` says why not."""
 
     image: Image.Image
     complete: bool = True
     reason: str = ""
     texts: list[str] = field(default_factory=list)  # decoded text lines, for tests and logs
     qr_payloads: list[str] = field(default_factory=list)
+    cut: bool = True
 
 
 class EscPosRenderer:
@@ -239,15 +244,19 @@ class EscPosRenderer:
         self.image(Image.fromarray(np.where(dots, 0, 255).astype(np.uint8), "L"))
         self.qrs.append(data)
 
-    def cut(self, feed: int = 0) -> RenderedPage | None:
-        """End of job: the page is finished and handed on."""
+    def cut(self, feed: int = 0, *, blade_ok: bool = True) -> RenderedPage | None:
+        """End of job: the page is finished and handed on (``blade_ok=False``: the cutter
+        jammed, so the whole page came out but hangs uncut)."""
         if self.line:
             self.print_line()
         if feed and not self._add_strip(Image.new("L", (self.width, feed), 255)):
             return None
+        if not blade_ok:
+            return self.finish_page(complete=True, cut=False, reason="cutter error")
         return self.finish_page(complete=True)
 
-    def finish_page(self, *, complete: bool, reason: str = "") -> RenderedPage:
+    def finish_page(self, *, complete: bool, reason: str = "",
+                    cut: bool | None = None) -> RenderedPage:
         if self.line and complete:
             self.print_line()
         height = sum(s.height for s in self.strips) or 1
@@ -256,7 +265,8 @@ class EscPosRenderer:
         for s in self.strips:
             page.paste(s, (0, y))
             y += s.height
-        result = RenderedPage(page, complete, reason, self.texts, self.qrs)
+        result = RenderedPage(page, complete, reason, self.texts, self.qrs,
+                              cut=complete if cut is None else cut)
         self._reset_page()
         if self.on_page is not None:
             self.on_page(result)

@@ -9,6 +9,11 @@ Fault model (like an Epson TM printer with "clear buffer on error"): when printi
 the rest of the job is discarded and the partial paper is saved as an *incomplete* page;
 the printer ignores print data until the host initialises it again (ESC @), which every
 job from our driver starts with.
+
+The page model records for each job what a customer would find at the slot: a whole page
+that was cut, a whole page the jammed cutter could not cut (``complete``, not ``cut``), or
+a stub that stopped part-way (neither). ``disconnect`` cuts the line (a pulled cable, a
+dropped network link): mid-job, what the printer had received is printed, uncut.
 """
 
 from __future__ import annotations
@@ -30,7 +35,8 @@ DOTS_PER_MM = 180 / 25.4
 ROLL_MM = 20_000  # a fresh 80 mm roll: about 20 m
 NEAR_END_MM = 1_500  # the near-end sensor trips with this much left
 PAPER_LEVELS = {"ok": ROLL_MM, "near-end": 1_000, "out": 0}
-FAULTS = ("paper-out", "near-end", "cover-open", "offline", "cutter-error", "unrecoverable")
+FAULTS = ("paper-out", "near-end", "cover-open", "offline", "cutter-error", "unrecoverable",
+          "disconnect")
 #: How far into the next job a mid-job fault strikes (dots of paper printed).
 MID_JOB_DOTS = 200
 
@@ -44,6 +50,29 @@ class SimPage:
     number: int
     page: RenderedPage
     path: Path | None
+
+    @property
+    def complete(self) -> bool:
+        """Everything up to the job's cut was printed."""
+        return self.page.complete
+
+    @property
+    def cut(self) -> bool:
+        return self.page.cut
+
+    @property
+    def state(self) -> str:
+        """``cut`` (whole and cut), ``not cut`` (whole, hanging uncut) or ``partial``."""
+        if not self.page.complete:
+            return "partial"
+        return "cut" if self.page.cut else "not cut"
+
+    def describe(self) -> str:
+        """As ``kiosk sim printer`` announces it: ``complete``, ``complete, not cut:
+        cutter error`` or ``incomplete: paper out``."""
+        if not self.page.complete:
+            return f"incomplete: {self.page.reason}"
+        return "complete" if self.page.cut else f"complete, not cut: {self.page.reason}"
 
 
 class PrinterSimulator(ByteSimulator):
@@ -66,6 +95,7 @@ class PrinterSimulator(ByteSimulator):
         self.cutter_jammed = False
         self.unrecoverable = False
         self.stopped = False  # printing stopped by a fault: data dropped until ESC @
+        self.cut_off = False  # ...by a cut line: not even the job's end-of-job query arrives
         self.job_count = 0
         self.bytes_received = 0
         self.dropped_bytes = 0
@@ -78,20 +108,24 @@ class PrinterSimulator(ByteSimulator):
 
     # -- control (tests, CLI) -------------------------------------------------------------
 
-    def inject(self, fault: str, *, mid_job: bool = False) -> None:
-        """Make ``fault`` happen now, or (``mid_job``) part-way through the next job.
+    def inject(self, fault: str, *, mid_job: bool = False, at_dots: int | None = None) -> None:
+        """Make ``fault`` happen now, or (``mid_job``) part-way through the next job:
+        ``at_dots`` dots of paper into it (default :data:`MID_JOB_DOTS`; a text line is
+        about 30), e.g. the roll running out after a few lines.
 
         ``cutter-error`` always strikes at the next cut; ``near-end`` sets the paper level.
         """
         if fault not in FAULTS:
             raise SimulatorError(f"unknown fault '{fault}' (use {', '.join(FAULTS)})")
+        if at_dots is not None and at_dots < 1:
+            raise SimulatorError(f"at_dots must be at least 1, got {at_dots}")
         with self._lock:
             if fault == "near-end":
                 self.paper_dots = min(self.paper_dots, round(1_000 * DOTS_PER_MM))
             elif fault == "cutter-error":
                 self.cutter_jammed = True
-            elif mid_job:
-                self._armed[fault] = MID_JOB_DOTS
+            elif mid_job or at_dots is not None:
+                self._armed[fault] = at_dots or MID_JOB_DOTS
             else:
                 self._strike(fault)
 
@@ -164,12 +198,18 @@ class PrinterSimulator(ByteSimulator):
                 self.cutter_error = False
             return
         if cmd.name == "GS r":  # paper sensor status via the buffer: not answered when stopped
+            if self.cut_off:
+                # The line was cut mid-job: the rest of that job (its end-of-job query too)
+                # never reached the printer, whatever bytes a pty still passes on.
+                self.dropped_bytes += len(cmd.arg) + 1
+                return
             if not self.condition().offline:
                 cond = self.condition()
                 self.send(bytes([(0x0C if cond.paper_near_end else 0)]))
             return
         if cmd.name == "ESC @" and self.stopped and self._can_print():
             self.stopped = False
+            self.cut_off = False  # a new job: the host is talking to the printer again
         if self.stopped or not self._can_print():
             self.dropped_bytes += len(cmd.arg) + 1
             if not self.stopped:
@@ -178,8 +218,12 @@ class PrinterSimulator(ByteSimulator):
         if cmd.name == "ESC @" and not self.renderer.page_started:
             self._job_dots = 0
         if cmd.name in ("GS V", "ESC i", "ESC m") and self.cutter_jammed:
+            # The whole job is on the paper; the blade jams, so it hangs uncut.
+            feed = cmd.arg[1] if cmd.name == "GS V" and len(cmd.arg) > 1 else 0
+            self.renderer.cut(feed, blade_ok=False)  # the feed before the blade still runs
             self.cutter_error = True
-            self._stop("cutter error")
+            self.stopped = True
+            self.renderer.initialize()
             return
         self.renderer.execute(cmd)
 
@@ -198,6 +242,19 @@ class PrinterSimulator(ByteSimulator):
             self.forced_offline = True
         elif fault == "unrecoverable":
             self.unrecoverable = True
+        elif fault == "disconnect":
+            # What came before is on the paper, uncut; the rest never arrives.
+            self.stopped = True
+            self.cut_off = True
+            if self.renderer.page_started:
+                self.renderer.finish_page(complete=False, reason="connection lost")
+            self.renderer.initialize()
+            self._drop_link()
+
+    def _drop_link(self) -> None:
+        link = self.link
+        if link is not None:
+            link.drop()
 
     def _stop(self, reason: str) -> None:
         self.stopped = True
@@ -213,6 +270,8 @@ class PrinterSimulator(ByteSimulator):
             if self._job_dots >= at:
                 del self._armed[fault]
                 self._strike(fault)
+        if self.stopped:  # disconnected: the page was ended there
+            return False
         if self._can_print():
             return True
         c = self.condition()

@@ -10,7 +10,66 @@ Item {
     objectName: "checkinPage"
     property QtObject flow
     readonly property string step: flow ? flow.step : ""
+    // The footer's Back: not while waiting or once checked in, nor on an error screen (its
+    // own Cancel); goBack() goes one step back (false: leave the flow for the menu).
+    readonly property bool showBack: step !== "busy" && step !== "ticket" && step !== "error"
+    function goBack() {
+        if (!flow || step === "choose" || step === "") return false
+        flow.back()
+        return true
+    }
+    // Voice guidance (contract 2): what this step shows and what the customer can do.
+    property string guidance: {
+        if (step === "choose") return qsTr("Check in for your appointment. Choose: scan the QR code from your booking message, or type your phone number.")
+        if (step === "scan") return qsTr("Hold the QR code on your phone up to the camera above the screen. Or use your phone number instead.")
+        if (step === "phone") return qsTr("Type the mobile phone number you booked with, then press Next.")
+        if (step === "code") return qsTr("Type the 6 letters and numbers of your booking code, then press Find my appointment.")
+        if (step === "busy") return qsTr("Please wait a moment.")
+        if (step === "confirm") return qsTr("Is this your appointment? Press Yes, check me in, or No, this is not mine.")
+        if (step === "ticket") return page.ticketGuidance()
+        if (step === "error") return flow ? page.errorTitle(flow.error) + qsTr(". ") + page.errorText(flow.error, flow.errorDetail) : ""
+        return ""
+    }
+    // "2 people ahead of you, about 12 minutes" (on screen: one part per line).
+    function waitText(separator) {
+        if (!flow) return ""
+        if (flow.ticketAhead <= 0) return qsTr("You're next.")
+        return qsTr("%n people ahead of you", "", flow.ticketAhead) + (separator !== undefined ? separator : qsTr(", "))
+               + qsTr("about %n minutes", "", Math.max(1, flow.ticketWait))
+    }
+    function ticketGuidance() {
+        if (!flow) return ""
+        var number = qsTr("Your number is %1.").arg(flow.ticketNumber.split("").join(" "))
+        var wait = flow.ticketAhead > 0 ? waitText() + qsTr(".") : waitText()
+        if (!flow.printed) return number + " " + wait + " " + qsTr("The printer is not working, so please remember your number or photograph the code on the screen.")
+        return number + " " + wait + " " + qsTr("Please take your ticket from the slot below the screen, then wait until your number is called.")
+    }
+    // 13800138000 → "138 0013 8000" (as a mainland mobile number is read); others in fours.
+    function groupedPhone(digits) {
+        if (digits.length <= 3) return digits
+        if (digits.length <= 11 && digits.charAt(0) === "1")
+            return (digits.slice(0, 3) + " " + digits.slice(3, 7) + " " + digits.slice(7)).trim()
+        var out = ""
+        for (var i = 0; i < digits.length; i += 4) out += (i ? " " : "") + digits.slice(i, i + 4)
+        return out
+    }
 
+    // One step: a column that scrolls when it is longer than the screen (large text).
+    component Step: Flickable {
+        id: stepView
+        default property alias content: col.data
+        property alias spacing: col.spacing
+        property int topPad: 60
+        anchors.fill: parent
+        contentHeight: col.implicitHeight + topPad + Theme.margin
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+        Column {
+            id: col
+            x: Theme.margin; y: stepView.topPad
+            width: stepView.width - 2 * Theme.margin
+        }
+    }
     // -- small parts --------------------------------------------------------------------
     component Heading: Text {
         width: parent ? parent.width : 0
@@ -25,29 +84,25 @@ Item {
         wrapMode: Text.WordWrap
         lineHeight: 1.1
     }
-    component Key: Rectangle {
+    component Key: KioskButton {
         id: key
         property string label
         property string value: label
-        property int fontSize: 64
         signal pressed(string value)
         objectName: "key_" + value
-        radius: 24
-        color: area.pressed ? "#DCE6F2" : Theme.card
-        border { width: 3; color: area.pressed ? Theme.blue : Theme.line }
-        Text {
-            anchors.centerIn: parent
-            text: key.label
-            color: Theme.ink
-            font { family: Theme.font; pixelSize: key.fontSize; weight: Font.Bold }
-        }
-        MouseArea { id: area; anchors.fill: parent; onClicked: key.pressed(key.value) }
+        text: label
+        outline: true
+        colour: Theme.ink
+        radius: Math.round(24 * Theme.textScale)
+        padding: 4
+        fontSize: Math.round(60 * Theme.textScale)
+        onClicked: key.pressed(key.value)
     }
     component Field: Rectangle {
         property string value
         property string placeholder
         width: parent ? parent.width : 0
-        height: 150
+        height: Math.round(150 * Theme.textScale)
         radius: 24
         color: Theme.card
         border { width: 4; color: Theme.blue }
@@ -55,12 +110,20 @@ Item {
             anchors.centerIn: parent
             text: parent.value !== "" ? parent.value : parent.placeholder
             color: parent.value !== "" ? Theme.ink : Theme.inkSoft
-            font { family: Theme.font; pixelSize: parent.value !== "" ? 80 : Theme.body; weight: Font.Bold; letterSpacing: parent.value !== "" ? 6 : 0 }
+            font { family: Theme.font; pixelSize: parent.value !== "" ? Math.round(80 * Theme.textScale) : Theme.body; weight: Font.Bold; letterSpacing: parent.value !== "" ? 6 : 0 }
         }
     }
 
     // kiosk_core.failures.Failure, from the view-model (no reason typed twice by hand).
     readonly property var failures: flow ? flow.failures : ({})
+    // A camera fault (devices.camera.condition), told on the scan screen while it lasts.
+    function cameraText(code) {
+        if (code === page.failures.CAMERA_UNPLUGGED) return qsTr("The camera is not connected. Please ask staff for help.")
+        if (code === page.failures.CAMERA_FROZEN) return qsTr("The camera picture has stopped. Please wait a moment or ask staff.")
+        if (code === page.failures.CAMERA_DARK) return qsTr("The picture is too dark. Please stand in the light or ask staff.")
+        return ""
+    }
+
     function errorTitle(code) {
         if (code === page.failures.USED) return qsTr("This appointment is already checked in")
         if (code === page.failures.CANCELLED) return qsTr("This appointment was cancelled")
@@ -70,13 +133,14 @@ Item {
         if (code === page.failures.NOT_TODAY) return qsTr("Your appointment is on another day")
         if (code === page.failures.TOO_MANY) return qsTr("We could not find your appointment")
         if (code === page.failures.CAMERA) return qsTr("The camera is not working right now")
+        if (page.cameraText(code) !== "") return qsTr("The camera is not working right now")
         if (code === page.failures.NO_QR) return qsTr("We could not read a QR code")
         if (code === page.failures.FAILED) return qsTr("Sorry, something went wrong")
         if (code === page.failures.INVALID && flow && flow.path === "qr") return qsTr("This QR code is not a branch appointment")
         return qsTr("We could not find your appointment")
     }
     function errorText(code, detail) {
-        if (code === page.failures.USED) return qsTr("If you have lost your ticket, please ask a member of staff.")
+        if (code === page.failures.USED) return flow && flow.canReprint ? qsTr("You are already in the queue. If you have lost your ticket, we can print it again.") : qsTr("If you have lost your ticket, please ask a member of staff.")
         if (code === page.failures.CANCELLED) return qsTr("You can book again online, or a member of staff can help you now.")
         if (code === page.failures.NO_SHOW) return qsTr("Please ask a member of staff.")
         if (code === page.failures.TOO_EARLY) return qsTr("Check-in opens at %1. Please come back then.").arg(detail)
@@ -84,6 +148,7 @@ Item {
         if (code === page.failures.NOT_TODAY) return qsTr("Your appointment is on %1. Please come back that day.").arg(detail)
         if (code === page.failures.TOO_MANY) return qsTr("The phone number and booking code did not match several times. Please ask a member of staff or call a teller.")
         if (code === page.failures.CAMERA) return qsTr("Please use your phone number and booking code instead.")
+        if (page.cameraText(code) !== "") return page.cameraText(code) + " " + qsTr("Or use your phone number and booking code instead.")
         if (code === page.failures.NO_QR) return qsTr("Hold your phone a little closer to the camera, or use your phone number and booking code.")
         if (code === page.failures.FAILED) return qsTr("Please ask a member of staff.")
         if (flow && flow.path === "qr") return qsTr("Please show the QR code from your booking message, or use your phone number and booking code.")
@@ -91,57 +156,38 @@ Item {
     }
 
     // -- choose a way ------------------------------------------------------------------
-    Column {
+    Step {
         objectName: "checkinChoose"
         visible: page.step === "choose"
-        anchors { fill: parent; margins: Theme.margin; topMargin: 70 }
+        topPad: 70
         spacing: 40
         Heading { text: qsTr("Check in for your appointment") }
         Body { text: qsTr("How would you like to find your booking?") }
         Item { width: 1; height: 10 }
-        Repeater {
-            model: [
-                { "id": "checkin_qr", "icon": "calendar.svg", "colour": Theme.teal,
-                  "title": qsTr("Scan my QR code"),
-                  "sub": qsTr("Show the QR code from your booking message to the camera.") },
-                { "id": "checkin_phone", "icon": "touch.svg", "colour": Theme.blue,
-                  "title": qsTr("Enter phone number and booking code"),
-                  "sub": qsTr("Type them on the screen. The code is in your booking message.") }
-            ]
-            delegate: Rectangle {
-                objectName: modelData.id
-                width: parent.width
-                height: Math.max(300, texts.implicitHeight + 110)
-                radius: Theme.radius
-                color: tapArea.pressed ? "#E3ECF6" : Theme.card
-                border { width: 3; color: tapArea.pressed ? modelData.colour : Theme.line }
-                IconDisc {
-                    id: disc
-                    anchors { left: parent.left; leftMargin: 48; verticalCenter: parent.verticalCenter }
-                    width: 160; icon: modelData.icon; color: modelData.colour
-                }
-                Column {
-                    id: texts
-                    anchors { left: disc.right; leftMargin: 44; right: parent.right; rightMargin: 48; verticalCenter: parent.verticalCenter }
-                    spacing: 14
-                    Text { width: parent.width; text: modelData.title; color: Theme.ink; wrapMode: Text.WordWrap
-                           font { family: Theme.font; pixelSize: Theme.heading; weight: Font.Bold } }
-                    Text { width: parent.width; text: modelData.sub; color: Theme.inkSoft; wrapMode: Text.WordWrap
-                           font { family: Theme.font; pixelSize: Theme.small + 4 } }
-                }
-                MouseArea {
-                    id: tapArea; anchors.fill: parent
-                    onClicked: modelData.id === "checkin_qr" ? flow.chooseQr() : flow.choosePhone()
-                }
-            }
+        KioskButton {
+            objectName: "checkin_qr"
+            width: parent.width
+            icon: "calendar.svg"; colour: Theme.teal; pressedColour: Theme.navy
+            text: qsTr("Scan my QR code")
+            onClicked: flow.chooseQr()
         }
+        Body { text: qsTr("Show the QR code from your booking message to the camera.") }
+        Item { width: 1; height: 20 }
+        KioskButton {
+            objectName: "checkin_phone"
+            width: parent.width
+            icon: "touch.svg"
+            text: qsTr("Type my phone number")
+            onClicked: flow.choosePhone()
+        }
+        Body { text: qsTr("Then type the booking code from your booking message.") }
     }
 
     // -- scan the QR code ------------------------------------------------------------------
-    Column {
+    Step {
         objectName: "checkinScan"
         visible: page.step === "scan"
-        anchors { fill: parent; margins: Theme.margin; topMargin: 60 }
+        topPad: 60
         spacing: 30
         Heading { text: qsTr("Hold your QR code up to the camera") }
         Body { text: qsTr("The camera is just above this screen. Turn up your phone's brightness.") }
@@ -150,7 +196,14 @@ Item {
             width: parent.width; height: width * 3 / 4
             image: flow ? flow.preview : undefined
         }
-        Body { text: qsTr("Looking for a QR code…"); horizontalAlignment: Text.AlignHCenter; color: Theme.teal }
+        Body {
+            objectName: "scanStatus"
+            readonly property string trouble: flow ? page.cameraText(flow.error) : ""
+            text: trouble !== "" ? trouble : qsTr("Looking for a QR code…")
+            horizontalAlignment: Text.AlignHCenter
+            color: trouble !== "" ? Theme.warnInk : Theme.teal
+            font.weight: trouble !== "" ? Font.Bold : Font.Normal
+        }
         KioskButton {
             objectName: "scan_use_phone"
             width: parent.width; outline: true
@@ -160,50 +213,83 @@ Item {
     }
 
     // -- phone number --------------------------------------------------------------------------
-    Column {
+    Step {
         objectName: "checkinPhone"
         visible: page.step === "phone"
-        anchors { fill: parent; margins: Theme.margin; topMargin: 50 }
+        topPad: 50
         spacing: 30
         Heading { text: qsTr("Enter your mobile phone number") }
-        Field { objectName: "phoneField"; value: flow ? flow.phone : ""; placeholder: qsTr("The number you booked with") }
+        Field { objectName: "phoneField"; value: flow ? page.groupedPhone(flow.phone) : ""; placeholder: qsTr("The number you booked with") }
+        Body {
+            objectName: "phoneCount"
+            horizontalAlignment: Text.AlignHCenter
+            text: flow && flow.phone.length > 0
+                  ? qsTr("%n digits typed", "", flow.phone.length) + qsTr(" · ") + qsTr("A mobile number has 11 digits.")
+                  : qsTr("A mobile number has 11 digits.")
+        }
         Grid {
             id: numpad
             columns: 3; spacing: 20
             readonly property real keyW: (parent.width - 2 * spacing) / 3
+            readonly property real keyH: Math.round(140 * Math.min(Theme.textScale, 1.15))
             Repeater {
                 model: ["1", "2", "3", "4", "5", "6", "7", "8", "9"]
-                Key { width: numpad.keyW; height: 150; label: modelData; onPressed: (v) => flow.press(v) }
+                Key { width: numpad.keyW; height: numpad.keyH; label: modelData; onPressed: (v) => flow.press(v) }
             }
-            Key { width: numpad.keyW; height: 150; label: "⌫"; value: "del"; onPressed: flow.deleteKey() }
-            Key { width: numpad.keyW; height: 150; label: "0"; onPressed: (v) => flow.press(v) }
+            Key { width: numpad.keyW; height: numpad.keyH; label: "⌫"; value: "del"; onPressed: flow.deleteKey() }
+            Key { width: numpad.keyW; height: numpad.keyH; label: "0"; onPressed: (v) => flow.press(v) }
             KioskButton {
                 objectName: "phone_next"
-                width: numpad.keyW; height: 150
+                width: numpad.keyW; height: numpad.keyH
                 text: qsTr("Next")
-                colour: flow && flow.phoneOk ? Theme.blue : "#8693A6"
+                colour: flow && flow.phoneOk ? Theme.blue : Theme.disabledInk
                 onClicked: flow.phoneNext()
             }
         }
-        KioskButton { objectName: "phone_back"; width: parent.width; outline: true; text: qsTr("Back"); onClicked: flow.back() }
     }
 
     // -- booking code --------------------------------------------------------------------------
-    Column {
+    Step {
         objectName: "checkinCode"
         visible: page.step === "code"
-        anchors { fill: parent; margins: Theme.margin; topMargin: 40 }
+        topPad: 40
         spacing: 24
         Heading { text: qsTr("Enter your booking code") }
         Body { text: qsTr("6 letters and numbers, from your booking message.") }
-        Field { objectName: "codeField"; value: flow ? flow.code : ""; placeholder: qsTr("For example K7Q2MX") }
+        Row {
+            id: slots
+            objectName: "codeField"
+            readonly property string value: flow ? flow.code : ""
+            // Six boxes across the page at most (large text makes them taller, not wider).
+            readonly property int slotW: Math.min(Math.round(120 * Theme.textScale),
+                                                  Math.floor((parent.width - 5 * spacing) / 6))
+            spacing: 16
+            anchors.horizontalCenter: parent.horizontalCenter
+            Repeater {
+                model: 6
+                Rectangle {
+                    objectName: "codeSlot" + index
+                    readonly property bool current: index === (flow ? flow.code.length : 0)
+                    width: slots.slotW; height: Math.round(150 * Theme.textScale)
+                    radius: 18
+                    color: Theme.card
+                    border { width: current ? 6 : 3; color: current ? Theme.blue : Theme.inkSoft }
+                    Text {
+                        anchors.centerIn: parent
+                        text: flow && index < flow.code.length ? flow.code.charAt(index) : ""
+                        color: Theme.ink
+                        font { family: Theme.font; pixelSize: Math.round(80 * Theme.textScale); weight: Font.Bold }
+                    }
+                }
+            }
+        }
         Grid {
             id: keyboard
             columns: 8; spacing: 12
             readonly property real keyW: (parent.width - 7 * spacing) / 8
             Repeater {
                 model: flow ? flow.codeKeys.split("") : []
-                Key { width: keyboard.keyW; height: 130; label: modelData; fontSize: 54; onPressed: (v) => flow.press(v) }
+                Key { width: keyboard.keyW; height: Math.round(120 * Math.min(Theme.textScale, 1.15)); label: modelData; fontSize: Math.round(52 * Theme.textScale); onPressed: (v) => flow.press(v) }
             }
         }
         Row {
@@ -214,11 +300,10 @@ Item {
                 objectName: "code_find"
                 width: (parent.width - 20) * 2 / 3
                 text: qsTr("Find my appointment")
-                colour: flow && flow.codeOk ? Theme.blue : "#8693A6"
+                colour: flow && flow.codeOk ? Theme.blue : Theme.disabledInk
                 onClicked: flow.findByPhone()
             }
         }
-        KioskButton { objectName: "code_back"; width: parent.width; outline: true; text: qsTr("Back"); onClicked: flow.back() }
     }
 
     // -- please wait ----------------------------------------------------------------------------
@@ -238,10 +323,10 @@ Item {
     }
 
     // -- is this you? ----------------------------------------------------------------------------
-    Column {
+    Step {
         objectName: "checkinConfirm"
         visible: page.step === "confirm"
-        anchors { fill: parent; margins: Theme.margin; topMargin: 60 }
+        topPad: 60
         spacing: 36
         Heading { text: qsTr("Is this your appointment?") }
         Rectangle {
@@ -259,7 +344,7 @@ Item {
                        font { family: Theme.font; pixelSize: Theme.heading; weight: Font.Bold } }
                 Text { objectName: "confirmTime"; width: parent.width; color: Theme.teal
                        text: qsTr("Today, %1").arg(flow ? flow.apptTime : "")
-                       font { family: Theme.font; pixelSize: 88; weight: Font.Bold } }
+                       font { family: Theme.font; pixelSize: Math.round(88 * Theme.textScale); weight: Font.Bold } }
                 Row {
                     spacing: 30
                     Text { text: qsTr("Name"); color: Theme.inkSoft; width: 260; font { family: Theme.font; pixelSize: Theme.body } }
@@ -272,33 +357,43 @@ Item {
                 }
             }
         }
-        KioskButton { objectName: "confirm_yes"; width: parent.width; icon: "check.svg"; colour: Theme.teal; pressedColour: "#0B625C"
+        KioskButton { objectName: "confirm_yes"; width: parent.width; icon: "check.svg"; colour: Theme.teal; pressedColour: Theme.navy
                       text: qsTr("Yes, check me in"); onClicked: flow.confirm(shell.language) }
         KioskButton { objectName: "confirm_no"; width: parent.width; outline: true; text: qsTr("No, this is not mine"); onClicked: flow.back() }
     }
 
     // -- the ticket --------------------------------------------------------------------------------
-    Column {
+    Step {
         objectName: "checkinTicket"
         visible: page.step === "ticket"
-        anchors { fill: parent; margins: Theme.margin; topMargin: 40 }
-        spacing: 24
+        topPad: Theme.textScale > 1 ? 24 : 40
+        spacing: Theme.textScale > 1 ? 12 : 24
         Heading {
             horizontalAlignment: Text.AlignHCenter
-            text: flow && flow.printed ? qsTr("You are checked in. Please take your ticket.")
-                                       : qsTr("You are checked in")
+            objectName: "ticketHeading"
+            text: !flow || !flow.printed ? qsTr("You are checked in")
+                  : flow.printOutcome === "printed_not_cut"
+                  ? qsTr("You are checked in. Your ticket is printed — please tear it off.")
+                  : qsTr("You are checked in. Please take your ticket.")
         }
         Text {
             objectName: "ticketNumber"
             width: parent.width; horizontalAlignment: Text.AlignHCenter
             text: flow ? flow.ticketNumber : ""
             color: Theme.navy
-            font { family: Theme.font; pixelSize: 230; weight: Font.Black }
+            fontSizeMode: Text.HorizontalFit
+            font { family: Theme.font; pixelSize: (flow && !flow.printed ? 170 : 230); weight: Font.Black }
         }
         Body {
             horizontalAlignment: Text.AlignHCenter; color: Theme.ink
             text: (flow ? qsTranslate("CheckinServices", flow.ticketServiceTitle) : "") + "\n"
-                  + qsTr("People ahead of you: %1 · About %2 min").arg(flow ? flow.ticketAhead : 0).arg(flow ? flow.ticketWait : 0)
+        }
+        Heading {
+            objectName: "ticketWait"
+            horizontalAlignment: Text.AlignHCenter
+            color: Theme.teal
+            font.pixelSize: Theme.heading
+            text: page.waitText("\n")
         }
         Rectangle {
             objectName: "printerOutNotice"
@@ -313,7 +408,7 @@ Item {
                 spacing: 30
                 Rectangle {
                     id: qrBox
-                    width: 330; height: 330; color: "white"
+                    width: 300; height: 300; color: "white"
                     FrameView {
                         objectName: "ticketQr"
                         anchors { fill: parent; margins: 10 }
@@ -327,10 +422,25 @@ Item {
                     anchors.verticalCenter: parent.verticalCenter
                     wrapMode: Text.WordWrap
                     color: Theme.warnInk
-                    text: qsTr("The printer is not working right now, so there is no paper ticket. Please remember your number, or photograph this code. Staff can print your ticket later.")
+                    objectName: "printerOutText"
+                    text: flow && flow.printOutcome === "partial"
+                          ? qsTr("The printer stopped part-way. Please ignore any piece of paper that came out. Your ticket is here on screen: please remember your number, or photograph this code. Staff can print your ticket later.")
+                          : qsTr("The printer is not working right now, so there is no paper ticket. Please remember your number, or photograph this code. Staff can print your ticket later.")
                     font { family: Theme.font; pixelSize: Theme.small + 2 }
                 }
             }
+        }
+        Body {
+            objectName: "tearOffNotice"
+            visible: flow ? flow.printOutcome === "printed_not_cut" : false
+            horizontalAlignment: Text.AlignHCenter
+            text: qsTr("The printer could not cut the paper. Please pull your ticket gently and tear it off at the slot.")
+        }
+        Body {
+            objectName: "ticketWhere"
+            visible: flow ? flow.printed && flow.printOutcome !== "printed_not_cut" : false
+            horizontalAlignment: Text.AlignHCenter; color: Theme.ink; font.weight: Font.Bold
+            text: qsTr("Please take your ticket from the slot below the screen.") + " ↓"
         }
         Body {
             visible: flow ? flow.printed : false
@@ -341,13 +451,21 @@ Item {
     }
 
     // -- errors in plain words ------------------------------------------------------------------------
-    Column {
+    Step {
         objectName: "checkinError"
         visible: page.step === "error"
-        anchors { fill: parent; margins: Theme.margin; topMargin: 80 }
+        topPad: 80
         spacing: 36
         IconDisc { icon: "counter.svg"; width: 170; color: Theme.amber }
         Heading { objectName: "errorTitle"; text: flow ? page.errorTitle(flow.error) : "" }
+        Text {
+            objectName: "errorTime"
+            visible: flow ? flow.error === page.failures.TOO_EARLY && flow.errorDetail !== "" : false
+            width: parent.width
+            text: flow ? flow.errorDetail : ""
+            color: Theme.teal
+            font { family: Theme.font; pixelSize: Math.round(120 * Theme.textScale); weight: Font.Bold }
+        }
         Body { objectName: "errorText"; text: flow ? page.errorText(flow.error, flow.errorDetail) : "" }
         Item { width: 1; height: 20 }
         KioskButton {
@@ -359,11 +477,28 @@ Item {
         }
         KioskButton {
             objectName: "error_phone"
-            visible: flow ? flow.path === "qr" : false
+            // Only where typing the number can help (the code could not be read).
+            visible: flow ? flow.path === "qr" && (flow.canRetry || flow.error === page.failures.CAMERA) : false
             width: parent.width; outline: true
             text: qsTr("Use phone number instead")
             onClicked: flow.choosePhone()
         }
-        KioskButton { objectName: "error_done"; width: parent.width; outline: true; text: qsTr("Back to the menu"); onClicked: flow.done() }
+        KioskButton {
+            objectName: "error_reprint"
+            visible: flow ? flow.error === page.failures.USED && flow.canReprint : false
+            width: parent.width
+            icon: "check.svg"
+            text: qsTr("Print my ticket again")
+            onClicked: flow.reprint(shell.language)
+        }
+        KioskButton {
+            objectName: "error_teller"
+            visible: flow ? flow.error === page.failures.TOO_MANY : false
+            width: parent.width
+            icon: "teller.svg"; colour: Theme.amber; pressedColour: Theme.amberPressed
+            text: qsTr("Call a teller")
+            onClicked: shell.callTeller()
+        }
+        KioskButton { objectName: "error_done"; width: parent.width; outline: true; text: qsTr("Cancel"); onClicked: flow.done() }
     }
 }

@@ -17,6 +17,7 @@ from PySide6.QtGui import QImage
 from customer_flows.checkin import CheckinService
 from customer_flows.checkin_flow import CheckinFlow
 from customer_flows.checkin_session import CODE_KEYS, CheckinSession
+from kiosk_core.availability import needs
 from kiosk_core.failures import Failure
 from kiosk_ui.qr_view import qr_image, register_qml_types
 from kiosk_ui.registry import QT_TRANSLATE_NOOP, FlowContext, FlowScreen, ScreenRegistry
@@ -107,6 +108,7 @@ class CheckinModel(QObject):
     error = Property(str, lambda self: self._s().error, notify=changed)
     errorDetail = Property(str, lambda self: self._s().error_detail, notify=changed)
     canRetry = Property(bool, lambda self: self._s().can_retry, notify=changed)
+    canReprint = Property(bool, lambda self: self.flow.can_reprint, notify=changed)
     codeKeys = Property(str, lambda self: CODE_KEYS, constant=True)
     #: kiosk_core.failures.Failure as {"TOO_EARLY": "too_early", …}: QML compares
     #: ``flow.error`` with ``flow.failures.TOO_EARLY``, not with a hand-typed string.
@@ -129,6 +131,8 @@ class CheckinModel(QObject):
     ticketAhead = Property(int, lambda self: self._res("ahead") or 0, notify=changed)
     ticketWait = Property(int, lambda self: self._res("estimated_wait_min") or 0, notify=changed)
     printed = Property(bool, lambda self: bool(self._res("printed")), notify=changed)
+    #: printed | printed_not_cut | partial | not_printed (devices.printer.outcomes)
+    printOutcome = Property(str, lambda self: self._res("print_outcome") or "", notify=changed)
     ticketServiceTitle = Property(str, lambda self: _service_en(self._res("service")),
                                   notify=changed)
     ticketUrl = Property(str, lambda self: self._res("ticket_url") or "", notify=changed)
@@ -165,6 +169,10 @@ class CheckinModel(QObject):
     def confirm(self, language: str) -> None:
         self.flow.confirm(language or self.ctx.language)
 
+    @Slot(str)
+    def reprint(self, language: str) -> None:
+        self.flow.reprint(language or self.ctx.language)
+
     @Slot()
     def retry(self) -> None:
         self.flow.retry()
@@ -195,7 +203,9 @@ def register(registry: ScreenRegistry) -> None:
         id="appointment_checkin",
         qml=PAGE,
         view_model=CheckinModel,
-        # None required: without a camera the customer types phone + code; without a
-        # printer the ticket is shown on screen (number + QR) and kept for reprint.
+        # None required: without a camera the customer types phone + code on the screen's
+        # keypad (only the QR scan needs it); without a printer the ticket is shown on
+        # screen (number + QR) and kept for reprint.
         devices=(),
+        needs=needs(optional=("camera", "printer")),
     ))

@@ -25,8 +25,12 @@ from PySide6.QtGui import QImage
 from PySide6.QtQml import qmlEngine
 from PySide6.QtQuick import QQuickImageProvider
 
-from customer_flows.card_session import BUSY, session_for
+from customer_flows.card_issuance import FLOW
+from customer_flows.card_session import BACK_STATES, BUSY, STEPS, session_for, step_of
+from customer_flows.teller_actions import current_flow
 from devices.camera.api import CameraApi
+from kiosk_core.availability import Unavailable, device, needs, service, supply
+from kiosk_core.status import SupplyState
 from kiosk_ui.qr_view import qr_image, register_qml_types
 from kiosk_ui.registry import FlowContext, FlowScreen, ScreenRegistry
 
@@ -116,7 +120,15 @@ class CardIssuanceModel(QObject):
         self._timer.timeout.connect(self._poll)
         self._timer.start()
         session = self.session
-        self.destroyed.connect(lambda *_: session.close())
+        # A remote teller's actions find the customer's flow here (customer_flows.teller_actions).
+        flows = current_flow(runtime)
+        flows.set(FLOW, session)
+
+        def closed(*_: object) -> None:
+            flows.clear(session)
+            session.close()
+
+        self.destroyed.connect(closed)
 
     # -- polling ---------------------------------------------------------------------------
 
@@ -175,6 +187,9 @@ class CardIssuanceModel(QObject):
     def _receipt_printed(self) -> bool:
         return self._snap.receipt_printed
 
+    def _receipt_outcome(self) -> str:
+        return self._snap.receipt_outcome
+
     def _receipt_url(self) -> str:
         return self._snap.receipt_url
 
@@ -205,6 +220,15 @@ class CardIssuanceModel(QObject):
     def _take_timeout(self) -> int:
         return round(self._snap.take_timeout_s)
 
+    def _step(self) -> int:
+        return step_of(self._snap)
+
+    def _steps(self) -> int:
+        return len(STEPS)
+
+    def _back_allowed(self) -> bool:
+        return self._snap.state in BACK_STATES
+
     def _frame_url(self) -> str:
         return f"image://{PROVIDER}/{self._frame_no}" if self._frame_no else ""
 
@@ -220,6 +244,7 @@ class CardIssuanceModel(QObject):
     canRetry = Property(bool, _can_retry, notify=changed)
     cardNumber = Property(str, _card_number, notify=changed)
     receiptPrinted = Property(bool, _receipt_printed, notify=changed)
+    receiptOutcome = Property(str, _receipt_outcome, notify=changed)
     receiptUrl = Property(str, _receipt_url, notify=changed)
     receiptQrImage = Property(QImage, _receipt_qr_image, notify=changed)
     takeTimeout = Property(int, _take_timeout, notify=changed)
@@ -231,6 +256,10 @@ class CardIssuanceModel(QObject):
     pinRetryReason = Property(str, _pin_retry_reason, notify=changed)
     customerName = Property(str, _customer_name, notify=changed)
     frameUrl = Property(str, _frame_url, notify=frameChanged)
+    #: "Step <step> of <steps>" (0: no step shown) and whether the footer's Back is offered.
+    step = Property(int, _step, notify=changed)
+    steps = Property(int, _steps, constant=True)
+    backAllowed = Property(bool, _back_allowed, notify=changed)
 
     # -- taps ------------------------------------------------------------------------------
 
@@ -284,11 +313,27 @@ class CardIssuanceModel(QObject):
         self.ctx.finish()
 
 
+#: Offered only when a card can really be issued, so nobody does the ID check and signs
+#: before "no cards left": a dispenser with cards in the stacker and room in the retain bin
+#: (a card not taken is retained), the camera (ID and face), the PIN pad, the bank. Without
+#: a printer the receipt is shown as a QR code.
+NEEDS = needs(
+    device("card_dispenser",
+           supply("stacker", (SupplyState.EMPTY, SupplyState.MISSING), Unavailable.NO_CARDS),
+           supply("bin", (SupplyState.FULL, SupplyState.MISSING), Unavailable.BIN_FULL)),
+    device("camera"),
+    device("pinpad"),
+    service("bank", Unavailable.BANK_DOWN),
+    optional=("printer",),
+)
+
+
 def register(registry: ScreenRegistry) -> None:
     register_qml_types()
     registry.register(FlowScreen(
         id="card_issuance",
         qml=PAGE,
         view_model=CardIssuanceModel,
-        devices=("card_dispenser", "printer", "pinpad"),
+        devices=NEEDS.device_kinds,
+        needs=NEEDS,
     ))

@@ -5,15 +5,17 @@ import "."
 Rectangle {
     id: root
     objectName: "attractScreen"
+    property string guidance: qsTr("Welcome. Touch the screen to start. You can also choose larger text or high contrast, or call a teller.")
     readonly property string first: shell.defaultLanguage
     // The second language on this screen: the next one configured, if there is one.
     readonly property string second: {
         var others = shell.languages.filter(function (l) { return l !== first })
         return others.length > 0 ? others[0] : ""
     }
-    function both(text) {   // the line in the kiosk's language, and in the second one
-        return [i18n.inLanguage(first, "Attract", text),
-                second === "" ? "" : i18n.inLanguage(second, "Attract", text)]
+    function both(text, context) {   // the line in the kiosk's language, and in the second one
+        var ctx = context || "Attract"
+        return [i18n.inLanguage(first, ctx, text),
+                second === "" ? "" : i18n.inLanguage(second, ctx, text)]
     }
     gradient: Gradient {
         GradientStop { position: 0.0; color: Theme.navy }
@@ -26,7 +28,7 @@ Rectangle {
     Row {
         anchors { left: parent.left; top: parent.top; margins: Theme.margin }
         spacing: 24
-        IconDisc { icon: "bank.svg"; width: 104; color: Theme.blue }
+        IconDisc { icon: "bank.svg"; width: Math.round(104 * Theme.textScale); color: Theme.blue }
         Text {
             anchors.verticalCenter: parent.verticalCenter
             text: shell.branchName
@@ -40,7 +42,7 @@ Rectangle {
             anchors.right: parent.right
             text: shell.timeText
             color: Theme.onDark
-            font { family: Theme.font; pixelSize: 88; weight: Font.Light }
+            font { family: Theme.font; pixelSize: Math.round(88 * Theme.textScale); weight: Font.Light }
         }
         Text {
             anchors.right: parent.right
@@ -52,22 +54,22 @@ Rectangle {
 
     // Welcome.
     Column {
-        anchors { horizontalCenter: parent.horizontalCenter; top: parent.top; topMargin: 520 }
+        anchors { horizontalCenter: parent.horizontalCenter; top: parent.top; topMargin: 430 }
         spacing: 18
         Text {
             anchors.horizontalCenter: parent.horizontalCenter
             text: root.both(QT_TRANSLATE_NOOP("Attract", "Welcome"))[0]
             color: Theme.onDark
-            font { family: Theme.font; pixelSize: 150; weight: Font.Bold }
+            font { family: Theme.font; pixelSize: Math.round(150 * Theme.textScale); weight: Font.Bold }
         }
         Text {
             anchors.horizontalCenter: parent.horizontalCenter
             text: root.both("Welcome")[1]
             visible: text !== ""
             color: Theme.onDarkSoft
-            font { family: Theme.font; pixelSize: 84 }
+            font { family: Theme.font; pixelSize: Math.round(84 * Theme.textScale) }
         }
-        Item { width: 1; height: 40 }
+        Item { width: 1; height: 30 }
         Text {
             anchors.horizontalCenter: parent.horizontalCenter
             text: root.both(QT_TRANSLATE_NOOP("Attract", "Debit cards · Appointments · Help from a teller"))[0]
@@ -87,12 +89,12 @@ Rectangle {
     Item {
         id: touchHint
         width: parent.width; height: 420
-        anchors { top: parent.top; topMargin: 1130 }
+        anchors { top: parent.top; topMargin: 960 }
         Rectangle {
             id: pulse
             anchors.horizontalCenter: parent.horizontalCenter
             y: 10
-            width: 200; height: 200; radius: 100
+            width: 180; height: 180; radius: 90
             color: "transparent"
             border { width: 6; color: Theme.onDarkSoft }
             SequentialAnimation on scale {
@@ -103,7 +105,7 @@ Rectangle {
         }
         IconDisc {
             anchors.centerIn: pulse
-            width: 160
+            width: 144
             icon: "touch.svg"
             color: Theme.blue
         }
@@ -126,9 +128,21 @@ Rectangle {
         }
     }
 
+    // Larger text / high contrast before anything else: each one also starts the session.
+    DisplaySwitches {
+        id: switches
+        objectName: "attractDisplaySwitches"
+        startsSession: true
+        fill: true
+        width: Math.min(widest, parent.width - 2 * Theme.margin)
+        anchors { horizontalCenter: parent.horizontalCenter; bottom: tellerButton.top; bottomMargin: 50 }
+        largeLabel: root.both("Larger text", "Shell").filter(Boolean).join("  ")
+        contrastLabel: root.both("High contrast", "Shell").filter(Boolean).join("  ")
+    }
+
     Text {
         visible: shell.starting
-        anchors { horizontalCenter: parent.horizontalCenter; bottom: tellerButton.top; bottomMargin: 40 }
+        anchors { horizontalCenter: parent.horizontalCenter; bottom: switches.top; bottomMargin: 30 }
         text: root.both(QT_TRANSLATE_NOOP("Attract", "Getting ready…")).filter(Boolean).join("  ·  ")
         color: Theme.onDarkSoft
         font { family: Theme.font; pixelSize: Theme.small - 4 }
@@ -137,6 +151,6 @@ Rectangle {
     TellerButton {
         id: tellerButton
         onDark: true
-        anchors { horizontalCenter: parent.horizontalCenter; bottom: parent.bottom; bottomMargin: 90 }
+        anchors { horizontalCenter: parent.horizontalCenter; bottom: parent.bottom; bottomMargin: 70 }
     }
 }

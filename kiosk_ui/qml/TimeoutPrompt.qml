@@ -5,22 +5,25 @@ import "."
 Rectangle {
     id: root
     objectName: "timeoutPrompt"
+    property string guidance: qsTr("Do you need more time? Choose yes to go on, or no if you are finished.")
     color: Qt.rgba(0.03, 0.12, 0.21, 0.78)
     MouseArea { anchors.fill: parent }   // the screen behind is not reachable
 
     Rectangle {
         anchors.centerIn: parent
         width: 940
-        height: box.implicitHeight + 130
+        height: box.implicitHeight + Math.round(100 * Theme.textScale)
         radius: Theme.radius + 8
         color: Theme.card
         Column {
             id: box
-            anchors { left: parent.left; right: parent.right; top: parent.top; margins: 70 }
-            spacing: 34
-            IconDisc { anchors.horizontalCenter: parent.horizontalCenter; icon: "clock.svg"; width: 150; color: Theme.blue }
+            anchors { left: parent.left; right: parent.right; top: parent.top; margins: Theme.largeText ? 50 : 70 }
+            spacing: Theme.largeText ? 26 : 34
+            IconDisc { anchors.horizontalCenter: parent.horizontalCenter; icon: "clock.svg"; width: Theme.largeText ? 120 : 150; color: Theme.blue }
             Text {
-                anchors.horizontalCenter: parent.horizontalCenter
+                width: parent.width
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.WordWrap
                 text: qsTr("Need more time?")
                 color: Theme.ink
                 font { family: Theme.font; pixelSize: Theme.title; weight: Font.Bold }
@@ -35,7 +38,7 @@ Rectangle {
             }
             Rectangle {
                 anchors.horizontalCenter: parent.horizontalCenter
-                width: 220; height: 220; radius: 110
+                width: Math.round(220 * Theme.textScale); height: width; radius: width / 2
                 color: Theme.page
                 border { width: 10; color: Theme.blue }
                 Column {
@@ -45,7 +48,7 @@ Rectangle {
                         anchors.horizontalCenter: parent.horizontalCenter
                         text: shell.promptSecondsLeft
                         color: Theme.navy
-                        font { family: Theme.font; pixelSize: 96; weight: Font.Bold }
+                        font { family: Theme.font; pixelSize: Math.round(96 * Theme.textScale); weight: Font.Bold }
                     }
                     Text {
                         anchors.horizontalCenter: parent.horizontalCenter
@@ -58,7 +61,7 @@ Rectangle {
             KioskButton {
                 objectName: "moreTimeButton"
                 width: parent.width
-                height: 150
+                height: Math.max(Math.round(150 * Theme.textScale), implicitHeight)
                 icon: "check.svg"
                 text: qsTr("Yes, I need more time")
                 onClicked: shell.moreTime()
@@ -66,7 +69,7 @@ Rectangle {
             KioskButton {
                 objectName: "finishButton"
                 width: parent.width
-                height: 150
+                height: Math.max(Math.round(150 * Theme.textScale), implicitHeight)
                 outline: true
                 colour: Theme.navy
                 text: qsTr("No, I am finished")

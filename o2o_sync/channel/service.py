@@ -361,7 +361,8 @@ class ChannelService:
         return to_utc_text(datetime(day.year, day.month, day.day, hh, mm, tzinfo=z))
 
 
-_EVENT_FIELDS = {"kind", "appointment_id", "occurred", "ticket", "via", "service"}
+_EVENT_FIELDS = {"kind", "appointment_id", "occurred", "ticket", "via", "service",
+                 "callback_at", "language", "reference", "phone"}
 
 
 def _parse_branch_event(body: bytes) -> dict[str, Any]:
@@ -382,6 +383,19 @@ def _parse_branch_event(body: bytes) -> dict[str, Any]:
         raise ChannelError(400, "missing_appointment", "appointment_id is required")
     if aid is not None and not isinstance(aid, str):
         raise ChannelError(400, "bad_appointment", "appointment_id must be text")
+    if kind == "callback_request":
+        try:
+            when = datetime.fromisoformat(str(payload.get("callback_at")))
+        except ValueError:
+            raise ChannelError(400, "bad_time", "callback_at must be an ISO time") from None
+        if when.tzinfo is None:
+            raise ChannelError(400, "bad_time", "callback_at needs its UTC offset")
+        if not isinstance(payload.get("reference"), str) or not payload["reference"]:
+            raise ChannelError(400, "missing_reference", "reference is required")
+        phone = payload.get("phone")
+        if phone is not None and not (isinstance(phone, str) and phone.isdigit()
+                                      and 6 <= len(phone) <= 15):
+            raise ChannelError(400, "bad_phone", "phone: 6 to 15 digits")
     try:
         parse_utc(str(payload.get("occurred")))
     except ValueError:

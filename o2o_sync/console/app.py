@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
 from o2o_sync.console.auth import Session, Sessions, verify_password
+from o2o_sync.console.health import KioskHealth, KioskLink
 from o2o_sync.services import SERVICES
 from o2o_sync.store import BranchStore, LookupRefused
 from o2o_sync.timeutil import local_today
@@ -30,6 +31,7 @@ COOKIE = "sb_staff"
 STORE_KEY: web.AppKey[BranchStore] = web.AppKey("store", BranchStore)
 SESSIONS_KEY: web.AppKey[Sessions] = web.AppKey("sessions", Sessions)
 WATCH_KEY: web.AppKey[asyncio.Task[None]] = web.AppKey("watch", asyncio.Task)
+HEALTH_KEY: web.AppKey[asyncio.Task[None]] = web.AppKey("health", asyncio.Task)
 _HEADERS = {
     "Content-Security-Policy": "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
     "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
@@ -43,9 +45,13 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def make_console_app(
-    store: BranchStore, *, branch_name: str = "Branch", poll_s: float = 0.1
+    store: BranchStore, *, branch_name: str = "Branch", poll_s: float = 0.1,
+    kiosks: Sequence[KioskLink] = (), health_interval_s: float = 10.0,
 ) -> web.Application:
+    """``kiosks``: the branch's kiosks whose device health the console shows (each one's
+    monitoring endpoint, o2o_sync.console.health)."""
     app = web.Application(client_max_size=16 * 1024)
+    health = KioskHealth(kiosks, interval_s=health_interval_s)
     sessions = Sessions(store)
     app[STORE_KEY] = store
     app[SESSIONS_KEY] = sessions
@@ -170,6 +176,7 @@ def make_console_app(
                 for t in tickets
             ],
             "services": SERVICES,
+            "kiosks": health.snapshot(),
         }
 
     async def check_in(request: web.Request, s: Session) -> Any:
@@ -245,9 +252,11 @@ def make_console_app(
 
     async def start_watch(app: web.Application) -> None:
         app[WATCH_KEY] = asyncio.create_task(watch(app))
+        app[HEALTH_KEY] = asyncio.create_task(health.run(broadcast))
 
     async def stop_watch(app: web.Application) -> None:
         app[WATCH_KEY].cancel()
+        app[HEALTH_KEY].cancel()
         for ws in list(sockets):
             await ws.close()
 

@@ -1,5 +1,6 @@
 """The kiosk's card counts: persisted in data_dir, reconciled with the device's retract
-counter at open, replenished with load_stacker, printed by ``kiosk diag counters``."""
+counter at open, replenished with load_stacker, printed by ``kiosk diag counters``
+(counts_lines)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from devices.card_dispenser.counts import CounterStore, DispenserCounts
+from devices.card_dispenser.commands import counts_lines
+from devices.card_dispenser.counts import CounterStore, DispenserCounts, Mismatch
 from devices.card_dispenser.driver import CardDispenser, create
 from devices.card_dispenser.model import TakeResult
 from devices.card_dispenser.settings import CardDispenserSettings
-from kiosk_app.cli import main
 
-from .conftest import FAST, REPO
+from .conftest import FAST
 
 T = 5
 FILE = "card_dispenser_counters.json"
@@ -109,40 +110,26 @@ def test_no_data_dir_no_file(tmp_path: Path, closing: Any,
     assert dev.describe()["counters_file"] is None and not list(tmp_path.iterdir())
 
 
-def _config(tmp_path: Path) -> Path:
-    text = (REPO / "kiosk.toml").read_text()
-    cfg = tmp_path / "kiosk.toml"
-    cfg.write_text(text.replace('url = "sim://card-dispenser?cards=50"',
-                                'url = "sim://card-dispenser?cards=50&bin=2"'))
-    return cfg
+def test_counts_lines() -> None:
+    """What ``kiosk diag counters`` prints of the card counts (tests/technician/
+    test_diag_cli.py runs the command itself, through a running kiosk and without one)."""
+    counts = DispenserCounts(dispensed=7, taken=5, retained=2, retained_source="device",
+                             stacker_loaded=40, dispensed_since_load=7,
+                             last_mismatch=Mismatch(kiosk=9, device=2,
+                                                    at="2026-01-01T00:00:00Z"),
+                             updated="2026-01-01T00:00:00Z")
+    lines = counts_lines(counts, "var/c.json")
+    assert lines[0] == "card dispenser counts  (var/c.json, updated 2026-01-01T00:00:00Z)"
+    assert "  dispensed        7" in lines
+    assert "  retained         2  (bin count from the device)" in lines
+    assert any("stacker loaded   40" in line and "left by our count" in line for line in lines)
+    assert any("kiosk counted 9 in the bin, the device 2" in line for line in lines)
+    assert not any("mismatch" in line for line in counts_lines(DispenserCounts()))
 
 
-def test_kiosk_diag_counters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    cfg = _config(tmp_path)
-    assert main(["diag", "counters", "--json", "--config", str(cfg)]) == 1
-    assert "no card counts saved yet" in capsys.readouterr().err
-    # --live opens the configured dispenser: the file is created and reconciled.
-    assert main(["diag", "counters", "--json", "--live", "--config", str(cfg)]) == 0
-    live = json.loads(capsys.readouterr().out)
-    assert live["retained"] == 2 and live["retained_source"] == "device"
-    path = tmp_path / "var" / FILE
-    assert live["file"] == str(path) and path.exists()
-    assert main(["diag", "counters", "--json", "--config", str(cfg)]) == 0
-    report = json.loads(capsys.readouterr().out)
-    assert {k: report[k] for k in ("dispensed", "presented", "taken", "retained",
-                                   "stacker_loaded")} == {
-        "dispensed": 0, "presented": 0, "taken": 0, "retained": 2, "stacker_loaded": 0}
-    # A mismatch shows in the human-readable report.
-    CounterStore(path).save(DispenserCounts(retained=9, retained_source="device"))
-    assert main(["diag", "counters", "--live", "--config", str(cfg)]) == 0
-    out = capsys.readouterr().out
-    assert "kiosk counted 9 in the bin, the device 2" in out and "retained         2" in out
-
-
-def test_kiosk_diag_counters_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                      ) -> None:
+def test_bad_counters_file_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "c.json"
     bad.write_text("{nope")
-    assert main(["diag", "counters", "--file", str(bad)]) == 1
-    err = capsys.readouterr().err
-    assert "not JSON" in err and "Traceback" not in err
+    with pytest.raises(ValueError, match="not JSON"):
+        CounterStore(bad).load()
+

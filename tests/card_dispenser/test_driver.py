@@ -336,9 +336,16 @@ def test_disconnect_mid_frame_on_pty_recovers_the_reply(open_dispenser: Factory)
 def test_disconnect_mid_frame_on_tcp_reconnects(open_dispenser: Factory) -> None:
     dev = open_dispenser("take=never&link=tcp")
     assert dev._port_url.startswith("socket://127.0.0.1:")
+    states: list[DeviceState] = []
+    dev.subscribe(lambda ev: states.append(ev.current.device))
+    # A read meets the dropped link: reported offline, then sent again on a new connection.
+    dev.simulator.inject("disconnect")
+    assert dev.query_status().result(T).device is DeviceState.ONLINE
+    assert DeviceState.OFFLINE in states
+    # A movement's outcome is unknown after a drop: never resent, the caller is told.
     dev.simulator.inject("disconnect")
     with pytest.raises(errors.LinkLost):
-        dev.query_status().result(T)
+        dev.dispense().result(T)
     assert dev.status.device is DeviceState.OFFLINE
     assert dev.dispense().result(T).position is CardPosition.GATE
     assert dev.status.device is DeviceState.ONLINE
@@ -436,8 +443,9 @@ def test_port_that_vanishes_is_reported_and_reopened(open_dispenser: Factory) ->
     dev = open_dispenser("link=tcp")
     good_url = dev._port_url
     dev.submit(dev._transport.port.close).result(T)  # type: ignore[union-attr]
-    with pytest.raises(errors.LinkLost):
-        dev.query_status().result(T)
+    # A read on the vanished port: one new connection, and the answer.
+    assert dev.query_status().result(T).device is DeviceState.ONLINE
+    dev.submit(dev._transport.port.close).result(T)  # type: ignore[union-attr]
     dev._port_url = "socket://127.0.0.1:1"  # nothing listens there
     with pytest.raises(errors.LinkLost, match="cannot open"):
         dev.query_status().result(T)

@@ -195,6 +195,10 @@ def test_runtime_reports_service_from_required_devices(kiosk_config: Any, closin
     from kiosk_core.runtime import KioskRuntime, RuntimeEvent
 
     # Every device of the demo config is a loop:// device here; the printer fails to open.
+    # Marked required (a kiosk that can do nothing without it; the demo's is optional).
+    devices = kiosk_config.devices.model_copy(update={
+        "printer": kiosk_config.devices.printer.model_copy(update={"required": True})})
+    kiosk_config = kiosk_config.model_copy(update={"devices": devices})
     with registry.drivers_replaced(f"{__name__}:_create",
                                    ("card_dispenser", "printer", "camera")):
         rt = KioskRuntime(kiosk_config, device_factory=create_device)

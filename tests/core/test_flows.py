@@ -196,3 +196,40 @@ def test_committing_step_recovered_as_not_done_still_unwinds(tmp_path: Path) -> 
     assert eng.recover() == [(fid, "unwound")]
     assert undone == ["dispense"]
     eng.store.close()
+
+
+def test_a_compensation_that_failed_is_retried_when_its_device_is_back(tmp_path: Path) -> None:
+    """The line to the dispenser is silent when the card must go to the bin: the flow is
+    left unwinding; once the device answers again the unwinding carries on (not only at the
+    next restart), and a flow that is not stalled is left alone."""
+    from kiosk_core.flows import FlowDefinition, FlowEngine, FlowStore, Step
+
+    device_up = False
+    binned: list[str] = []
+    events: list[tuple[str, str]] = []
+
+    def to_bin(ctx: Any) -> None:
+        if not device_up:
+            raise OSError("no answer")
+        binned.append(ctx.flow_id)
+
+    def fail(ctx: Any) -> None:
+        raise RuntimeError("jam at the gate")
+
+    definition = FlowDefinition("t.bin", (
+        Step("feed", lambda ctx: {"fed": True}, compensate=to_bin),
+        Step("hand_over", fail),
+    ))
+    eng = FlowEngine(FlowStore(tmp_path / "flows.sqlite"), {definition.name: definition},
+                     on_event=lambda fid, kind, detail: events.append((fid, kind)))
+    fid = eng.start("t.bin")
+    with pytest.raises(StepFailed):
+        eng.run(fid)
+    assert eng.store.get(fid).status == "unwinding" and (fid, "flow.compensation_failed") in events
+    assert eng.resume_unwinding({fid}) == [(fid, "unwinding")]  # still down: still stalled
+    other = eng.start("t.bin")  # a flow that is running, not stalled
+    device_up = True
+    assert eng.resume_unwinding({fid, other, "no-such-flow"}) == [(fid, "unwound")]
+    assert binned == [fid] and eng.store.get(fid).status == "unwound"
+    assert eng.store.get(other).status == "running"
+    eng.store.close()

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp import web
 from yarl import URL
 
 from o2o_sync.aio import ServerThread
 from o2o_sync.console.app import make_console_app
 from o2o_sync.console.auth import hash_password, verify_password
+from o2o_sync.console.health import KioskHealth, KioskLink, local_kiosk
 from o2o_sync.store import BranchStore
 from o2o_sync.timeutil import utcnow
 
@@ -35,8 +38,48 @@ def minutes_ago(n: int) -> datetime:
     return utcnow() - timedelta(minutes=n)
 
 
+HEALTH = {  # what technician/monitoring.py's /healthz answers (docs/monitoring.md)
+    "status": "degraded", "in_service": True, "kiosk": "KIOSK-DEMO-01", "branch": "Demo Branch",
+    "at": "2026-12-02T07:30:00+00:00", "down": [], "degraded": ["printer"],
+    "devices": {
+        "printer": {"state": "userError", "required": False, "detail": "paper out"},
+        "card_reader": {"state": "ok", "required": True, "detail": ""},
+    },
+    "links": {"bank": {"up": True, "detail": ""}, "hub": {"up": False, "detail": "timeout"}},
+}
+
+
+def monitoring_app(token: str) -> web.Application:
+    """A kiosk's monitoring endpoint: /healthz behind its bearer token."""
+    async def healthz(request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bearer {token}":
+            return web.Response(status=401)
+        return web.json_response(HEALTH)
+
+    app = web.Application()
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
 @pytest.fixture
-def console(store: BranchStore) -> Iterator[ServerThread]:
+def kiosks(tmp_path: Path) -> Iterator[list[KioskLink]]:
+    token = tmp_path / "monitoring.token"
+    token.write_text("s3cret-token-for-the-test\n")
+    wrong = tmp_path / "wrong.token"
+    wrong.write_text("not-the-token\n")
+    mon = ServerThread(lambda: monitoring_app("s3cret-token-for-the-test"),
+                       name="kiosk-mon").start()
+    with socket.socket() as sock:  # a port nobody listens on: a kiosk switched off
+        sock.bind(("127.0.0.1", 0))
+        dead = sock.getsockname()[1]
+    yield [KioskLink("Kiosk 1", mon.url, token),
+           KioskLink("Kiosk 2", f"http://127.0.0.1:{dead}", token),
+           KioskLink("Kiosk 3", mon.url, wrong)]
+    mon.stop()
+
+
+@pytest.fixture
+def console(store: BranchStore, kiosks: list[KioskLink]) -> Iterator[ServerThread]:
     store.set_staff_password("alice", hash_password("correct horse"))
     store.apply_page(
         [
@@ -50,10 +93,48 @@ def console(store: BranchStore) -> Iterator[ServerThread]:
         "c1",
     )
     srv = ServerThread(
-        lambda: make_console_app(store, branch_name="Demo Branch", poll_s=0.05), name="o2o-console"
+        lambda: make_console_app(store, branch_name="Demo Branch", poll_s=0.05, kiosks=kiosks,
+                                 health_interval_s=0.2),
+        name="o2o-console",
     ).start()
     yield srv
     srv.stop()
+
+
+async def test_kiosk_health_from_each_kiosks_monitoring_endpoint(
+        kiosks: list[KioskLink]) -> None:
+    health = KioskHealth(kiosks, timeout_s=2)
+    assert [k["status"] for k in health.snapshot()] == ["unknown"] * 3
+    async with aiohttp.ClientSession() as session:
+        assert await health.poll_once(session)
+        assert not await health.poll_once(session)  # nothing moved: no broadcast
+    one, two, three = health.snapshot()
+    assert one["status"] == "degraded" and one["kiosk_id"] == "KIOSK-DEMO-01"
+    assert one["degraded"] == ["printer"] and one["last_seen"] is not None
+    assert {"name": "printer", "state": "userError", "required": False,
+            "detail": "paper out"} in one["devices"]
+    assert {"name": "hub", "up": False, "detail": "timeout"} in one["links"]
+    assert two["status"] == "unreachable" and two["last_seen"] is None
+    assert three["status"] == "refused" and three["devices"] == []
+    assert "s3cret" not in repr(health.snapshot())
+
+
+def test_the_kiosk_of_the_same_kiosk_toml() -> None:
+    from kiosk_app.config import load_config
+    from o2o_sync.console.health import kiosks_for_config
+
+    cfg = load_config(REPO / "kiosk.toml")
+    (k,) = kiosks_for_config(cfg)
+    assert k.name == cfg.kiosk.id and k.url.startswith("http://127.0.0.1:")
+    assert k.token_file == cfg.path("secrets_dir") / "monitoring.token"
+
+
+def test_local_kiosk_from_its_monitoring_settings(tmp_path: Path) -> None:
+    assert local_kiosk("K", "", tmp_path / "t") is None
+    k = local_kiosk("K", "0.0.0.0:9108", tmp_path / "t")
+    assert k is not None and k.url == "http://127.0.0.1:9108"
+    k6 = local_kiosk("K", "[::1]:9108", tmp_path / "t")
+    assert k6 is not None and k6.url == "http://[::1]:9108"
 
 
 def test_password_hashing() -> None:
@@ -174,7 +255,18 @@ def test_console_in_chromium_live_updates(
                 expect(page.locator("#message")).to_contain_text(
                     "Emma Clarke checked in: ticket A002"
                 )
+                # a no-show asks first: "Keep it" changes nothing, "Yes" marks it
                 page.locator("tr[data-id=a4] [data-action=no-show]").click()
+                expect(page.locator("#confirm")).to_be_visible()
+                expect(page.locator("#confirm-title")).to_have_text(
+                    "Mark Noah Thomas as a no-show?")
+                page.click("#confirm-no")
+                expect(page.locator("#confirm")).to_be_hidden()
+                expect(page.locator("tr[data-id=a4] [data-status]")).to_have_attribute(
+                    "data-status", "booked"
+                )
+                page.locator("tr[data-id=a4] [data-action=no-show]").click()
+                page.click("#confirm-yes")
                 expect(page.locator("tr[data-id=a4] [data-status]")).to_have_attribute(
                     "data-status", "no_show"
                 )
@@ -192,9 +284,31 @@ def test_console_in_chromium_live_updates(
                 expect(page.locator("#rows tr[data-id=a3]")).to_have_count(1)
                 page.fill("#search", "")
                 expect(page.locator("#rows tr")).to_have_count(4)
-                page.screenshot(path=str(tmp_path / "staff-console.png"))
-                if os.environ.get("SMARTBRANCH_SCREENSHOTS"):  # refresh docs/screens on demand
-                    page.screenshot(path=str(REPO / "docs" / "screens" / "staff-console.png"))
+                # each kiosk's device health, from its monitoring endpoint
+                k1 = page.locator("[data-kiosk='Kiosk 1']")
+                expect(k1).to_have_attribute("data-health", "degraded")
+                expect(k1.locator("[data-device=printer]")).to_contain_text("paper out")
+                expect(k1.locator("[data-link=hub]")).to_contain_text("video teller")
+                expect(page.locator("[data-kiosk='Kiosk 2']")).to_have_attribute(
+                    "data-health", "unreachable")
+                expect(page.locator("[data-kiosk='Kiosk 3'] .health")).to_have_text(
+                    "Token refused")
+                shots = REPO / "docs" / "screens" if os.environ.get("SMARTBRANCH_SCREENSHOTS") \
+                    else tmp_path  # refresh docs/screens on demand
+                page.screenshot(path=str(shots / "staff-console-en_US.png"))
+                # Chinese: the switch, kept for the next visit
+                page.click("#lang")
+                expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+                expect(page.locator("#call-next")).to_have_text("叫下一位")
+                expect(k1.locator(".health")).to_have_text("部分功能受限")
+                expect(row.locator("[data-status]")).to_have_text("已叫号")
+                page.locator("#called [data-action=ticket-no-show]").first.click()
+                expect(page.locator("#confirm-title")).to_have_text(
+                    "确定将排队号 A001 标记为未到？")
+                page.screenshot(path=str(shots / "staff-console-zh_CN.png"))
+                page.click("#confirm-no")
+                page.reload()
+                expect(page.locator("#call-next")).to_have_text("叫下一位")
             finally:
                 browser.close()
     finally:

@@ -161,7 +161,10 @@ def test_cutter_error_strikes_at_the_cut_and_needs_clearing() -> None:
     sim.inject("cutter-error")
     sim.on_bytes(_job("queue_ticket", "zh_CN"))
     assert sim.condition().cutter_error and sim.condition().media.value == "jammed"
-    assert not sim.pages[-1].page.complete and sim.pages[-1].page.reason == "cutter error"
+    # The whole ticket is on the paper; the blade jammed, so it hangs uncut.
+    page = sim.pages[-1].page
+    assert page.complete and not page.cut and page.reason == "cutter error"
+    assert sim.pages[-1].state == "not cut"
     sim.on_bytes(b"\x10\x05\x02")  # DLE ENQ 2 does not help while the jam is there
     assert sim.condition().cutter_error
     sim.clear("cutter-error")

@@ -38,6 +38,7 @@ from kiosk_app.config import ConfigError, parse_config
 from kiosk_core.core_loop import CoreLoop
 from o2o_sync.aio import ServerThread
 from receipts.link_server import HEADERS, make_link_app, start_link_server
+from receipts.links import link_for, receipt_url
 from receipts.printing import print_template
 from receipts.samples import SAMPLES
 
@@ -119,7 +120,7 @@ def test_link_shows_the_receipt_text_and_a_picture_whose_qr_scans(
     job = printer.jobs.get(outcome.job_id)
     assert job.state == "failed" and job.text
 
-    status, headers, body = fetch(links, path_of(outcome.alternative.url))
+    status, headers, body = fetch(links, path_of(link_for(printer.settings, outcome.alternative)))
     assert status == 200
     assert headers["Content-Type"] == "text/html; charset=utf-8"
     page = body.decode("utf-8")
@@ -130,7 +131,8 @@ def test_link_shows_the_receipt_text_and_a_picture_whose_qr_scans(
     assert "<script" not in page
 
     src = html.unescape(re.search(r'<img src="([^"]+)"', page).group(1))  # type: ignore[union-attr]
-    status, headers, png = fetch(links, path_of(urljoin(outcome.alternative.url, src)))
+    link = link_for(printer.settings, outcome.alternative)
+    status, headers, png = fetch(links, path_of(urljoin(link, src)))
     assert status == 200 and headers["Content-Type"] == "image/png"
     with Image.open(io.BytesIO(png)) as img:
         img.load()
@@ -142,7 +144,7 @@ def test_picture_falls_back_to_the_text_when_the_bytes_are_gone(
         printer: ReceiptPrinter, links: ServerThread, jobs: JobStore) -> None:
     outcome = print_card_receipt(printer)
     (jobs.dir / f"{outcome.job_id}.bin").unlink()
-    job_path = path_of(outcome.alternative.url)
+    job_path = path_of(link_for(printer.settings, outcome.alternative))
     status, headers, png = fetch(links, job_path.replace("?", ".png?", 1))
     assert status == 200 and headers["Content-Type"] == "image/png"
     with Image.open(io.BytesIO(png)) as img:
@@ -152,7 +154,7 @@ def test_picture_falls_back_to_the_text_when_the_bytes_are_gone(
 def test_every_answer_carries_the_strict_headers(printer: ReceiptPrinter,
                                                  links: ServerThread, jobs: JobStore) -> None:
     outcome = print_card_receipt(printer)
-    page = path_of(outcome.alternative.url)
+    page = path_of(link_for(printer.settings, outcome.alternative))
     answers = [fetch(links, page), fetch(links, page.replace("?", ".png?", 1)),
                fetch(links, "/r/nope"), fetch(links, page, "POST")]
     job = jobs.get(outcome.job_id)
@@ -187,7 +189,7 @@ def test_misses_all_get_the_same_404(printer: ReceiptPrinter, links: ServerThrea
         f"/r/{job_id}?token={token}",
         f"/r/{unknown}?t={token}",  # unknown job
         f"/r/{unknown}.png?t={token}",
-        f"/r/{job_id.upper()}?t={token}",
+        f"/r/{job_id.swapcase()}?t={token}",  # case differs (the "T" at least)
         f"/r/{job_id}%0A?t={token}",  # id + newline ("$" would match it)
         f"/r/{job_id}%00?t={token}",
         f"/r/..%2F{job_id}?t={token}",  # path traversal
@@ -258,7 +260,7 @@ def test_links_expire_after_the_configured_time(printer: ReceiptPrinter, jobs: J
     job = jobs.get(outcome.job_id)
     job.created = time.time() - 2 * 86400  # printed two days ago
     jobs.save(job)
-    page = path_of(outcome.alternative.url)
+    page = path_of(link_for(printer.settings, outcome.alternative))
     one_day = closing(ServerThread(lambda: make_link_app(jobs, lifetime_days=1)).start())
     week = closing(ServerThread(lambda: make_link_app(jobs)).start())  # the default: 7 days
 
@@ -276,7 +278,7 @@ def test_links_expire_after_the_configured_time(printer: ReceiptPrinter, jobs: J
 
 
 def test_only_get_and_head(printer: ReceiptPrinter, links: ServerThread) -> None:
-    page = path_of(print_card_receipt(printer).alternative.url)
+    page = path_of(link_for(printer.settings, print_card_receipt(printer).alternative))
     for method in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS"):
         status, headers, _ = fetch(links, page, method)
         assert status == 405, method
@@ -290,12 +292,12 @@ def test_only_get_and_head(printer: ReceiptPrinter, links: ServerThread) -> None
 
 def test_the_card_flows_on_screen_link_opens_the_receipt(printer: ReceiptPrinter) -> None:
     """What the card flow shows when the printer is out: the driver's kept job and
-    receipt_url_for — opened as a phone would, from the URL alone."""
+    receipts.links — opened as a phone would, from the URL alone."""
     outcome = print_card_receipt(printer)
     kept = printer.pending_jobs()
     assert [j.id for j in kept] == [outcome.job_id]
-    url = printer.receipt_url_for(kept[0])
-    assert url == outcome.alternative.url == outcome.alternative.qr_payload
+    url = link_for(printer.settings, outcome.alternative)
+    assert url == receipt_url(printer.settings.receipt_base_url, kept[0].id, kept[0].token)
     with urllib.request.urlopen(url, timeout=15) as resp:
         assert resp.status == 200
         page = resp.read().decode("utf-8")
@@ -309,40 +311,50 @@ def test_the_card_flows_on_screen_link_opens_the_receipt(printer: ReceiptPrinter
     assert gone.value.code == 404
 
 
-def test_the_check_in_tickets_link_opens_the_ticket(
+def test_the_check_in_tickets_qr_opens_its_live_queue_page(
         checkin_config: Any, opened: Any, closing: Any, desks: None,  # noqa: F811
         tmp_path: Path) -> None:
-    """The check-in flow writes its ticket job into the printer's store itself (store_ticket,
-    under an id and token chosen before the flow): its ticket_url resolves there."""
+    """Printer out: the screen shows the ticket's QR — the same link the paper would carry —
+    and it opens this ticket's live queue page (number, where it stands, its language); the
+    ticket job stays kept for a reprint."""
     from flows.checkin.conftest import QR_TOKEN
 
     from customer_flows import checkin
     from customer_flows.checkin import CheckinService
     from kiosk_core.flows import FlowEngine, FlowStore
+    from receipts.queue_page import links_for
 
     store = JobStore(tmp_path / "data" / "printer-jobs",
                      key=load_or_create_key(key_path_in(tmp_path / "data")))
-    srv = closing(ServerThread(lambda: make_link_app(store, zone=ZONE)).start())
+    desk = checkin.desk_for(checkin_config)
+    links = links_for(checkin_config)
+    srv = closing(ServerThread(lambda: make_link_app(
+        store, zone=ZONE, tickets=desk.store, queue_links=links)).start())
     settings = checkin_config.devices.printer.model_copy(update={
         "url": f"sim://printer?paper=out&out={tmp_path / 'pages'}",
         "receipt_base_url": f"{srv.url}/r/"})
     printer = opened("printer", settings)
     printer.bind_storage(tmp_path / "data")
-    desk = checkin.desk_for(checkin_config)
     engine = FlowEngine(closing(FlowStore(tmp_path / "flows.sqlite")),
                         {checkin.FLOW: checkin.definition()},
-                        resources={"devices": {"printer": printer}, "checkin_desk": desk})
-    svc = CheckinService(desk, engine, branch="Demo Branch", zone=ZONE, printer=printer)
+                        resources={"devices": {"printer": printer}, "checkin_desk": desk,
+                                   "queue_links": links})
+    svc = CheckinService(desk, engine, branch="Demo Branch", zone=ZONE, printer=printer,
+                         queue_links=links)
 
     result = svc.check_in(svc.find_by_qr(f"O2O:{QR_TOKEN}").appointment_id, "zh_CN")
-    assert not result.printed and result.ticket_url.startswith(f"{srv.url}/r/{result.job_id}?t=")
+    assert not result.printed and result.ticket_url.startswith(f"{srv.url}/r/q/")
+    assert printer.has_job(result.job_id)  # kept for the reprint
+    assert result.ticket_url in printer.jobs.get(result.job_id).qr_payloads  # = the paper's
     status, _, body = fetch(srv, path_of(result.ticket_url))
     assert status == 200
     page = body.decode("utf-8")
     assert result.ticket_number in page and '<html lang="zh-CN">' in page
-    status, _, png = fetch(srv, path_of(result.ticket_url).replace("?", ".png?", 1))
-    with Image.open(io.BytesIO(png)) as img:
-        assert decode_qrs(img) == [result.ticket_url]  # the ticket's own QR: this very link
+    assert "下一位就是您" in page  # where it stands: no one else waits
+    called = desk.store.call_next("3")  # called at counter 3: the same link says so
+    assert called is not None and called["number"] == result.ticket_number
+    page = fetch(srv, path_of(result.ticket_url))[2].decode("utf-8")
+    assert "请到 3 号柜台办理" in page
 
 
 # -- configuration, kiosk run and the CLI ------------------------------------------------------
@@ -414,7 +426,7 @@ def test_kiosk_run_starts_the_server_on_the_core_loop(
         # What start_link_server reads of the kiosk runtime: its config, devices and loop.
         runtime = SimpleNamespace(config=cfg, devices={"printer": printer}, loop=loop)
         assert start_link_server(runtime)
-        url = print_card_receipt(printer).alternative.url
+        url = link_for(printer.settings, print_card_receipt(printer).alternative)
         assert url.startswith(f"http://127.0.0.1:{port}/r/")
         assert _wait_for(url) == 200
     finally:
@@ -459,7 +471,7 @@ def test_cli_serves_the_kiosks_kept_jobs(served: Any, tmp_path: Path,
     printer = closing(create("printer", settings, data_dir=tmp_path / "var"))
     assert isinstance(printer, ReceiptPrinter)
     printer.start().result(timeout=10)
-    url = print_card_receipt(printer, "zh_CN").alternative.url
+    url = link_for(printer.settings, print_card_receipt(printer, "zh_CN").alternative)
     assert _wait_for(url) == 200
     assert _wait_for(f"http://127.0.0.1:{port}/r/{'x' * 30}?t=y") == 404
     proc.send_signal(signal.SIGTERM)

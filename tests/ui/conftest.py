@@ -53,6 +53,18 @@ def create_fake(name: str, settings: Any) -> Device:
 
 
 @pytest.fixture
+def kiosk_config(kiosk_config: Any) -> Any:
+    """The repository's kiosk.toml, with the card dispenser and printer marked ``required``
+    (a branch that cannot do anything without them): the shell's out-of-service tests are
+    about that setting. The demo marks none required; tests of availability per function
+    (test_menu_availability.py) say so explicitly."""
+    devs = kiosk_config.devices
+    upd = {k: getattr(devs, k).model_copy(update={"required": True})
+           for k in ("card_dispenser", "printer")}
+    return kiosk_config.model_copy(update={"devices": devs.model_copy(update=upd)})
+
+
+@pytest.fixture
 def fake_devices() -> Iterator[type[FakeDevice]]:
     """Every device kind in the config opens as a FakeDevice."""
     FakeDevice.fail_open = set()
@@ -127,7 +139,9 @@ def _shown(item: QQuickItem) -> bool:
 
 
 def tap(qtbot: Any, app: Any, name: str) -> None:
-    """Touch the middle of the item called ``name``, like a finger would."""
+    """Touch the middle of the item called ``name``, like a finger would. Positioners lay
+    out on the next frame: a screen just loaded may not be where it will be drawn yet."""
+    qtbot.wait(40)
     item = find(app, name)
     assert item is not None, f"no visible item {name!r} on screen {app.shell.screen!r}"
     centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2))

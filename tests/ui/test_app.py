@@ -23,11 +23,15 @@ def go_to_menu(qtbot: Any, app: Any, language: str = "zh_CN") -> None:
 
 
 def test_attract_to_language_to_menu(qtbot: Any, make_app: Any, fake_devices: Any) -> None:
+    from kiosk_ui.screens import ScriptedCall
+
     app = make_app(flow_modules=())  # no flows installed
+    # Issue 12: out of service when nothing can be offered; the video teller can be.
+    app.runtime.services["teller_call"] = ScriptedCall()
     qtbot.waitUntil(lambda: app.shell.inService)
     assert find(app, "attractScreen") is not None
     shown = texts(app)
-    assert "欢迎光临" in shown and "Welcome" in shown and "Demo Branch" in shown
+    assert "欢迎光临" in shown and "Welcome" in shown and "演示支行" in shown
     go_to_menu(qtbot, app, "en_US")
     assert EN_MENU_TITLE in texts(app)
     # No flows are installed: the services say so instead of pretending.
@@ -159,17 +163,24 @@ def test_call_teller_on_every_screen(qtbot: Any, make_app: Any, fake_devices: An
 
 
 def test_teller_hook_signals(qtbot: Any, make_app: Any) -> None:
+    from kiosk_ui.screens import ScriptedCall
+    from video_teller.api import CallPhase, CallView
+
     app = make_app(start_runtime=False)
     desk = app.shell.teller
-    desk.attach()  # what the video-teller integration will do
+    api = ScriptedCall(consent_required=False)
+    desk.attach_call(api)  # what kiosk_app does with the real TellerCall
     with qtbot.waitSignal(desk.requested) as req:
         tap(qtbot, app, "callTellerButton")
     assert req.args == ["zh_CN", "attract"]
+    qtbot.waitUntil(lambda: find(app, "callScreen_waiting") is not None)
     assert find(app, "tellerNotLinked") is None
-    desk.set_connected()
-    qtbot.waitUntil(lambda: "柜员已接通" in texts(app))
-    with qtbot.waitSignal(desk.cancelled):
-        tap(qtbot, app, "cancelTellerButton")
+    api.show(CallView(phase=CallPhase.IN_CALL, teller_name="王芳"))
+    qtbot.waitUntil(lambda: "王芳" in texts(app))
+    assert desk.state == "connected"
+    with qtbot.waitSignal(desk.closed):
+        api.show(CallView())  # the call is over
+    qtbot.waitUntil(lambda: find(app, "callTellerOverlay") is None)
 
 
 def test_registered_flow_plugs_in(qtbot: Any, make_app: Any, fake_devices: Any) -> None:

@@ -40,13 +40,20 @@ def test_stop_does_not_wait_forever_for_a_stuck_start(
     bridge = RuntimeBridge(runtime)
     bridge.START_JOIN_S = 0.2
     bridge.start()
+    start_thread = bridge._start_thread
+    assert start_thread is not None
     caplog.set_level(logging.ERROR, logger="kiosk_ui.bridge")
     t0 = time.monotonic()
     bridge.stop()
     assert time.monotonic() - t0 < 5
     assert runtime.stopped
     assert "runtime start still running after" in caplog.text
-    runtime.release.set()
+    received: list[object] = []
+    bridge.started.connect(lambda: received.append("started"))
+    runtime.release.set()  # the hung start finally returns, after stop(): it stays silent
+    start_thread.join(5)
+    qtbot.wait(50)
+    assert not start_thread.is_alive() and received == []
 
 
 def test_journal_goes_through_the_runtime_writer(

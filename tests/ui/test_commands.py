@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
-from kiosk_ui.screens import SHOTS
+from kiosk_ui.screens import SHOTS, modes
 
 REPO = Path(__file__).resolve().parents[2]
 KIOSK = Path(sys.executable).parent / "kiosk"  # the console script, as users run it
@@ -36,8 +36,10 @@ def test_screens_renders_every_screen_in_every_language(tmp_path: Path) -> None:
     out = tmp_path / "shots"
     proc = kiosk("screens", "--out", str(out), "--config", str(demo_config(tmp_path)), cwd=REPO)
     assert proc.returncode == 0, proc.stderr
-    expected = {f"{s.name}-{lang}.png" for s in SHOTS for lang in ("zh_CN", "en_US")}
+    expected = {mode.file(s.name, lang) for s in SHOTS for lang in ("zh_CN", "en_US")
+                for mode in modes() if mode.name == "normal" or not s.technician}
     assert {p.name for p in out.iterdir()} == expected
+    assert {"menu-large-zh_CN.png", "menu-contrast-en_US.png"} <= expected
     assert {"attract-zh_CN.png", "menu-en_US.png", "timeout-prompt-zh_CN.png",
             "out-of-service-en_US.png", "call-teller-zh_CN.png"} <= expected
     for name in expected:

@@ -13,8 +13,11 @@ from kiosk_ui.screens import SHOTS
 
 from .conftest import items
 
-THEME = dict(re.findall(r'color (\w+): "(#[0-9A-Fa-f]{6})"',
-                        (QML_DIR / "Theme.qml").read_text(encoding="utf-8")))
+#: Theme.qml's colours as ``name: highContrast ? "<contrast>" : "<normal>"``.
+PALETTES = re.findall(r'color (\w+): highContrast \? "(#[0-9A-Fa-f]{6})" : "(#[0-9A-Fa-f]{6})"',
+                      (QML_DIR / "Theme.qml").read_text(encoding="utf-8"))
+THEME = {name: normal for name, _, normal in PALETTES}
+CONTRAST_THEME = {name: hc for name, hc, _ in PALETTES}
 
 #: (text colour, background) pairs the screens use.
 PAIRS = [("ink", "page"), ("inkSoft", "page"), ("inkSoft", "card"), ("ink", "card"),

@@ -134,7 +134,12 @@ def test_menu_never_offers_a_flow_that_is_not_installed() -> None:
     entries = {e.id: e for e in reg.menu({})}
     assert entries["card"].available is False and entries["card"].reason is Reason.NOT_INSTALLED
     assert entries["checkin"].reason is Reason.NOT_INSTALLED
-    assert entries["teller"].available is True
+    # Issue 12: calling a teller needs the camera and the video teller service.
+    assert entries["teller"].available is False
+    teller = {e.id: e for e in reg.menu({"camera": _status(DeviceState.ONLINE)},
+                                        live={"teller_call": object()})}["teller"]
+    assert teller.available is True
+    assert "walkin" not in entries  # declared for when its flow lands, not shown before
 
 
 def test_menu_reports_devices_a_flow_needs() -> None:
@@ -167,3 +172,46 @@ def test_registry_does_not_hide_a_broken_flow_module(
     monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(ModuleNotFoundError, match="no_such_dependency_xyz"):
         ScreenRegistry().load_installed(["broken_flow"])
+
+
+def test_display_modes_last_for_the_session_only() -> None:
+    s = shell()
+    s.start_session(1)
+    s.set_large_text(True, 2)
+    s.set_high_contrast(True, 3)
+    s.choose_language("en_US", 4)
+    assert s.large_text and s.high_contrast and s.screen is Screen.MENU
+    s.set_large_text(False, 5)
+    assert not s.large_text and s.high_contrast
+    s.end_session()  # the attract screen is back: the next customer starts plain
+    assert not s.large_text and not s.high_contrast
+
+
+def test_display_modes_reset_when_the_session_times_out() -> None:
+    s = shell()
+    s.start_session(0)
+    s.set_large_text(True, 0)
+    s.set_high_contrast(True, 0)
+    assert s.tick(60) is False and s.overlay is Overlay.TIMEOUT_PROMPT
+    assert s.tick(80) is True
+    assert s.screen is Screen.ATTRACT and not s.large_text and not s.high_contrast
+
+
+def test_branch_name_per_language() -> None:
+    from kiosk_core.config import ConfigError, KioskSettings, validate
+
+    k = KioskSettings(id="K1", branch="Demo Branch", branch_names={"zh_CN": "演示支行"})
+    assert k.branch_in("zh_CN") == "演示支行"
+    assert k.branch_in("en_US") == "Demo Branch"
+    with pytest.raises(ConfigError, match=r"kiosk\.branch_names"):
+        from kiosk_core.config import CoreConfig
+        validate(CoreConfig, {"kiosk": {"id": "K1", "branch": "B", "branch_names": {"fr_FR": "x"}}})
+
+
+def test_panel_size_is_validated_with_its_key() -> None:
+    from kiosk_core.config import ConfigError, CoreConfig, validate
+
+    with pytest.raises(ConfigError, match=r"ui\.diagonal_in"):
+        validate(CoreConfig, {"kiosk": {"id": "K1", "branch": "B"}, "ui": {"diagonal_in": 2}})
+    cfg = validate(CoreConfig, {"kiosk": {"id": "K1", "branch": "B"}})
+    assert cfg.ui.diagonal_in == 21.5

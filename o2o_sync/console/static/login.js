@@ -1,8 +1,14 @@
 "use strict";
-const err = new URLSearchParams(location.search).get("error");
-if (err) {
+function showError() {
+  const err = new URLSearchParams(location.search).get("error");
   const p = document.getElementById("error");
-  p.textContent = err === "locked" ? "Too many attempts. Wait a minute and try again."
-                                   : "Wrong user name or password.";
-  p.hidden = false;
+  if (err) {
+    p.textContent = err === "locked" ? t("locked") : t("wrong");
+    p.hidden = false;
+  }
 }
+document.getElementById("lang").addEventListener("click", () => {
+  setLang(LANG === "zh" ? "en" : "zh"); applyWords("loginTitle"); showError();
+});
+applyWords("loginTitle");
+showError();

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from customer_flows import card_issuance
+from devices.camera.driver import create as create_camera
+from devices.camera.settings import CameraSettings
 from devices.card_dispenser.driver import create as create_dispenser
 from devices.card_dispenser.settings import CardDispenserSettings
 from devices.printer.driver import create as create_printer
@@ -115,3 +118,16 @@ def journal_of(engine: FlowEngine) -> list[tuple[str, dict[str, Any]]]:
     runtime.journal_writer.flush()
     journal = runtime.journal
     return [(r.kind, r.data) for r in journal.records()]
+
+
+@pytest.fixture
+def pool() -> Iterator[ThreadPoolExecutor]:
+    with ThreadPoolExecutor(4, thread_name_prefix="test-flow") as ex:
+        yield ex
+
+
+@pytest.fixture
+def camera(closing: Callable[[Any], Any]) -> Any:
+    cam = closing(create_camera("camera", CameraSettings(url="sim://camera?scene=customer")))
+    cam.start().result(timeout=30)
+    return cam

@@ -1,8 +1,13 @@
-"""Screenshots of every step of the debit-card flow, in both languages, into
-docs/screens/card-<step>-<lang>.png (offscreen, 1080×1920, real simulated devices).
+"""Screenshots of every step of the debit-card flow, in both languages and every display
+mode, into docs/screens/card-<step>[-large|-contrast]-<lang>.png (offscreen, 1080×1920, real
+simulated devices, the configured 30 s to take the card).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python tests/flows/card_issuance/make_screens.py \
-        docs/screens [LANG…]
+        docs/screens [LANG…] [--modes=normal,large,contrast] [--live]
+
+By default every step is set on the session directly (run_staged: quick, the same every
+time); ``--live`` walks the real flow instead (the identity check against the simulated
+customer, the devices), as the page tests do.
 """
 
 from __future__ import annotations
@@ -26,6 +31,10 @@ from ui.conftest import find  # noqa: E402
 from flows.card_issuance.ui_helpers import demo_config  # noqa: E402
 
 _watch: list[Any] = []
+#: The display mode being shot: "" (normal), "large" or "contrast" (docs/screens names).
+MODE = {"now": ""}
+#: What the customer has to take the card, as kiosk.toml configures it (the tests use 4 s).
+TAKE_TIMEOUT_S = 30.0
 CLOSER = "Bring the card closer to the camera."
 
 
@@ -51,7 +60,8 @@ def tap(app: Any, name: str) -> None:
 
 def shoot(app: Any, out: Path, step: str, lang: str, settle: float = 0.6) -> None:
     pump(settle)
-    path = out / f"card-{step}-{lang}.png"
+    mode = MODE["now"]
+    path = out / f"card-{step}{'-' + mode if mode else ''}-{lang}.png"
     app.window.grabWindow().save(str(path))
     print(path)
 
@@ -66,7 +76,9 @@ def run(out: Path, lang: str, tmp: Path, *, printer: str = "", camera: str = "sc
     if i18n.stale():
         i18n.build()
     app = KioskApp(demo_config(tmp, camera=camera, small=False,
-                               dispenser="take=never" if not_taken else "cards=50&take=1.5"))
+                               dispenser="take=never" if not_taken else "cards=50&take=1.5",
+                               # not taken: a short wait for the screen after it
+                               take_timeout_s=4.0 if not_taken else TAKE_TIMEOUT_S))
     try:
         app.show(fullscreen=False)
         pump(until=lambda: app._framed and app.shell.inService, limit=30)
@@ -74,6 +86,7 @@ def run(out: Path, lang: str, tmp: Path, *, printer: str = "", camera: str = "sc
         follow_prompts(app.runtime.prompts, app.runtime.devices["camera"])
         tap(app, "attractScreen")
         tap(app, f"language_{lang}")
+        _set_mode(app)
         tap(app, "service_card")
         flow: Any = app.shell.flowModel
         _watch[:] = [flow.session]
@@ -102,6 +115,7 @@ def run(out: Path, lang: str, tmp: Path, *, printer: str = "", camera: str = "sc
                     break
                 pump(until=lambda: flow.state != "identity")  # noqa: B023
                 flow.finish()
+                _set_mode(app)
                 tap(app, "service_card")
                 flow = app.shell.flowModel
                 _watch[:] = [flow.session]
@@ -138,6 +152,13 @@ def run(out: Path, lang: str, tmp: Path, *, printer: str = "", camera: str = "sc
         app.close()
 
 
+def _set_mode(app: Any) -> None:
+    """The display mode, as the customer switches it from the header (session only)."""
+    app.shell.setLargeText(MODE["now"] == "large")
+    app.shell.setHighContrast(MODE["now"] == "contrast")
+    pump(0.2)
+
+
 def _start_bank(app: Any) -> None:
     """As kiosk_app does: the sandbox bank as its own process, the PIN pad's keys."""
     from kiosk_app.bank_service import start_bank, wait_bank_ready
@@ -167,6 +188,7 @@ def run_pin(out: Path, lang: str, tmp: Path, *, refused: bool = False) -> None:
         _start_bank(app)
         tap(app, "attractScreen")
         tap(app, f"language_{lang}")
+        _set_mode(app)
         tap(app, "service_card")
         flow: Any = app.shell.flowModel
         session = flow.session
@@ -198,6 +220,52 @@ def run_pin(out: Path, lang: str, tmp: Path, *, refused: bool = False) -> None:
         flow.cancelPin()
         pump(until=lambda: flow.state == "failed", limit=30)
         shoot(app, out, "pin-cancelled", lang)
+    finally:
+        app.close()
+
+
+def run_staged(out: Path, lang: str, tmp: Path) -> None:
+    """Every step (ui_helpers.STEPS + MORE_STEPS) set on the session directly, in the
+    current mode: quick and the same every time (the live runs above depend on the
+    simulated customer's timing). The camera steps show the demo customer's picture."""
+    from customer_flows.card_issuance import FLOW
+    from flows.card_issuance.ui_helpers import MORE_STEPS, STEPS
+    from kiosk_ui import i18n
+    from kiosk_ui.app import KioskApp
+
+    if i18n.stale():
+        i18n.build()
+    app = KioskApp(demo_config(tmp, small=False, take_timeout_s=TAKE_TIMEOUT_S))
+    try:
+        app.show(fullscreen=False)
+        pump(until=lambda: app._framed and app.shell.inService, limit=30)
+        _start_bank(app)
+        tap(app, "attractScreen")
+        tap(app, f"language_{lang}")
+        _set_mode(app)
+        tap(app, "service_card")
+        flow: Any = app.shell.flowModel
+        session = flow.session
+        _watch[:] = [session]
+        session._load_terms()  # the real agreement, in the page's language
+        cam: Any = app.runtime.devices["camera"]
+        pump(until=lambda: cam.latest() is not None, limit=30)
+        # The demo customer does what the screen asks (card up, face, the movement).
+        from flows.prompt_follower import follow_prompts
+        from kiosk_core.prompts import Prompt
+
+        follow_prompts(app.runtime.prompts, cam)
+        asks = {"id-capture": Prompt(FLOW, "show_id_card"),
+                "liveness": Prompt(FLOW, "challenge", {"challenge": "turn_left"})}
+        for name, step in STEPS + MORE_STEPS:
+            snap = {k: v for k, v in step.items() if k != "terms_text"}
+            session._set(**{"phase": "", "prompt": {}, "prompt_code": "", "reason": "",
+                            "can_retry": False, "challenge": 0, "challenges": 0,
+                            "pin_confirm": False, "pin_retry_reason": "", **snap})
+            pump(until=lambda: flow.state == snap["state"], limit=10)  # noqa: B023
+            if name in asks:
+                app.runtime.prompts.show(asks[name])
+            shoot(app, out, name, lang, settle=2.0 if snap["state"] == "identity" else 0.4)
     finally:
         app.close()
 
@@ -234,8 +302,17 @@ if __name__ == "__main__":
     register_scenes()  # sim://camera?scene=customer (the kiosk CLI and tests/conftest do it)
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screens")
     out.mkdir(parents=True, exist_ok=True)
-    langs = sys.argv[2:] or ["zh_CN", "en_US"]
-    for lang in langs:
+    args = sys.argv[2:]
+    modes = next((a.split("=", 1)[1].split(",") for a in args if a.startswith("--modes=")),
+                 ["normal", "large", "contrast"])
+    langs = [a for a in args if not a.startswith("--")] or ["zh_CN", "en_US"]
+    staged = "--live" not in args
+    for mode, lang in [(m, la) for m in modes for la in langs]:
+        MODE["now"] = "" if mode == "normal" else mode
+        if staged:
+            with tempfile.TemporaryDirectory() as d:
+                run_staged(out, lang, Path(d))
+            continue
         with tempfile.TemporaryDirectory() as d:
             run(out, lang, Path(d))
         with tempfile.TemporaryDirectory() as d:

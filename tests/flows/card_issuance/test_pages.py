@@ -82,9 +82,15 @@ def open_card_flow(qtbot: Any, app: Any, language: str) -> Any:
     qtbot.waitUntil(lambda: find(app, "languageScreen") is not None)
     tap(qtbot, app, f"language_{language}")
     qtbot.waitUntil(lambda: find(app, "service_card") is not None)
+    # Offered once it can be done (issue 12): the sandbox bank is up (its own process).
+    qtbot.waitUntil(lambda: card_entry(app)["available"], timeout=30000)
     tap(qtbot, app, "service_card")
     qtbot.waitUntil(lambda: find(app, "cardIntro") is not None)
     return app.shell.flowModel
+
+
+def card_entry(app: Any) -> dict[str, Any]:
+    return next(e for e in app.shell.menu if e["id"] == "card")
 
 
 def test_customer_gets_a_card_end_to_end(qtbot: Any, app_for: Any, tmp_path: Path) -> None:
@@ -149,11 +155,14 @@ def test_identity_fails_twice_then_only_a_teller(qtbot: Any, app_for: Any,
     tap(qtbot, app, "card_accept")
     qtbot.waitUntil(lambda: flow.state == "identity_failed", timeout=20000)
     assert flow.reason == "fail_id_timeout" and flow.canRetry
-    assert "无法读取您的证件" in " ".join(texts(app))
+    # What happened comes first, in the page's own words.
+    assert "我们没能读取您的身份证件。" in texts(app)
     tap(qtbot, app, "card_retry")
     qtbot.waitUntil(lambda: flow.state == "identity_failed" and not flow.canRetry, timeout=20000)
     assert find(app, "card_retry") is None
-    tap(qtbot, app, "card_failed_teller")
+    # The teller is offered once: the footer's button (no second one on the page).
+    assert find(app, "card_failed_teller") is None
+    tap(qtbot, app, "callTellerButton")
     qtbot.waitUntil(lambda: app.shell.overlay == "call-teller")
 
 
@@ -171,14 +180,14 @@ def test_empty_stacker_says_so_and_offers_a_teller(qtbot: Any, app_for: Any,
     assert any("took it back" in t for t in texts(app))
     flow.finish()
     qtbot.waitUntil(lambda: find(app, "menuScreen") is not None)
-    tap(qtbot, app, "service_card")  # the stacker is now empty
-    qtbot.waitUntil(lambda: find(app, "cardIntro") is not None)
-    flow = app.shell.flowModel
-    tap(qtbot, app, "card_accept")  # told at once, before any identity check
-    qtbot.waitUntil(lambda: flow.state == "failed")
-    assert flow.reason == "stacker_empty"
-    assert "Sorry, this machine has no cards left at the moment." in texts(app)
-    tap(qtbot, app, "card_teller")
+    # The stacker is now empty: the menu says so before anything starts (issue 12; the
+    # session's own check in accept() is tested in test_session.py).
+    qtbot.waitUntil(lambda: card_entry(app)["why"] == ["no_cards"])
+    assert "No cards left in this machine. A teller can help you." in texts(app)
+    tap(qtbot, app, "service_card")
+    qtbot.waitUntil(lambda: find(app, "menuNotice") is not None)
+    assert app.shell.screen == "menu" and find(app, "cardIntro") is None
+    tap(qtbot, app, "menuNoticeTeller")
     qtbot.waitUntil(lambda: app.shell.overlay == "call-teller")
 
 

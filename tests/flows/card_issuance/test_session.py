@@ -5,17 +5,12 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from customer_flows.card_session import CardIssuanceSession, ink
-from devices.camera.driver import create as create_camera
 from devices.camera.scenes import FaceScene
-from devices.camera.settings import CameraSettings
 from esign.service import EvidenceService
 from flows.prompt_follower import follow_prompts
 from identity.privacy import BiometricVault
@@ -23,19 +18,6 @@ from identity.settings import IdentitySettings
 from kiosk_core.prompts import PromptBoard
 
 SIGNATURE = [[(100.0 + 10 * i, 300.0 + (40 if i % 2 else -40), 16.0 * i) for i in range(30)]]
-
-
-@pytest.fixture
-def pool() -> Iterator[ThreadPoolExecutor]:
-    with ThreadPoolExecutor(4, thread_name_prefix="test-flow") as ex:
-        yield ex
-
-
-@pytest.fixture
-def camera(closing: Callable[[Any], Any]) -> Any:
-    cam = closing(create_camera("camera", CameraSettings(url="sim://camera?scene=customer")))
-    cam.start().result(timeout=30)
-    return cam
 
 
 class NoBlinkFirst(random.Random):
@@ -173,3 +155,23 @@ def test_an_empty_stacker_is_told_before_the_identity_check(
     snap = session.snapshot()
     assert (snap.state, snap.reason, snap.attempts) == ("failed", "stacker_empty", 0)
     session.close()
+
+
+def test_step_shown_and_back_offered_follow_the_state() -> None:
+    """"Step n of 6" from the ID card on; Back only until something has started."""
+    from customer_flows.card_session import BACK_STATES, STEPS, Snapshot, step_of
+
+    def step(state: str, phase: str = "", reason: str = "") -> int:
+        return step_of(Snapshot(state, 0, phase=phase, reason=reason))
+
+    assert len(STEPS) == 6
+    assert [step("intro"), step("identity", "id_capture"), step("identity", "face_match"),
+            step("identity", "liveness"), step("identity_passed"), step("signature"),
+            step("preparing"), step("pin"), step("take_card"), step("done"),
+            step("failed")] == [0, 1, 2, 2, 2, 3, 4, 4, 5, 6, 0]
+    assert step("identity_failed", reason="fail_id_timeout") == 1
+    assert step("identity_failed", reason="fail_no_match") == 2
+    waiting_or_finished = {"preparing", "pin", "dispensing", "take_card", "printing", "done",
+                           "failed"}
+    assert not waiting_or_finished & BACK_STATES
+    assert {"intro", "identity", "identity_failed", "signature"} <= BACK_STATES

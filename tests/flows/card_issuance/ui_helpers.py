@@ -17,12 +17,12 @@ REPO = Path(__file__).resolve().parents[3]
 def demo_config(tmp: Path, *, dispenser: str = "cards=50&take=1.5", printer: str = "",
                 camera: str = "scene=customer", small: bool = True,
                 pinpad: str = "ceremony=true&pin=258013",
-                inactivity_s: float = 600) -> KioskConfig:
+                inactivity_s: float = 600, take_timeout_s: float = 4.0) -> KioskConfig:
     cfg = load_config(REPO / "kiosk.toml")
     devices = cfg.devices
     upd = {
         "card_dispenser": devices.card_dispenser.model_copy(update={  # type: ignore[union-attr]
-            "url": f"sim://card-dispenser?{dispenser}", "take_timeout_s": 4.0}),
+            "url": f"sim://card-dispenser?{dispenser}", "take_timeout_s": take_timeout_s}),
         "printer": devices.printer.model_copy(update={  # type: ignore[union-attr]
             "url": f"sim://printer?out={tmp / 'paper'}" + (f"&{printer}" if printer else "")}),
         "camera": devices.camera.model_copy(update={  # type: ignore[union-attr]
@@ -40,6 +40,49 @@ def demo_config(tmp: Path, *, dispenser: str = "cards=50&take=1.5", printer: str
         "base_dir": tmp, "devices": devices.model_copy(update=upd), "ui": ui, "bank": bank,
         "identity": cfg.identity.model_copy(update={"liveness_challenges": 2}),
         "timeouts": cfg.timeouts.model_copy(update={"inactivity_s": inactivity_s})})
+
+
+#: (name, the session's state) for every screen of the flow: the page tests walk them in
+#: every display mode, make_screens.py --staged renders them.
+STEPS: list[tuple[str, dict[str, Any]]] = [
+    ("intro", {"state": "intro"}),
+    ("id-capture", {"state": "identity", "phase": "id_capture", "prompt_code": "card_too_small",
+                    "prompt": {"en_US": "Bring the card closer to the camera.",
+                               "zh_CN": "请把证件再靠近摄像头一些。"}}),
+    ("face", {"state": "identity", "phase": "face_match", "prompt_code": "no_face",
+              "prompt": {"en_US": "Please look at the camera.", "zh_CN": "请看向摄像头。"}}),
+    ("liveness", {"state": "identity", "phase": "liveness", "prompt_code": "do_turn_left",
+                  "challenge": 1, "challenges": 2,
+                  "prompt": {"en_US": "Please turn your head slowly to your left.",
+                             "zh_CN": "请慢慢向左转头。"}}),
+    ("identity-passed", {"state": "identity_passed", "phase": "result",
+                         "prompt": {"en_US": "Thank you. Your identity is confirmed.",
+                                    "zh_CN": "谢谢，身份核验通过。"}}),
+    ("identity-failed", {"state": "identity_failed", "reason": "fail_id_timeout",
+                         "can_retry": True}),
+    ("identity-failed-final", {"state": "identity_failed", "reason": "fail_no_match",
+                               "can_retry": False}),
+    ("signature", {"state": "signature",
+                   "terms_text": "# Debit card agreement\n\n" + "Terms. " * 200}),
+    ("preparing", {"state": "preparing"}),
+    ("pin", {"state": "pin", "pin_digits": 3}),
+    ("take-card", {"state": "take_card", "take_timeout_s": 30.0}),
+    ("printing", {"state": "printing"}),
+    ("done-no-printer", {"state": "done", "card_number": "6222 **** **** 1234",
+                         "receipt_printed": False,
+              "receipt_outcome": "not_printed", "receipt_url": "https://example.invalid/r/1"}),
+    ("not-taken", {"state": "failed", "reason": "not_taken"}),
+]
+#: More screens of the same steps (docs/screens names), for the screenshots.
+MORE_STEPS: list[tuple[str, dict[str, Any]]] = [
+    ("pin-confirm", {"state": "pin", "pin_digits": 2, "pin_confirm": True}),
+    ("pin-mismatch", {"state": "pin", "pin_digits": 0, "pin_retry_reason": "pin_mismatch"}),
+    ("pin-cancelled", {"state": "failed", "reason": "pin_cancelled"}),
+    ("bank-refused", {"state": "failed", "reason": "bank_under_age"}),
+    ("done", {"state": "done", "card_number": "6222 **** **** 1234",
+                      "customer_name": "COLLINS E. M.", "receipt_printed": True,
+                      "receipt_outcome": "printed"}),
+]
 
 
 def draw_signature(qtbot: Any, app: Any, pad: Any) -> None:
@@ -60,5 +103,8 @@ def texts(app: Any) -> list[str]:
     """Every visible text (our inline Text components included)."""
     from ui.conftest import _shown, items
 
-    return [str(i.property("text")) for i in items(app)
+    # Chinese phrases are held together with WORD JOINERs (no line break inside a word),
+    # with ZERO WIDTH SPACEs where a title may break.
+    return [str(i.property("text")).replace("\u2060", "").replace("\u200b", "")
+            for i in items(app)
             if i.inherits("QQuickText") and _shown(i)]

@@ -11,6 +11,7 @@ from typing import Any
 
 from customer_flows import checkin
 from kiosk_core.flows import FlowContext, FlowDefinition, FlowEngine, FlowStore
+from receipts.queue_page import links_for
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -50,9 +51,11 @@ def setup(base: Path) -> tuple[Any, Any, FlowEngine]:
 def main(base: str, appointment_id: str) -> None:
     cfg, printer, engine = setup(Path(base))
     engine.definitions[checkin.FLOW] = cut_definition()
-    engine.resources = {"devices": {"printer": printer}, "checkin_desk": checkin.desk_for(cfg)}
+    engine.resources = {"devices": {"printer": printer}, "checkin_desk": checkin.desk_for(cfg),
+                        "queue_links": links_for(cfg)}
     svc = checkin.CheckinService(checkin.desk_for(cfg), engine, branch="Demo Branch",
-                                 zone=cfg.kiosk.timezone, printer=printer)
+                                 zone=cfg.kiosk.timezone, printer=printer,
+                                 queue_links=links_for(cfg))
     svc.check_in(appointment_id, "zh_CN")
     print("no cut", flush=True)
     os._exit(0)

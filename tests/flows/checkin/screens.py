@@ -77,9 +77,99 @@ def config(base: Path, printer_faults: str = "") -> Any:
     return cfg
 
 
-def shoot(out: Path, lang: str, printer_faults: str = "") -> list[Path]:
+MODES = ("", "large", "contrast")
+
+
+def set_mode(app: Any, mode: str) -> None:
+    app.shell.setLargeText(mode == "large")
+    app.shell.setHighContrast(mode == "contrast")
+
+
+def reset_bookings(app: Any) -> None:
+    """Today's bookings as seeded again (a walk through every mode checks in more than
+    once): no appointment checked in, no ticket."""
+    from customer_flows.checkin import desk_for
+
+    store = desk_for(app.config).store
+    with store.tx() as c:
+        c.execute("UPDATE appointments SET local_status='booked', qr_used=0, ticket_id=NULL "
+                  "WHERE local_status IN ('checked_in', 'called')")
+        c.execute("DELETE FROM tickets")
+        c.execute("DELETE FROM ticket_counters")
+
+
+def walk(app: Any, lang: str, mode: str, snap: Callable[[str], None], *,
+         printer_out: bool = False) -> None:
+    """Every check-in step, ``snap(step)`` on each (the screenshots; the touch-target test)."""
     from ui.conftest import find
 
+    from flows.walkin.screens import press, to_menu
+
+    reset_bookings(app)
+    to_menu(app, lang)
+    set_mode(app, mode)
+    press(app, "service_checkin")
+    wait_until(lambda: find(app, "checkinChoose") is not None)
+    vm: Any = app.shell.flowModel
+    if printer_out:  # only the ticket without paper
+        press(app, "checkin_phone")
+        for ch in "13800138000":
+            press(app, f"key_{ch}")
+        press(app, "phone_next")
+        for ch in "K7Q2MX":
+            press(app, f"key_{ch}")
+        press(app, "code_find")
+        press(app, "confirm_yes")
+        wait_until(lambda: find(app, "checkinTicket") is not None)
+        snap("ticket-printer-out")
+        press(app, "ticket_done")
+        return
+    snap("choose")
+    # Hold the decoder's answer back for a moment, to show the live preview.
+    real_read, vm.session.qr_read = vm.session.qr_read, lambda text: None
+    press(app, "checkin_qr")
+    wait_until(lambda: not vm.preview.isNull())
+    snap("scan")
+    vm.session.qr_read = real_read
+    wait_until(lambda: find(app, "checkinConfirm") is not None)
+    snap("confirm")
+    press(app, "confirm_yes")
+    wait_until(lambda: find(app, "checkinTicket") is not None)
+    snap("ticket")
+    press(app, "ticket_done")
+    to_menu(app, lang)
+    set_mode(app, mode)
+    press(app, "service_checkin")
+    press(app, "checkin_phone")
+    for ch in "1380013":
+        press(app, f"key_{ch}")
+    snap("phone")
+    for ch in "8000":
+        press(app, f"key_{ch}")
+    press(app, "phone_next")
+    for ch in "K7Q":
+        press(app, f"key_{ch}")
+    snap("code")
+    # The waiting screen and the refusals, straight from the session.
+    vm = app.shell.flowModel
+    vm.session.busy_with = "lookup"
+    vm.session.step = "busy"
+    vm.changed.emit()
+    snap("busy")
+    for code, detail, path in (("used", "", "qr"), ("too_early", "15:45", "qr"),
+                               ("unknown", "", "phone"), ("too_many", "", "phone"),
+                               ("camera", "", "qr")):
+        vm.session.path = path
+        vm.session.attempts_left = 2
+        vm.flow.can_reprint = code == "used"
+        vm.session.refused(code, detail)
+        vm.changed.emit()
+        snap(f"error-{code.replace('_', '-')}")
+    press(app, "error_done")
+    wait_until(lambda: find(app, "menuScreen") is not None)
+
+
+def shoot(out: Path, lang: str, printer_faults: str = "", mode: str = "") -> list[Path]:
     from kiosk_ui import i18n
     from kiosk_ui.app import KioskApp
     from kiosk_ui.screens import grab
@@ -87,6 +177,7 @@ def shoot(out: Path, lang: str, printer_faults: str = "") -> list[Path]:
     if i18n.stale():
         i18n.build()
     written: list[Path] = []
+    suffix = f"-{mode}" if mode else ""
     with tempfile.TemporaryDirectory() as tmp:
         app = KioskApp(config(Path(tmp), printer_faults))
         try:
@@ -95,65 +186,11 @@ def shoot(out: Path, lang: str, printer_faults: str = "") -> list[Path]:
 
             def snap(step: str) -> None:
                 settle(app)
-                path = out / f"checkin-{step}-{lang}.png"
+                path = out / f"checkin-{step}{suffix}-{lang}.png"
                 grab(app).save(str(path))
                 written.append(path)
 
-            tap(app, "attractScreen")
-            tap(app, f"language_{lang}")
-            tap(app, "service_checkin")
-            wait_until(lambda: find(app, "checkinChoose") is not None)
-            vm: Any = app.shell.flowModel
-            if printer_faults:  # only the ticket without paper
-                tap(app, "checkin_phone")
-                for ch in "13800138000":
-                    tap(app, f"key_{ch}")
-                tap(app, "phone_next")
-                for ch in "K7Q2MX":
-                    tap(app, f"key_{ch}")
-                tap(app, "code_find")
-                tap(app, "confirm_yes")
-                wait_until(lambda: find(app, "checkinTicket") is not None)
-                snap("ticket-printer-out")
-                return written
-            snap("choose")
-            # Hold the decoder's answer back for a moment, to show the live preview.
-            real_read, vm.session.qr_read = vm.session.qr_read, lambda text: None
-            tap(app, "checkin_qr")
-            wait_until(lambda: not vm.preview.isNull())
-            snap("scan")
-            vm.session.qr_read = real_read
-            wait_until(lambda: find(app, "checkinConfirm") is not None)
-            snap("confirm")
-            tap(app, "confirm_yes")
-            wait_until(lambda: find(app, "checkinTicket") is not None)
-            snap("ticket")
-            tap(app, "ticket_done")
-            tap(app, "service_checkin")
-            tap(app, "checkin_phone")
-            for ch in "1380013":
-                tap(app, f"key_{ch}")
-            snap("phone")
-            for ch in "8000":
-                tap(app, f"key_{ch}")
-            tap(app, "phone_next")
-            for ch in "K7Q":
-                tap(app, f"key_{ch}")
-            snap("code")
-            # The waiting screen and the refusals, straight from the session.
-            vm = app.shell.flowModel
-            vm.session.busy_with = "lookup"
-            vm.session.step = "busy"
-            vm.changed.emit()
-            snap("busy")
-            for code, detail, path in (("used", "", "qr"), ("too_early", "15:45", "qr"),
-                                       ("unknown", "", "phone"), ("too_many", "", "phone"),
-                                       ("camera", "", "qr")):
-                vm.session.path = path
-                vm.session.attempts_left = 2
-                vm.session.refused(code, detail)
-                vm.changed.emit()
-                snap(f"error-{code.replace('_', '-')}")
+            walk(app, lang, mode, snap, printer_out=bool(printer_faults))
         finally:
             app.close()
             from customer_flows.checkin import close_desks
@@ -165,9 +202,12 @@ def shoot(out: Path, lang: str, printer_faults: str = "") -> list[Path]:
 def main(argv: list[str]) -> int:
     out = Path(argv[1] if len(argv) > 1 else REPO / "docs" / "screens")
     out.mkdir(parents=True, exist_ok=True)
-    for lang in ("zh_CN", "en_US"):
-        for path in shoot(out, lang) + shoot(out, lang, "cover-open"):
-            print(path)
+    langs = argv[2].split(",") if len(argv) > 2 else ["zh_CN", "en_US"]
+    modes = argv[3].split(",") if len(argv) > 3 else list(MODES)
+    for lang in langs:
+        for mode in modes:
+            for path in shoot(out, lang, mode=mode) + shoot(out, lang, "cover-open", mode):
+                print(path)
     return 0
 
 

@@ -15,6 +15,7 @@ from customer_flows.checkin import CheckinRefused, CheckinService, mask_name
 from customer_flows.checkin_session import MAX_PHONE_ATTEMPTS, CheckinSession
 from customer_flows.qr_scan import QrScanner
 from kiosk_core.flows import FlowEngine, FlowStore
+from receipts.queue_page import links_for
 
 from .conftest import QR_TOKEN, ZONE
 
@@ -32,10 +33,12 @@ def service(checkin_config: Any, opened: Any, closing: Any, desks: None,
         printer.bind_storage(tmp_path / "data")
         desk = checkin.desk_for(cfg)
         store = closing(FlowStore(tmp_path / "flows.sqlite"))
+        links = links_for(cfg)
         engine = FlowEngine(store, {checkin.FLOW: checkin.definition()},
-                            resources={"devices": {"printer": printer}, "checkin_desk": desk})
+                            resources={"devices": {"printer": printer}, "checkin_desk": desk,
+                                       "queue_links": links})
         return CheckinService(desk, engine, branch="Demo Branch", zone=ZONE,
-                              printer=printer)
+                              printer=printer, queue_links=links)
 
     return make
 
@@ -70,7 +73,11 @@ def test_qr_from_the_camera_to_a_printed_ticket(service: Any, checkin_config: An
     pages = sim.wait_for_pages(1)
     assert decode_file(pages[-1].path) == result.ticket_url
     assert result.ticket_url.startswith(svc.printer.settings.receipt_base_url)
-    assert result.job_id in result.ticket_url
+    # The QR is the ticket's live queue page, signed for this very ticket and language.
+    assert "/q/" in result.ticket_url
+    ref = svc.queue_links.verify(result.ticket_url.rsplit("/", 1)[1])
+    ticket = svc.desk.store.ticket(ref.ticket_id) if ref else None
+    assert ticket is not None and ticket["number"] == result.ticket_number
     # Exactly one check-in event waits for upload, in the same DB as the ticket.
     events = outbox(svc, "apt_qr")
     assert [e["kind"] for e in events] == ["check_in"]

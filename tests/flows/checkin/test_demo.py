@@ -16,6 +16,7 @@ from customer_flows.qr_scan import QrScanner
 from demo import appointments as demo
 from kiosk_core.core_loop import CoreLoop
 from kiosk_core.flows import FlowEngine, FlowStore
+from receipts.queue_page import links_for
 
 
 class DemoO2O:
@@ -71,9 +72,11 @@ def test_demo_booking_checked_in_offline_reaches_the_channel_once(
     o2o.down()  # the link to the channel is cut
     engine = FlowEngine(closing(FlowStore(tmp_path / "flows.sqlite")),
                         {checkin.FLOW: checkin.definition()},
-                        resources={"devices": {}, "checkin_desk": desk})
+                        resources={"devices": {}, "checkin_desk": desk,
+                                   "queue_links": links_for(cfg)})
     svc = checkin.CheckinService(desk, engine, branch="Demo Branch",
-                                 zone=cfg.kiosk.timezone, printer=None)
+                                 zone=cfg.kiosk.timezone, printer=None,
+                                 queue_links=links_for(cfg))
     found = svc.find_by_qr(first["qr"])  # the day's appointments stay available offline
     result = svc.check_in(found.appointment_id, "en_US")
     assert not result.printed and result.ticket_number.startswith("A")

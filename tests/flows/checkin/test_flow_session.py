@@ -58,8 +58,12 @@ def test_qr_scan_to_ticket_with_prompts_and_the_ticket_record(
     until(lambda: flow.state.step == "ticket")
     result = flow.state.result
     assert result is not None
-    assert journal == [("checkin.ticket", {"flow": result.flow_id, "ticket": result.ticket_number,
-                                           "printed": result.printed, "job": result.job_id})]
+    [(kind, record)] = journal
+    assert kind == "checkin.ticket"
+    assert {"flow": result.flow_id, "ticket": result.ticket_number, "printed": result.printed,
+            "job": result.job_id}.items() <= record.items()
+    # What came out, and why not if it did not (issue 12: printing outcomes).
+    assert (record["outcome"], record["reason"]) == ("printed", "")
     assert [p.step for p in shown] == ["show_qr", "idle"]
     flow.close()
 
@@ -103,3 +107,40 @@ def test_failure_reasons_are_typed_and_unknown_ones_named() -> None:
         Failure.parse("early")
     err = FlowFailed(Failure.TOO_EARLY, "09:15")
     assert (err.failure, err.detail, str(err)) == (Failure.TOO_EARLY, "09:15", "too_early: 09:15")
+
+
+@pytest.mark.parametrize("fault, failure", [("dark", Failure.CAMERA_DARK),
+                                            ("frozen", Failure.CAMERA_FROZEN),
+                                            ("unplugged", Failure.CAMERA_UNPLUGGED)])
+def test_a_camera_fault_is_told_on_the_scan_screen_and_scanning_resumes(
+        checkin_service: Any, checkin_config: Any, opened: Any, pool: ThreadPoolExecutor,
+        fault: str, failure: Failure) -> None:
+    settings = checkin_config.devices.camera.model_copy(
+        update={"dark_after_s": 0.3, "frozen_after_s": 0.8})
+    camera = opened("camera", settings)
+    camera.inject_fault(fault)
+    until(lambda: camera.status.error_code != "", 5)
+    flow, board, _, _ = make_flow(pool, camera, checkin_service())
+    flow.choose_qr()
+    until(lambda: flow.state.error == failure)
+    assert flow.state.step == "scan" and board.current == Prompt("checkin", "show_qr")
+    camera.clear_fault()
+    until(lambda: flow.state.step == "confirm")  # the QR code read once the camera was fine
+    assert flow.state.error == ""
+    flow.close()
+
+
+def test_a_camera_fault_that_lasts_the_scan_time_ends_with_its_reason(
+        checkin_service: Any, checkin_config: Any, opened: Any, pool: ThreadPoolExecutor) -> None:
+    settings = checkin_config.devices.camera.model_copy(update={"frozen_after_s": 0.5})
+    camera = opened("camera", settings)
+    camera.inject_fault("frozen")
+    until(lambda: camera.status.error_code == "frozen", 5)
+    flow, _, _, _ = make_flow(pool, camera, checkin_service(), scan_limit_s=1.0)
+    flow.choose_qr()  # a frozen camera gives no new picture: no code can be read
+    until(lambda: flow.state.step == "error")
+    assert flow.state.error is Failure.CAMERA_FROZEN and flow.state.can_retry
+    camera.clear_fault()
+    flow.retry()
+    until(lambda: flow.state.step == "confirm")
+    flow.close()

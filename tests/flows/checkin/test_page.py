@@ -114,8 +114,17 @@ def test_duplicate_check_in_is_refused_on_screen(qtbot: Any, make_app: Any,
     shown(qtbot, app, "checkinError", 20000)
     assert model(app).error == "used"
     assert "This appointment is already checked in" in texts(app)
-    tap(qtbot, app, "error_phone")
-    shown(qtbot, app, "checkinPhone")
+    # Already in the queue: no "use phone number" (it would find the same), the same
+    # ticket printed again instead.
+    assert find(app, "error_phone") is None
+    qtbot.waitUntil(lambda: find(app, "error_reprint") is not None, timeout=5000)
+    tap(qtbot, app, "error_reprint")
+    shown(qtbot, app, "checkinTicket", 20000)
+    vm = model(app)
+    assert vm.ticketNumber == "A001" and vm.printed
+    assert "You're next." in texts(app)
+    assert "Please take your ticket from the slot below the screen. ↓" in texts(app)
+    assert app.runtime.devices["printer"].simulator.wait_for_pages(1)
 
 
 def test_the_app_settles_a_check_in_cut_by_a_power_failure(

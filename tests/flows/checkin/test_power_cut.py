@@ -13,6 +13,7 @@ import pytest
 
 from customer_flows import checkin
 from o2o_sync.store import BranchStore
+from receipts.queue_page import links_for
 
 from .conftest import booking
 from .power_cut import setup
@@ -47,7 +48,8 @@ def test_recovery_neither_doubles_the_check_in_nor_loses_the_ticket(
     closing(printer)
     closing(engine.store)
     engine.definitions[checkin.FLOW] = checkin.definition()
-    engine.resources = {"devices": {"printer": printer}, "checkin_desk": checkin.desk_for(cfg)}
+    engine.resources = {"devices": {"printer": printer}, "checkin_desk": checkin.desk_for(cfg),
+                        "queue_links": links_for(cfg)}
     try:
         results = engine.recover()
     finally:

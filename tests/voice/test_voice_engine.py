@@ -1,0 +1,100 @@
+"""The engine, the speaker and the jack, with the real espeak-ng."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+from voice_speech import speech_problem, voice_problem
+
+from voice.engine import EngineMissing, EspeakEngine
+from voice.jack import HeadphoneJack
+from voice.settings import VoiceSettings
+from voice.speaker import Speaker
+
+TEXTS = {"zh_CN": "请选择您的语言：中文或英文。", "en_US": "Please choose your language."}
+
+
+@pytest.mark.parametrize("language", list(TEXTS))
+def test_speech_is_loud_and_in_the_right_voice(tmp_path: Path, language: str) -> None:
+    engine = EspeakEngine()
+    text = TEXTS[language]
+    wav = engine.to_wav(text, language, tmp_path / "out.wav")
+    assert speech_problem(text, language, wav, engine.phonemes(text, language)) == ""
+
+
+def test_the_wrong_voice_is_caught() -> None:
+    engine = EspeakEngine()
+    wrong = VoiceSettings(voices={"zh_CN": "en-us", "en_US": "cmn"})
+    swapped = EspeakEngine(wrong)
+    assert voice_problem("en_US", swapped.phonemes(TEXTS["zh_CN"], "zh_CN"))
+    assert voice_problem("zh_CN", swapped.phonemes(TEXTS["en_US"], "en_US"))
+    # Debian's plain "cmn" voice reads its pinyin in English: caught, hence cmn-latn-pinyin.
+    assert voice_problem("zh_CN", swapped.phonemes(TEXTS["zh_CN"], "en_US"))
+    assert voice_problem("zh_CN", engine.phonemes(TEXTS["zh_CN"], "zh_CN")) == ""
+
+
+def test_a_missing_engine_is_named() -> None:
+    with pytest.raises(EngineMissing, match="no-such-espeak"):
+        EspeakEngine(VoiceSettings(engine="no-such-espeak"))
+
+
+def test_config_errors_name_the_key() -> None:
+    with pytest.raises(ValidationError, match="rate"):
+        VoiceSettings(rate=5)
+    with pytest.raises(ValidationError, match="loudness"):
+        VoiceSettings.model_validate({"loudness": 3})
+    with pytest.raises(LookupError, match="fr_FR"):
+        VoiceSettings().voice_for("fr_FR")
+
+
+class FakeEngine:
+    def __init__(self) -> None:
+        self.started: list[str] = []
+        self.procs: list[object] = []
+
+    def start(self, text: str, language: str):  # type: ignore[no-untyped-def]
+        import subprocess
+        import sys
+
+        self.started.append(text)
+        proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+        self.procs.append(proc)
+        return proc
+
+    def to_wav(self, text: str, language: str, path: Path) -> Path:
+        raise NotImplementedError
+
+    def phonemes(self, text: str, language: str) -> str:
+        raise NotImplementedError
+
+
+def test_a_new_screen_interrupts_and_the_jack_gates() -> None:
+    engine, jack = FakeEngine(), HeadphoneJack()
+    speaker = Speaker(engine, VoiceSettings(), jack)
+    speaker.say("first", "en_US")
+    assert engine.started == []  # no headset: silent
+    jack.set_plugged(True)  # plugged in: the screen's guidance is said
+    assert engine.started == ["first"]
+    t0 = time.monotonic()
+    speaker.say("second", "en_US")
+    assert time.monotonic() - t0 < 1.0  # never waits for speech to end
+    assert engine.procs[0].poll() is not None  # type: ignore[attr-defined]
+    assert speaker.speaking
+    jack.set_plugged(False)
+    assert not speaker.speaking
+    always = Speaker(engine, VoiceSettings(always=True), HeadphoneJack())
+    always.say("third", "en_US")
+    assert engine.started[-1] == "third"
+    always.stop()
+
+
+def test_a_late_worker_does_not_bring_back_an_old_screen() -> None:
+    engine = FakeEngine()
+    speaker = Speaker(engine, VoiceSettings(always=True))
+    speaker.say("new screen", "en_US", seq=2)
+    speaker.say("old screen", "en_US", seq=1)  # its worker ran late
+    assert engine.started == ["new screen"]
+    speaker.stop()
