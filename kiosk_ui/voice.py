@@ -31,11 +31,12 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtQuick import QQuickItem
 
 from voice.engine import EngineMissing, EspeakEngine, SpeechEngine
-from voice.jack import HeadphoneJack
+from voice.jack import HeadphoneJack, open_jack
 from voice.settings import VoiceSettings
 from voice.speaker import Speaker
 
@@ -83,13 +84,28 @@ def find_guidance(root: QQuickItem) -> tuple[str, QQuickItem | None]:
 
 
 def buttons(scope: QQuickItem) -> list[QQuickItem]:
-    """The visible, enabled KioskButtons under ``scope``, in paint (reading) order."""
-    return [i for i in _walk(scope)
-            if i.metaObject().className().startswith("KioskButton") and i.isEnabled()]
+    """The choices under ``scope``: every visible, enabled item in the keyboard's focus chain
+    (``activeFocusOnTab``: KioskButtons, the language and service cards, "Call a teller"),
+    in paint (reading) order."""
+    return [i for i in _walk(scope) if i.activeFocusOnTab() and i.isEnabled()]
+
+
+def press(item: QQuickItem) -> None:
+    """Press a choice: a KioskButton's ``clicked``; any other, the Return key it handles."""
+    if item.metaObject().indexOfSignal("clicked()") >= 0:
+        item.clicked.emit()  # type: ignore[attr-defined]
+        return
+    item.forceActiveFocus()
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QCoreApplication.sendEvent(item, QKeyEvent(kind, Qt.Key.Key_Return,
+                                                   Qt.KeyboardModifier.NoModifier))
 
 
 def button_text(item: QQuickItem) -> str:
+    meta = item.metaObject()
     for name in ("accessibleName", "text", "label"):
+        if meta.indexOfProperty(name) < 0:
+            continue  # asking for a missing one answers None (kiosk_ui/none_guard.py)
         value = item.property(name)
         if isinstance(value, str) and value.strip():
             return value.strip()
@@ -116,6 +132,8 @@ class VoiceGuide(QObject):
         self._pad = pad or (lambda: None)  # the PIN pad once the runtime has opened it
         self._watched: KeySource | None = None
         self.padKeyPressed.connect(self.pad_key)
+        if isinstance(window, QObject):  # keys: Ctrl+Alt+H, a keyboard's navigation keys
+            window.installEventFilter(self)
         self._language = language  # () -> str
         self._run = run or (lambda fn, *args: fn(*args))
         self.pin_entry = False  # set while a PIN is being entered: the keys are the PIN's
@@ -183,14 +201,14 @@ class VoiceGuide(QObject):
             self._focus = (self._focus - 1) % len(choices) if self._focus >= 0 else len(choices) - 1
         elif key == "ENTER":
             if 0 <= self._focus < len(choices):
-                choices[self._focus].clicked.emit()  # type: ignore[attr-defined]
+                press(choices[self._focus])
                 return True
             return False
         elif key == "CANCEL":
             back = [b for b in choices if any(
                 w in (b.objectName() + " " + button_text(b)).lower() for w in BACK_NAMES)]
             if back:
-                back[0].clicked.emit()  # type: ignore[attr-defined]
+                press(back[0])
                 return True
             return False
         else:
@@ -199,6 +217,22 @@ class VoiceGuide(QObject):
         target.forceActiveFocus()
         self._say(button_text(target))
         return True
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """Ctrl+Alt+H plugs/unplugs a *simulated* headset (the demo has no jack); with voice
+        on, the navigation keys of a keyboard do what the pad's keys do."""
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        mods = event.modifiers()
+        want = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        if event.key() == Qt.Key.Key_H and (mods & want) == want:
+            jack = self.speaker.jack
+            if jack.simulated:
+                jack.set_plugged(not jack.plugged)
+                self.refresh()
+                return True
+            return False
+        return self.qt_key(event.key()) if self.speaker.active else False
 
     def qt_key(self, key: int) -> bool:
         """A keyboard key (Qt.Key), mapped as in :data:`QT_KEYS`; True if used."""
@@ -228,6 +262,13 @@ def attach_voice(app: KioskApp, settings: VoiceSettings | None = None,
     except EngineMissing:
         log.exception("voice guidance is off")
         return None
+    if jack is None:
+        try:
+            jack = open_jack(settings.jack)
+        except OSError:
+            log.exception("voice: headphone jack %s cannot be opened; taken as unplugged",
+                          settings.jack)
+            jack = HeadphoneJack(simulated=False)
     speaker = Speaker(engine, settings, jack)
     return VoiceGuide(app.window, speaker, language=lambda: app.shell.language,
                       run=app.bridge.run_in_thread, parent=app,

@@ -32,8 +32,8 @@
         <translation>. </translation>
     </message>
     <message>
-        <source>You're next.</source>
-        <translation>You're next.</translation>
+        <source>You&apos;re next.</source>
+        <translation>You&apos;re next.</translation>
     </message>
     <message numerus="yes">
         <source>%n people ahead of you</source>
@@ -206,8 +206,8 @@
         <translation>Hold your QR code up to the camera</translation>
     </message>
     <message>
-        <source>The camera is just above this screen. Turn up your phone's brightness.</source>
-        <translation>The camera is just above this screen. Turn up your phone's brightness.</translation>
+        <source>The camera is just above this screen. Turn up your phone&apos;s brightness.</source>
+        <translation>The camera is just above this screen. Turn up your phone&apos;s brightness.</translation>
     </message>
     <message>
         <source>Looking for a QR code…</source>
@@ -366,6 +366,17 @@
     <message>
         <source>Getting ready…</source>
         <translation>Getting ready…</translation>
+    </message>
+</context>
+<context>
+    <name>AttractScreen</name>
+    <message>
+        <source>Welcome. Touch the screen to start. You can also choose larger text or high contrast, or call a teller.</source>
+        <translation>Welcome. Touch the screen to start. You can also choose larger text or high contrast, or call a teller.</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Start</translation>
     </message>
 </context>
 <context>
@@ -1283,6 +1294,13 @@
     <message>
         <source>Please choose your language</source>
         <translation>Please choose your language</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageScreen</name>
+    <message>
+        <source>Please choose your language: Chinese or English.</source>
+        <translation>Please choose your language: Chinese or English.</translation>
     </message>
 </context>
 <context>
@@ -2235,6 +2253,7 @@
     </message>
     <message>
         <source>Larger text</source>
+        <extracomment>Labels: in the customer&apos;s language by default; the attract screen passes both.</extracomment>
         <translation>Larger text</translation>
     </message>
     <message>
@@ -2369,8 +2388,8 @@
         <translation>What do you need help with? Choose one.</translation>
     </message>
     <message>
-        <source>You're next.</source>
-        <translation>You're next.</translation>
+        <source>You&apos;re next.</source>
+        <translation>You&apos;re next.</translation>
     </message>
     <message>
         <source>Your number is %1. %2 Please take your ticket from the slot below the screen, then wait until your number is called.</source>
@@ -2387,20 +2406,6 @@
     <message>
         <source>Your ticket is in the slot below the screen. Please tear it off gently.</source>
         <translation>Your ticket is in the slot below the screen. Please tear it off gently.</translation>
-    </message>
-</context>
-<context>
-    <name>AttractScreen</name>
-    <message>
-        <source>Welcome. Touch the screen to start. You can also choose larger text or high contrast, or call a teller.</source>
-        <translation>Welcome. Touch the screen to start. You can also choose larger text or high contrast, or call a teller.</translation>
-    </message>
-</context>
-<context>
-    <name>LanguageScreen</name>
-    <message>
-        <source>Please choose your language: Chinese or English.</source>
-        <translation>Please choose your language: Chinese or English.</translation>
     </message>
 </context>
 </TS>

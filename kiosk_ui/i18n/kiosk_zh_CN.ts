@@ -32,7 +32,7 @@
         <translation>。</translation>
     </message>
     <message>
-        <source>You're next.</source>
+        <source>You&apos;re next.</source>
         <translation>下一位就是您。</translation>
     </message>
     <message numerus="yes">
@@ -204,7 +204,7 @@
         <translation>请把二维码对准摄像头</translation>
     </message>
     <message>
-        <source>The camera is just above this screen. Turn up your phone's brightness.</source>
+        <source>The camera is just above this screen. Turn up your phone&apos;s brightness.</source>
         <translation>摄像头在屏幕正上方。请调亮手机屏幕。</translation>
     </message>
     <message>
@@ -363,6 +363,17 @@
     <message>
         <source>Getting ready…</source>
         <translation>正在准备…</translation>
+    </message>
+</context>
+<context>
+    <name>AttractScreen</name>
+    <message>
+        <source>Welcome. Touch the screen to start. You can also choose larger text or high contrast, or call a teller.</source>
+        <translation>欢迎光临。请触摸屏幕开始。您也可以选择大字或高对比度，或者呼叫柜员。</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
     </message>
 </context>
 <context>
@@ -1285,6 +1296,13 @@
     <message>
         <source>Please choose your language</source>
         <translation>请选择语言</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageScreen</name>
+    <message>
+        <source>Please choose your language: Chinese or English.</source>
+        <translation>请选择语言：中文或英文。</translation>
     </message>
 </context>
 <context>
@@ -2240,6 +2258,7 @@
     </message>
     <message>
         <source>Larger text</source>
+        <extracomment>Labels: in the customer&apos;s language by default; the attract screen passes both.</extracomment>
         <translation>大字</translation>
     </message>
     <message>
@@ -2372,7 +2391,7 @@
         <translation>您要办什么业务？请选一项。</translation>
     </message>
     <message>
-        <source>You're next.</source>
+        <source>You&apos;re next.</source>
         <translation>下一位就是您。</translation>
     </message>
     <message>
@@ -2390,20 +2409,6 @@
     <message>
         <source>Your ticket is in the slot below the screen. Please tear it off gently.</source>
         <translation>号票在屏幕下方的出票口，请轻轻撕下。</translation>
-    </message>
-</context>
-<context>
-    <name>AttractScreen</name>
-    <message>
-        <source>Welcome. Touch the screen to start. You can also choose larger text or high contrast, or call a teller.</source>
-        <translation>欢迎光临。请触摸屏幕开始。您也可以选择大字或高对比度，或者呼叫柜员。</translation>
-    </message>
-</context>
-<context>
-    <name>LanguageScreen</name>
-    <message>
-        <source>Please choose your language: Chinese or English.</source>
-        <translation>请选择语言：中文或英文。</translation>
     </message>
 </context>
 </TS>

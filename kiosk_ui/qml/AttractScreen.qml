@@ -22,7 +22,18 @@ Rectangle {
         GradientStop { position: 1.0; color: Theme.navyDeep }
     }
 
-    MouseArea { anchors.fill: parent; onClicked: shell.startSession() }
+    MouseArea {
+        objectName: "attractStart"
+        anchors.fill: parent
+        onClicked: shell.startSession()
+        // The PIN pad's first choice (voice guidance): ENTER starts, as a touch does.
+        activeFocusOnTab: true
+        readonly property string accessibleName: qsTr("Start")
+        Accessible.role: Accessible.Button
+        Accessible.name: accessibleName
+        Keys.onReturnPressed: shell.startSession()
+        Keys.onEnterPressed: shell.startSession()
+    }
 
     // Branch and time.
     Row {

@@ -55,8 +55,10 @@ Item {
                                  color: Theme.highContrast ? Theme.ink : (tap.pressed ? Theme.blue : Theme.line) }
                         scale: tap.pressed ? 0.985 : 1
                         activeFocusOnTab: true
+                        //: What voice guidance says when the PIN pad moves here.
+                        readonly property string accessibleName: modelData === "zh_CN" ? "中文" : "English"
                         Accessible.role: Accessible.Button
-                        Accessible.name: modelData === "zh_CN" ? "中文" : "English"
+                        Accessible.name: accessibleName
                         Accessible.onPressAction: choose()
                         Keys.onReturnPressed: choose()
                         Keys.onEnterPressed: choose()

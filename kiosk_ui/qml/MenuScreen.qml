@@ -101,8 +101,9 @@ Item {
                              color: Theme.highContrast ? Theme.ink : (tap.pressed ? tint : Theme.line) }
                     scale: tap.pressed && available ? 0.985 : 1
                     activeFocusOnTab: true
+                    readonly property string accessibleName: qsTranslate("Services", modelData.title)
                     Accessible.role: Accessible.Button
-                    Accessible.name: qsTranslate("Services", modelData.title)
+                    Accessible.name: accessibleName
                     Accessible.onPressAction: open()
                     Keys.onReturnPressed: open()
                     Keys.onEnterPressed: open()

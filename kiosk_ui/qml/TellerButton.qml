@@ -21,8 +21,9 @@ Rectangle {
     border.color: Theme.highContrast ? Theme.onDark : Qt.rgba(1, 1, 1, 0.5)
     scale: tap.pressed ? 0.98 : 1.0
     activeFocusOnTab: visible
+    readonly property string accessibleName: qsTranslate("Shell", "Call a teller")
     Accessible.role: Accessible.Button
-    Accessible.name: qsTranslate("Shell", "Call a teller")
+    Accessible.name: accessibleName
     Accessible.onPressAction: shell.callTeller()
     Keys.onReturnPressed: shell.callTeller()
     Keys.onEnterPressed: shell.callTeller()

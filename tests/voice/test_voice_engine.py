@@ -98,3 +98,62 @@ def test_a_late_worker_does_not_bring_back_an_old_screen() -> None:
     speaker.say("old screen", "en_US", seq=1)  # its worker ran late
     assert engine.started == ["new screen"]
     speaker.stop()
+
+
+# -- the jack --------------------------------------------------------------------------
+
+
+def test_jack_urls_are_checked_when_the_config_loads() -> None:
+    assert VoiceSettings().jack == "sim://jack"
+    for bad in ("sim://jak", "sim://jack?plugged=maybe", "sim://jack?volume=3",
+                "evdev:///tmp/x", "alsa://hw:0", ""):
+        with pytest.raises(ValidationError, match="jack"):
+            VoiceSettings(jack=bad)
+
+
+def test_a_simulated_jack_starts_as_its_url_says() -> None:
+    from voice.jack import open_jack
+
+    assert open_jack("sim://jack?plugged=1").plugged
+    assert not open_jack("sim://jack").plugged and open_jack("sim://jack").simulated
+    none = open_jack("none")
+    assert not none.plugged and not none.simulated
+
+
+def test_the_evdev_jack_follows_headphone_insert_events(tmp_path: Path) -> None:
+    """The kernel's input events, byte for byte, through a FIFO standing in for
+    /dev/input/eventN (EVIOCGSW fails on it: unplugged at open)."""
+    import os
+    import time
+
+    from voice.jack import EV_SW, EVENT, SW_HEADPHONE_INSERT, EvdevJack
+
+    fifo = tmp_path / "event0"
+    os.mkfifo(fifo)
+    writer = os.open(fifo, os.O_RDWR)  # keeps the FIFO open for the reader
+    jack = EvdevJack(str(fifo))
+    seen: list[bool] = []
+    jack.subscribe(seen.append)
+    try:
+        assert not jack.plugged
+        ev = lambda kind, code, value: EVENT.pack(0, 0, kind, code, value)  # noqa: E731
+        os.write(writer, ev(EV_SW, SW_HEADPHONE_INSERT, 1) + ev(0, 0, 0))  # + SYN_REPORT
+        os.write(writer, ev(EV_SW, 0x04, 1))  # another switch (line-out): not ours
+        half = ev(EV_SW, SW_HEADPHONE_INSERT, 0)
+        os.write(writer, half[:10])  # an event split across reads
+        time.sleep(0.05)
+        os.write(writer, half[10:])
+        end = time.monotonic() + 5
+        while seen != [True, False] and time.monotonic() < end:
+            time.sleep(0.01)
+        assert seen == [True, False] and not jack.plugged
+    finally:
+        jack.close()
+        os.close(writer)
+
+
+def test_a_missing_jack_device_is_named() -> None:
+    from voice.jack import open_jack
+
+    with pytest.raises(FileNotFoundError, match="event99"):
+        open_jack("evdev:///dev/input/event99")

@@ -66,6 +66,39 @@ def test_attach_voice_follows_the_screen_and_language(qtbot: Any, make_app: Any)
     guide.speaker.stop()
 
 
+def test_ctrl_alt_h_plugs_the_simulated_headset_and_keys_navigate(qtbot: Any,
+                                                                  make_app: Any) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from kiosk_ui.shell import Screen
+    from kiosk_ui.voice import attach_voice
+    from voice.settings import VoiceSettings
+
+    app = make_app(start_runtime=False)
+    guide = attach_voice(app, VoiceSettings())  # sim://jack: unplugged
+    assert guide is not None and not guide.speaker.active
+    show_shot(app, next(s for s in SHOTS if s.screen is Screen.LANGUAGE), "en_US")
+    qtbot.wait(300)
+    assert guide.spoken == []  # nobody listens: nothing said
+    ctrl_alt = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+    QTest.keyClick(app.window, Qt.Key.Key_H, ctrl_alt)
+    assert guide.speaker.jack.plugged
+    qtbot.waitUntil(lambda: bool(guide.spoken), timeout=3000)
+    said = lambda: [t for t, _ in guide.spoken]  # noqa: E731
+    # The language cards are choices too: the first one is spoken by its name.
+    QTest.keyClick(app.window, Qt.Key.Key_Tab)
+    assert guide.focused is not None and said()[-1] in ("中文", "English")
+    while said()[-1] != "English":
+        QTest.keyClick(app.window, Qt.Key.Key_Tab)
+    QTest.keyClick(app.window, Qt.Key.Key_Return)  # chosen by the keys alone
+    qtbot.waitUntil(lambda: app.shell.screen == "menu", timeout=3000)
+    assert app.shell.language == "en_US"
+    QTest.keyClick(app.window, Qt.Key.Key_H, ctrl_alt)
+    assert not guide.speaker.jack.plugged and not guide.speaker.active
+    guide.speaker.stop()
+
+
 def test_every_flow_page_declares_guidance() -> None:
     """The flow pages (their steps are driven by their own flows' screenshot scripts, too
     slow to walk here) each declare a root ``guidance`` bound to the step."""
