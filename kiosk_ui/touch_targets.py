@@ -118,3 +118,38 @@ def too_small(window: QQuickWindow, ui: UISettings) -> list[str]:
     limit = MIN_MM / mm
     return [t.describe(mm) for t in interactive_items(window.contentItem())
             if min(t.width, t.height) < limit - 0.5]
+
+
+#: The "More below ↓" bars (MoreBelow.qml, the menu's, the card flow's button).
+_MORE_NAMES = ("moreBelow", "menuMoreBelow", "cardMoreBelow")
+
+
+def out_of_sight(window: QQuickWindow) -> list[str]:
+    """Choices a customer cannot see without scrolling, on a screen that does not say there
+    is more below (empty: every choice in sight, or the hint is up).
+
+    A choice is an item in the keyboard's focus chain (``activeFocusOnTab``); it is out of
+    sight when part of it lies outside a clipping ancestor (a page's Flickable) or the window.
+    """
+    root = window.contentItem()
+    hidden: list[str] = []
+    hinted = False
+
+    def walk(item: QQuickItem, clip: QRectF) -> None:
+        nonlocal hinted
+        if not item.isVisible() or item.opacity() <= 0.01:
+            return
+        rect = item.mapRectToScene(QRectF(0, 0, item.width(), item.height()))
+        if item.objectName() in _MORE_NAMES:
+            hinted = True
+        if item.activeFocusOnTab() and item.isEnabled() and rect.width() > 0:
+            inner = rect.adjusted(2, 2, -2, -2)  # borders drawn on the edge
+            if not clip.contains(inner):
+                hidden.append(item.objectName() or _text(item) or _class(item))
+        if item.clip():
+            clip = clip.intersected(rect)
+        for child in item.childItems():
+            walk(child, clip)
+
+    walk(root, QRectF(0, 0, window.width(), window.height()))
+    return [] if hinted else hidden

@@ -79,7 +79,7 @@ def find_guidance(root: QQuickItem) -> tuple[str, QQuickItem | None]:
     for item in _walk(root):
         value = item.property("guidance")
         if isinstance(value, str) and value.strip():
-            found = (value.strip(), item)
+            found = (_plain(value), item)
     return found
 
 
@@ -108,8 +108,13 @@ def button_text(item: QQuickItem) -> str:
             continue  # asking for a missing one answers None (kiosk_ui/none_guard.py)
         value = item.property(name)
         if isinstance(value, str) and value.strip():
-            return value.strip()
+            return _plain(value)
     return ""
+
+
+def _plain(text: str) -> str:
+    """What is said: the text without the word joiners that keep Chinese lines whole."""
+    return text.replace("\u2060", "").strip()
 
 
 class KeySource(Protocol):

@@ -218,7 +218,8 @@ def staff_console(args: argparse.Namespace) -> int:
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise CommandError("the staff console only listens on loopback (put a TLS proxy in front)")
     store = _store(cfg)
-    app = make_console_app(store, branch_name=cfg.kiosk.branch, kiosks=kiosks_for_config(cfg))
+    app = make_console_app(store, branch_name=cfg.kiosk.branch, kiosks=kiosks_for_config(cfg),
+                           branch_names=cfg.kiosk.branch_names)
     print(f"staff console on {HostPort(host, port).url('http', '/')}")
     try:
         web.run_app(

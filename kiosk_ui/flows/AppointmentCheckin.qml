@@ -61,7 +61,8 @@ Item {
         property alias spacing: col.spacing
         property int topPad: 60
         anchors.fill: parent
-        contentHeight: col.implicitHeight + topPad + Theme.margin
+        readonly property real needed: col.implicitHeight + topPad + Theme.margin
+        contentHeight: needed + (needed > height ? moreBelow.height : 0)
         clip: true
         boundsBehavior: Flickable.StopAtBounds
         Column {
@@ -69,6 +70,7 @@ Item {
             x: Theme.margin; y: stepView.topPad
             width: stepView.width - 2 * Theme.margin
         }
+        MoreBelow { id: moreBelow; parent: stepView; flick: stepView }
     }
     // -- small parts --------------------------------------------------------------------
     component Heading: Text {
@@ -371,7 +373,9 @@ Item {
         Heading {
             horizontalAlignment: Text.AlignHCenter
             objectName: "ticketHeading"
-            text: !flow || !flow.printed ? qsTr("You are checked in")
+            // Large text: the short heading (where the ticket is comes below), so Done
+            // stays on the screen.
+            text: !flow || !flow.printed || Theme.largeText ? qsTr("You are checked in")
                   : flow.printOutcome === "printed_not_cut"
                   ? qsTr("You are checked in. Your ticket is printed — please tear it off.")
                   : qsTr("You are checked in. Please take your ticket.")
@@ -382,11 +386,11 @@ Item {
             text: flow ? flow.ticketNumber : ""
             color: Theme.navy
             fontSizeMode: Text.HorizontalFit
-            font { family: Theme.font; pixelSize: (flow && !flow.printed ? 170 : 230); weight: Font.Black }
+            font { family: Theme.font; pixelSize: (flow && !flow.printed ? 170 : Theme.largeText ? 200 : 230); weight: Font.Black }
         }
         Body {
             horizontalAlignment: Text.AlignHCenter; color: Theme.ink
-            text: (flow ? qsTranslate("CheckinServices", flow.ticketServiceTitle) : "") + "\n"
+            text: (flow ? qsTranslate("CheckinServices", flow.ticketServiceTitle) : "") + (Theme.largeText ? "" : "\n")
         }
         Heading {
             objectName: "ticketWait"

@@ -53,11 +53,14 @@ Item {
 
     // -- choose a service ---------------------------------------------------------------------
     Flickable {
+        id: walkinChooseView
         objectName: "walkinChoose"
         visible: page.step === "choose"
         anchors.fill: parent
-        contentHeight: chooseCol.implicitHeight + 2 * Theme.margin
+        readonly property real needed: chooseCol.implicitHeight + 2 * Theme.margin
+        contentHeight: needed + (needed > height ? walkinChooseMore.height : 0)
         clip: true
+        MoreBelow { id: walkinChooseMore; parent: walkinChooseView; flick: walkinChooseView }
         Column {
             id: chooseCol
             anchors { left: parent.left; right: parent.right; top: parent.top; margins: Theme.margin; topMargin: 40 }
@@ -92,11 +95,14 @@ Item {
 
     // -- the ticket ---------------------------------------------------------------------------
     Flickable {
+        id: walkinTicketView
         objectName: "walkinTicket"
         visible: page.step === "ticket"
         anchors.fill: parent
-        contentHeight: ticketCol.implicitHeight + 2 * Theme.margin
+        readonly property real needed: ticketCol.implicitHeight + 2 * Theme.margin
+        contentHeight: needed + (needed > height ? walkinTicketMore.height : 0)
         clip: true
+        MoreBelow { id: walkinTicketMore; parent: walkinTicketView; flick: walkinTicketView }
         Column {
             id: ticketCol
             anchors { left: parent.left; right: parent.right; top: parent.top; margins: Theme.margin; topMargin: 30 }

@@ -12,6 +12,7 @@ runs the Qt tools from the virtual environment:
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -63,6 +64,35 @@ def stale() -> list[str]:
     return out
 
 
+#: Chinese on screen may break a line at punctuation or a space, never inside a phrase
+#: (打电/话, 确认/书): the .qm gets U+2060 WORD JOINER between the characters of each run of
+#: ideographs (and digits beside them). Added at build time, so the .ts stays plain for
+#: translators; Qt's ``Text.Wrap`` still breaks a phrase longer than the line. Speech drops
+#: the joiners (kiosk_ui/voice.py).
+WORD_JOINER = "\u2060"
+_PHRASE = re.compile(r"([\u3400-\u9fff0-9])(?=[\u3400-\u9fff])|([\u3400-\u9fff])(?=[0-9])")
+#: Languages written without spaces between words.
+UNSPACED = ("zh_CN",)
+
+
+def keep_phrases(text: str) -> str:
+    """``text`` with a word joiner wherever a line must not break (see WORD_JOINER)."""
+    return _PHRASE.sub(lambda m: (m.group(1) or m.group(2)) + WORD_JOINER, text)
+
+
+def _joined_ts(ts: Path, out: Path) -> Path:
+    """A copy of ``ts`` whose translations keep their phrases whole (for lrelease)."""
+    tree = ET.parse(ts)
+    for el in tree.iter("translation"):
+        if el.text:
+            el.text = keep_phrases(el.text)
+        for form in el.iter("numerusform"):
+            if form.text:
+                form.text = keep_phrases(form.text)
+    tree.write(out, encoding="utf-8", xml_declaration=True)
+    return out
+
+
 def build(languages: tuple[str, ...] = LANGUAGES) -> list[Path]:
     """Compile .ts to .qm; returns the .qm files that changed."""
     lrelease = tool("lrelease")
@@ -70,7 +100,10 @@ def build(languages: tuple[str, ...] = LANGUAGES) -> list[Path]:
     with tempfile.TemporaryDirectory() as tmp:
         for lang in languages:
             out = Path(tmp) / qm_file(lang).name
-            proc = subprocess.run([str(lrelease), str(ts_file(lang)), "-qm", str(out)],
+            src = ts_file(lang)
+            if lang in UNSPACED:
+                src = _joined_ts(src, Path(tmp) / src.name)
+            proc = subprocess.run([str(lrelease), str(src), "-qm", str(out)],
                                   capture_output=True, text=True)
             if proc.returncode != 0 or not out.exists():
                 raise ToolError(f"lrelease {ts_file(lang).name}: {proc.stderr.strip()}")

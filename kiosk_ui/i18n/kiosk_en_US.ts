@@ -1398,6 +1398,13 @@
     </message>
 </context>
 <context>
+    <name>MoreBelow</name>
+    <message>
+        <source>More below ↓</source>
+        <translation>More below ↓</translation>
+    </message>
+</context>
+<context>
     <name>OutOfServiceScreen</name>
     <message>
         <source>card dispenser</source>

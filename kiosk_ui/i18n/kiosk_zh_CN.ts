@@ -1400,6 +1400,13 @@
     </message>
 </context>
 <context>
+    <name>MoreBelow</name>
+    <message>
+        <source>More below ↓</source>
+        <translation>下面还有 ↓</translation>
+    </message>
+</context>
+<context>
     <name>OutOfServiceScreen</name>
     <message>
         <source>card dispenser</source>

@@ -48,7 +48,7 @@ Item {
                         objectName: "language_" + modelData
                         function choose() { shell.chooseLanguage(modelData) }
                         width: parent.width
-                        height: Math.max(Math.round(380 * Theme.textScale), names.implicitHeight + 80)
+                        height: Math.max(380, names.implicitHeight + 80)  // large text: the words grow, both cards stay in sight
                         radius: Theme.radius + 8
                         color: tap.pressed ? Theme.disabledBg : Theme.card
                         border { width: Theme.highContrast ? Theme.lineWidth + 1 : 3

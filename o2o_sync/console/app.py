@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +47,11 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 def make_console_app(
     store: BranchStore, *, branch_name: str = "Branch", poll_s: float = 0.1,
     kiosks: Sequence[KioskLink] = (), health_interval_s: float = 10.0,
+    branch_names: Mapping[str, str] | None = None,
 ) -> web.Application:
     """``kiosks``: the branch's kiosks whose device health the console shows (each one's
-    monitoring endpoint, o2o_sync.console.health)."""
+    monitoring endpoint, o2o_sync.console.health). ``branch_names``: the branch's name per
+    language (``[kiosk] branch_names``; the console picks the one of its language)."""
     app = web.Application(client_max_size=16 * 1024)
     health = KioskHealth(kiosks, interval_s=health_interval_s)
     sessions = Sessions(store)
@@ -155,6 +157,7 @@ def make_console_app(
         tickets = await in_thread(store.tickets_today)
         return {
             "branch": branch_name,
+            "branch_names": dict(branch_names or {}),
             "zone": store.zone,
             "user": s.username,
             "csrf": s.csrf,

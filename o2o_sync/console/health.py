@@ -53,8 +53,11 @@ def _summary(data: dict[str, Any]) -> dict[str, Any]:
     for name, d in sorted((data.get("devices") or {}).items()):
         if not isinstance(d, dict):
             continue
+        supplies = d.get("supplies") if isinstance(d.get("supplies"), dict) else {}
         devices.append({"name": str(name), "state": str(d.get("state") or ""),
                         "required": bool(d.get("required")),
+                        "media": str(d.get("media") or ""),
+                        "supplies": {str(k): str(v) for k, v in supplies.items()},
                         "detail": str(d.get("detail") or d.get("last_error") or "")[:120]})
     links = [{"name": str(k), "up": bool(v.get("up")), "detail": str(v.get("detail") or "")[:120]}
              for k, v in sorted((data.get("links") or {}).items()) if isinstance(v, dict)]

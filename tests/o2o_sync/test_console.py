@@ -42,7 +42,8 @@ HEALTH = {  # what technician/monitoring.py's /healthz answers (docs/monitoring.
     "status": "degraded", "in_service": True, "kiosk": "KIOSK-DEMO-01", "branch": "Demo Branch",
     "at": "2026-12-02T07:30:00+00:00", "down": [], "degraded": ["printer"],
     "devices": {
-        "printer": {"state": "userError", "required": False, "detail": "paper out"},
+        "printer": {"state": "userError", "required": False, "media": "notPresent",
+                    "supplies": {"paper": "out"}, "detail": "paper out: load a new roll"},
         "card_reader": {"state": "ok", "required": True, "detail": ""},
     },
     "links": {"bank": {"up": True, "detail": ""}, "hub": {"up": False, "detail": "timeout"}},
@@ -94,7 +95,8 @@ def console(store: BranchStore, kiosks: list[KioskLink]) -> Iterator[ServerThrea
     )
     srv = ServerThread(
         lambda: make_console_app(store, branch_name="Demo Branch", poll_s=0.05, kiosks=kiosks,
-                                 health_interval_s=0.2),
+                                 health_interval_s=0.2,
+                                 branch_names={"zh_CN": "演示支行", "en_US": "Demo Branch"}),
         name="o2o-console",
     ).start()
     yield srv
@@ -111,8 +113,9 @@ async def test_kiosk_health_from_each_kiosks_monitoring_endpoint(
     one, two, three = health.snapshot()
     assert one["status"] == "degraded" and one["kiosk_id"] == "KIOSK-DEMO-01"
     assert one["degraded"] == ["printer"] and one["last_seen"] is not None
-    assert {"name": "printer", "state": "userError", "required": False,
-            "detail": "paper out"} in one["devices"]
+    assert {"name": "printer", "state": "userError", "required": False, "media": "notPresent",
+            "supplies": {"paper": "out"}, "detail": "paper out: load a new roll"} \
+        in one["devices"]
     assert {"name": "hub", "up": False, "detail": "timeout"} in one["links"]
     assert two["status"] == "unreachable" and two["last_seen"] is None
     assert three["status"] == "refused" and three["devices"] == []
@@ -300,7 +303,11 @@ def test_console_in_chromium_live_updates(
                 page.click("#lang")
                 expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
                 expect(page.locator("#call-next")).to_have_text("叫下一位")
+                expect(page.locator("#branch")).to_have_text("演示支行")  # its Chinese name
                 expect(k1.locator(".health")).to_have_text("部分功能受限")
+                # the reason in Chinese too, from the standard status (not the driver's words)
+                expect(k1.locator("[data-device=printer]")).to_have_text(
+                    "打印机：不可用（缺纸，需要人工处理）")
                 expect(row.locator("[data-status]")).to_have_text("已叫号")
                 page.locator("#called [data-action=ticket-no-show]").first.click()
                 expect(page.locator("#confirm-title")).to_have_text(

@@ -148,10 +148,16 @@ def tap(qtbot: Any, app: Any, name: str) -> None:
     qtbot.mouseClick(app.window, Qt.MouseButton.LeftButton, pos=centre.toPoint())
 
 
+def plain(text: str) -> str:
+    """Text as read: without the WORD JOINERs that keep Chinese phrases on one line
+    (kiosk_ui.i18n.keep_phrases) or the ZERO WIDTH SPACEs where a title may break."""
+    return text.replace("\u2060", "").replace("\u200b", "")
+
+
 def texts(app: Any) -> list[str]:
     """Every visible text on screen (what the customer can read)."""
     out = []
     for item in items(app):
         if item.metaObject().className().startswith("QQuickText") and _shown(item):
-            out.append(item.property("text"))
+            out.append(plain(str(item.property("text"))))
     return out

@@ -13,7 +13,13 @@ from PySide6.QtQuick import QQuickItem
 from kiosk_core.config import UISettings
 from kiosk_ui.app import QML_DIR
 from kiosk_ui.screens import MODES, SHOTS, set_mode, show_shot
-from kiosk_ui.touch_targets import MIN_MM, interactive_items, mm_per_stage_px, too_small
+from kiosk_ui.touch_targets import (
+    MIN_MM,
+    interactive_items,
+    mm_per_stage_px,
+    out_of_sight,
+    too_small,
+)
 
 from .conftest import find
 
@@ -42,6 +48,8 @@ def test_every_shell_target_is_big_enough(qtbot: Any, make_app: Any, mode: str,
         qtbot.wait(20)
         counted += len(interactive_items(app.window.contentItem()))
         problems += [f"{shot.name}: {p}" for p in too_small(app.window, app.config.ui)]
+        problems += [f"{shot.name}: {p} is below the fold with no 'More below'"
+                     for p in out_of_sight(app.window)]
     assert counted > 3 * len(CUSTOMER_SHOTS)
     assert not problems, "\n".join(problems)
 

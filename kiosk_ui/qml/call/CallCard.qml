@@ -18,9 +18,11 @@ Item {
         id: scroller
         anchors.fill: parent
         contentWidth: width
-        contentHeight: Math.max(height, card.height + 2 * Theme.gap)
+        contentHeight: Math.max(height, card.height + 2 * Theme.gap
+                                + (card.height + 2 * Theme.gap > height ? cardMore.height : 0))
         boundsBehavior: Flickable.StopAtBounds
         clip: true
+        MoreBelow { id: cardMore; parent: scroller; flick: scroller }
         Rectangle {
             id: card
             x: (scroller.width - width) / 2

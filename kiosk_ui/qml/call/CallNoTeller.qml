@@ -124,7 +124,7 @@ CallCard {
             delegate: KioskButton {
                 objectName: "phoneKey_" + modelData
                 width: (parent.width - 40) / 3
-                height: Math.round(124 * Theme.textScale)
+                height: Theme.largeText ? 140 : 124  // the digit grows, the key need not: Back stays in sight
                 radius: 22
                 padding: 8
                 enabled: modelData !== ""

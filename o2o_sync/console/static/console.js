@@ -61,7 +61,8 @@ function draw() {
   const s = last;
   if (!s) return;
   csrf = s.csrf; services = s.services;
-  $("branch").textContent = s.branch; $("day").textContent = s.day;
+  const names = s.branch_names || {};
+  $("branch").textContent = (LANG === "zh" ? names.zh_CN : names.en_US) || s.branch; $("day").textContent = s.day;
   $("zone").textContent = `(${s.zone})`; $("user").textContent = s.user;
   renderAppointments(s.appointments);
   renderQueue(s.tickets);
@@ -123,6 +124,17 @@ function renderQueue(tickets) {
   if (!waiting.children.length) waiting.append(el("li", { class: "muted" }, t("nobodyWaiting")));
 }
 
+function reasons(d) {
+  const out = [];
+  for (const [supply, level] of Object.entries(d.supplies || {})) {
+    const key = `sup_${supply}_${level}`;
+    if (WORDS.en[key]) out.push(t(key));
+  }
+  if (d.media === "jammed") out.push(t("m_jammed"));
+  if (WORDS.en[`st_${d.state}`]) out.push(t(`st_${d.state}`));
+  return [...new Set(out)];
+}
+
 const BROKEN = new Set(["userError", "hardwareError", "offline", "error", "down", "broken"]);
 function clock(ts) { return new Date(ts * 1000).toLocaleTimeString(LANG === "zh" ? "zh-CN" : "en-GB", { hour: "2-digit", minute: "2-digit" }); }
 
@@ -137,14 +149,18 @@ function renderKiosks(kiosks) {
     for (const d of k.devices || []) {
       const bad = BROKEN.has(d.state) || (k.down || []).includes(d.name) || (k.degraded || []).includes(d.name);
       if (!bad) continue;
-      problems.append(el("li", { "data-device": d.name, class: "device bad" },
-        `${word("dev_", d.name)}: ${t("d_broken")}${d.detail ? ` (${d.detail})` : ""}`));
+      // Why, in the staff's language from the standard status (XFS4IoT state, media,
+      // supplies); the device's own words (English, from its driver) only as a tooltip.
+      const why = reasons(d);
+      problems.append(el("li", { "data-device": d.name, class: "device bad", title: d.detail || "" },
+        LANG === "zh" ? `${word("dev_", d.name)}：${t("d_broken")}${why.length ? `（${why.join("，")}）` : ""}`
+                      : `${word("dev_", d.name)}: ${t("d_broken")}${why.length ? ` (${why.join(", ")})` : ""}`));
     }
     for (const l of k.links || []) {
       if (!l.up) problems.append(el("li", { class: "device bad", "data-link": l.name }, t("linkDown", { l: word("l_", l.name) })));
     }
     const ok = (k.devices || []).filter((d) => !BROKEN.has(d.state) && !(k.degraded || []).includes(d.name) && !(k.down || []).includes(d.name));
-    if (ok.length) problems.append(el("li", { class: "device ok" }, `${t("d_ok")}: ${ok.map((d) => word("dev_", d.name)).join(LANG === "zh" ? "、" : ", ")}`));
+    if (ok.length) problems.append(el("li", { class: "device ok" }, `${t("d_ok")}${LANG === "zh" ? "：" : ": "}${ok.map((d) => word("dev_", d.name)).join(LANG === "zh" ? "、" : ", ")}`));
     li.append(problems);
     if (["unreachable", "refused"].includes(k.status)) {
       li.append(el("div", { class: "muted" }, k.last_seen ? t("lastSeen", { t: clock(k.last_seen) }) : t("never")));

@@ -8,7 +8,7 @@ from typing import Any
 
 from ui.conftest import find
 
-from kiosk_ui.touch_targets import too_small
+from kiosk_ui.touch_targets import out_of_sight, too_small
 
 from .conftest import make_config
 from .screens import MODES, walk
@@ -27,6 +27,8 @@ def test_every_step_in_every_mode_is_big_enough(qtbot: Any, make_app: Any,
         def snap(step: str, mode: str = mode) -> None:
             small.extend(f"{mode or 'normal'}/{step}: {t}"
                          for t in too_small(app.window, app.config.ui))
+            small.extend(f"{mode or 'normal'}/{step}: {t} below the fold, no 'More below'"
+                         for t in out_of_sight(app.window))
             page = find(app, "checkinPage")
             if page is None or not page.property("guidance"):
                 silent.append(f"{mode}/{step}")

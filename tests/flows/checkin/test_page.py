@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from qr_images import screen_qr
-from ui.conftest import _shown, find, items, tap
+from ui.conftest import _shown, find, items, plain, tap
 
 from .conftest import make_config
 
 
 def texts(app: Any) -> list[str]:
     """Every visible text (our headings are inline Text components, so match by type)."""
-    return [str(i.property("text")) for i in items(app) if i.inherits("QQuickText") and _shown(i)]
+    return [plain(str(i.property("text"))) for i in items(app)
+            if i.inherits("QQuickText") and _shown(i)]
 
 
 def shown(qtbot: Any, app: Any, name: str, timeout: int = 5000) -> None:

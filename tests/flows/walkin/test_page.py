@@ -9,7 +9,7 @@ from typing import Any
 from qr_images import screen_qr
 from ui.conftest import find
 
-from kiosk_ui.touch_targets import too_small
+from kiosk_ui.touch_targets import out_of_sight, too_small
 
 from ..checkin.test_page import texts
 from .conftest import make_config
@@ -32,6 +32,8 @@ def test_every_step_in_every_mode_reads_well_and_is_big_enough(
         def snap(step: str, mode: str = mode) -> None:
             small.extend(f"{mode or 'normal'}/{step}: {t}"
                          for t in too_small(app.window, app.config.ui))
+            small.extend(f"{mode or 'normal'}/{step}: {t} below the fold, no 'More below'"
+                         for t in out_of_sight(app.window))
             seen[f"{mode}/{step}"] = texts(app)
             # Voice guidance (contract 2): the page says what it shows.
             page = find(app, "walkinPage")
