@@ -101,7 +101,7 @@ def bench_naive(items: list[Item], tmp: Path) -> tuple[float, float]:
 
 
 def bench_store_apply(items: list[Item], tmp: Path) -> float:
-    store = BranchStore(tmp / "apply.sqlite", ZONE, durable=False)
+    store = BranchStore(tmp / "apply.sqlite", ZONE, durable=False, key=KEY)
     t0 = time.perf_counter()
     for i in range(0, len(items), PAGE):
         store.apply_page(items[i : i + PAGE], f"cursor-{i}")
@@ -163,8 +163,8 @@ def bench_lookups(store: BranchStore) -> tuple[list[float], list[float]]:
 
 def bench_webhook(tmp: Path) -> list[float]:
     """Booked on the channel → signed webhook → stored → found by the kiosk's QR look-up."""
-    hook_store = BranchStore(tmp / "hook.sqlite", ZONE, durable=False)
-    kiosk = BranchStore(tmp / "hook.sqlite", ZONE)
+    hook_store = BranchStore(tmp / "hook.sqlite", ZONE, durable=False, key=KEY)
+    kiosk = BranchStore(tmp / "hook.sqlite", ZONE, key=KEY)
     desk = CheckInDesk(kiosk)
     receiver = ServerThread(
         lambda: make_webhook_app(hook_store, SECRET), name="o2o-bench-hook"
@@ -202,6 +202,10 @@ def bench_webhook(tmp: Path) -> list[float]:
     return lat
 
 
+#: The branch DB's key (o2o_sync/dbkey.py): the bench measures the encrypted store.
+KEY = os.urandom(32)
+
+
 def pct(xs: list[float], p: float) -> float:
     return sorted(xs)[min(len(xs) - 1, int(p * len(xs)))]
 
@@ -216,7 +220,8 @@ def main() -> int:
         autocommit, one_tx = bench_naive(items, tmp)
         apply_rate = bench_store_apply(items, tmp)
         proc, url = start_channel_process(tmp / "channel.sqlite")
-        store = BranchStore(tmp / "branch.sqlite", ZONE, durable=False)  # as the sync runs it
+        # As the sync runs it: encrypted at rest (SQLCipher), as every branch DB is.
+        store = BranchStore(tmp / "branch.sqlite", ZONE, durable=False, key=KEY)
         try:
             http_rate, cpu_rate, pages = asyncio.run(bench_http_sync(url, store))
         finally:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import sqlite3
 import threading
 import time
@@ -31,9 +32,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3.dbapi2 as dbapi  # SQLite with SQLCipher: the branch DB is encrypted at rest
 import sqlite_utils
 
 from o2o_sync import schema
+from o2o_sync.dbkey import key_for
 from o2o_sync.timeutil import (
     day_bounds_utc,
     local,
@@ -120,13 +123,72 @@ def _mask_phone(phone: str | None) -> str:
     return f"***{d[-4:]}" if d else ""
 
 
-def connect(path: Path | str, *, durable: bool = True) -> sqlite3.Connection:
+#: The first bytes of an unencrypted SQLite file (an encrypted one starts with its salt).
+_PLAIN_HEADER = b"SQLite format 3\x00"
+
+
+class BranchDbKeyError(RuntimeError):
+    """The key does not open the branch database (another kiosk's key, or a damaged file)."""
+
+
+def _keyed(conn: Any, key: bytes) -> None:
+    # A raw 256-bit key (x'…'): no passphrase, so no PBKDF2 at every open.
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+
+
+def _encrypt_in_place(path: Path, key: bytes) -> None:
+    """A plaintext branch DB (a release before encryption) becomes an encrypted one: the
+    whole database copied into a new encrypted file (sqlcipher_export), which replaces it.
+    Run with every other process that uses the file stopped (the update does: docs)."""
+    tmp = path.with_name(path.name + ".encrypting")
+    tmp.unlink(missing_ok=True)
+    plain = dbapi.connect(str(path), timeout=10, isolation_level=None)
+    try:
+        plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        version = plain.execute("PRAGMA user_version").fetchone()[0]
+        plain.execute(f"ATTACH DATABASE ? AS enc KEY \"x'{key.hex()}'\"", (str(tmp),))
+        plain.execute("SELECT sqlcipher_export('enc')")
+        plain.execute(f"PRAGMA enc.user_version = {int(version)}")
+        plain.execute("DETACH DATABASE enc")
+    finally:
+        plain.close()
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    log.warning("branch database %s: was not encrypted; encrypted at rest now", path)
+
+
+def connect(path: Path | str, *, durable: bool = True,
+            key: bytes | None = None) -> sqlite3.Connection:
     """``durable``: fsync every commit (kiosk, console: a confirmed check-in survives a power
     cut). The sync and webhook connections pass False (WAL + synchronous=NORMAL): what they
     write can be fetched again — a lost feed page goes with its cursor, a lost "sent" mark only
-    re-sends an event under the same idempotency key."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=10, isolation_level=None, check_same_thread=False)
+    re-sends an event under the same idempotency key.
+
+    ``key``: 32 bytes, the database is encrypted with SQLCipher (AES-256, every page, the WAL
+    and free pages included; o2o_sync/dbkey.py); None: a plain SQLite file (tests, benches).
+    A plaintext file opened with a key is encrypted first (an update from an older release)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if key is not None and path.exists() and path.stat().st_size >= len(_PLAIN_HEADER):
+        with open(path, "rb") as f:
+            if f.read(len(_PLAIN_HEADER)) == _PLAIN_HEADER:
+                _encrypt_in_place(path, key)
+    conn = dbapi.connect(str(path), timeout=10, isolation_level=None, check_same_thread=False)
+    if key is not None:
+        _keyed(conn, key)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except dbapi.DatabaseError as exc:
+            conn.close()
+            raise BranchDbKeyError(
+                f"branch database {path}: this key does not open it ({exc}); it was made "
+                f"with another key (secrets_dir/branch-db.key), or the file is damaged"
+            ) from None
+    # Deleted rows (the retention purge) are overwritten, not left in free pages.
+    conn.execute("PRAGMA secure_delete=ON")
     conn.execute("PRAGMA busy_timeout=10000")
     # Switching to WAL needs a moment alone with the file and SQLite does not wait for that
     # (no busy handler): once the file is in WAL mode (it stays so), skip the switch.
@@ -135,7 +197,7 @@ def connect(path: Path | str, *, durable: bool = True) -> sqlite3.Connection:
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
                 break
-            except sqlite3.OperationalError:
+            except dbapi.OperationalError:
                 if attempt == 49:
                     raise
                 time.sleep(0.1)
@@ -143,6 +205,26 @@ def connect(path: Path | str, *, durable: bool = True) -> sqlite3.Connection:
     conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: 100,000 rows and their indexes stay hot
     conn.execute("PRAGMA busy_timeout=10000")
     return conn
+
+
+def open_read_only(path: Path | str, key: bytes | None, *, timeout: float = 1.0) -> Any:
+    """A read-only connection for a quick look (health, version), the same key as the store.
+    Raises ``dbapi.Error`` (``sqlcipher3.dbapi2.Error``) when it cannot be read."""
+    conn = dbapi.connect(f"file:{Path(path)}?mode=ro", uri=True, timeout=timeout)
+    if key is not None:
+        _keyed(conn, key)
+    return conn
+
+
+def sync_state_of(cfg: Any) -> tuple[str | None, str | None]:
+    """(last_sync_utc, last_error) from the branch database of ``cfg``, without opening a
+    store (no migration, no write). Raises ``dbapi.Error`` when unreadable."""
+    conn = open_read_only(cfg.path("branch_db"), key_for(cfg), timeout=0.2)
+    try:
+        row = conn.execute("SELECT last_sync_utc, last_error FROM sync_state WHERE id=1").fetchone()
+    finally:
+        conn.close()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 class BranchStore:
@@ -161,14 +243,15 @@ class BranchStore:
         checkin_closes_min: int = 30,
         service_minutes: float = 6.0,
         durable: bool = True,
+        key: bytes | None = None,
     ) -> None:
         self.path = Path(path)
         self.zone = zone
         self.checkin_opens = timedelta(minutes=checkin_opens_min)
         self.checkin_closes = timedelta(minutes=checkin_closes_min)
         self.service_minutes = service_minutes
-        self.conn = connect(self.path, durable=durable)
-        self.conn.row_factory = sqlite3.Row
+        self.conn = connect(self.path, durable=durable, key=key)
+        self.conn.row_factory = dbapi.Row
         self.db = sqlite_utils.Database(self.conn)
         self._lock = threading.RLock()
         self._warned_fields: set[str] = set()
@@ -187,6 +270,7 @@ class BranchStore:
             checkin_closes_min=s.checkin_closes_min,
             service_minutes=s.service_minutes,
             durable=durable,
+            key=key_for(cfg),  # encrypted at rest, the key outside the data directory
         )
 
     def close(self) -> None:
@@ -783,12 +867,24 @@ class BranchStore:
     # -- staff accounts -------------------------------------------------------------
 
     def set_staff_password(self, username: str, pw_hash: str) -> None:
+        """A new password ends every sign-in of that name, in every console process."""
         with self.tx() as c:
             c.execute(
                 "INSERT INTO staff (username, pw_hash, created_utc) VALUES (?, ?, ?) "
                 "ON CONFLICT(username) DO UPDATE SET pw_hash=excluded.pw_hash",
                 (username, pw_hash, to_utc_text(utcnow())),
             )
+            c.execute("DELETE FROM staff_sessions WHERE username=?", (username,))
+
+    def rehash_staff_password(self, username: str, old_hash: str, new_hash: str) -> bool:
+        """The same password under a stronger hash (at sign-in): only if nobody changed
+        the password meanwhile; sessions are kept."""
+        with self.tx() as c:
+            n = c.execute(
+                "UPDATE staff SET pw_hash=? WHERE username=? AND pw_hash=?",
+                (new_hash, username, old_hash),
+            ).rowcount
+        return bool(n)
 
     def staff_hash(self, username: str) -> str | None:
         rows = self._q("SELECT pw_hash FROM staff WHERE username=?", (username,))

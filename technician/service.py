@@ -221,20 +221,17 @@ class TechnicianService:
         path = self.runtime.config.path("branch_db")
         link = LinkReport("sync", False, "no branch database yet")
         if path.exists():
+            from o2o_sync.store import dbapi, sync_state_of  # encrypted: the store's key
+
             try:
-                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.2)
-                try:
-                    row = conn.execute(
-                        "SELECT last_sync_utc, last_error FROM sync_state WHERE id=1").fetchone()
-                finally:
-                    conn.close()
-                if row is None or not row[0]:
+                row = sync_state_of(self.runtime.config)
+                if not row[0]:
                     link = LinkReport("sync", False, "never synced")
                 elif row[1]:
                     link = LinkReport("sync", False, f"last sync {row[0]}; error: {row[1]}")
                 else:
                     link = LinkReport("sync", True, f"last sync {row[0]}")
-            except sqlite3.Error as exc:
+            except (dbapi.Error, OSError, RuntimeError) as exc:
                 link = LinkReport("sync", False, f"branch database: {exc}")
         self._sync_cache = (now, link)
         return link

@@ -92,6 +92,19 @@ def test_demo_booking_checked_in_offline_reaches_the_channel_once(
     assert [e["kind"] for e in events] == ["check_in"]
     assert len(json.loads((cfg.data_dir / "demo-appointments.json").read_text())["bookings"]) \
         == len(seeded["bookings"])
+    # A disk image of the kiosk's data shows none of the customers in clear: the branch DB
+    # (and its WAL) is encrypted, its key is outside data_dir. (demo-*: the simulated bank
+    # channel and its seed, which a real kiosk does not hold.)
+    secrets = cfg.path("secrets_dir").resolve()
+    words = [w.encode() for b in seeded["bookings"]
+             for w in (b["name"], "".join(ch for ch in b["phone"] if ch.isdigit()))]
+    leaks = [f"{f.name}: {w.decode()}" for f in sorted(cfg.data_dir.rglob("*"))
+             if f.is_file() and not f.name.startswith("demo-")
+             and not f.resolve().is_relative_to(secrets) for w in words
+             if w in f.read_bytes()]
+    assert leaks == []
+    branch_db = cfg.path("branch_db").read_bytes()
+    assert not branch_db.startswith(b"SQLite format 3")  # encrypted, not just free of names
 
 
 def test_the_simulated_customer_shows_the_demo_qr(kiosk_config: Any, opened: Any) -> None:
