@@ -15,7 +15,8 @@ PY=$VENV/bin/python
 # Qt's xcb and Wayland platform plugins load these (Qt's own error names only
 # libxcb-cursor0; tests/test_platform_libs.py runs ldd over every plugin). libusb-1.0-0 is
 # pyusb's backend for usb:// printers. The service (docs/operations.md): systemd and udev
-# (their tests run systemd-analyze verify and udevadm), cage (the Wayland kiosk session),
+# (their tests run systemd-analyze verify and udevadm), cage (the Wayland kiosk session;
+# it will not start without Xwayland),
 # Xvfb + xinit (the X session and the test that starts the kiosk on a real X server).
 APT_PACKAGES=(fonts-noto-cjk fonts-ocr-b fontconfig libegl1 libgl1 libxkbcommon0 libfontconfig1
   libdbus-1-3 libglib2.0-0 chromium chromium-driver coturn
@@ -26,7 +27,7 @@ APT_PACKAGES=(fonts-noto-cjk fonts-ocr-b fontconfig libegl1 libgl1 libxkbcommon0
   libxcb-glx0 libxcb-render0 libx11-xcb1 libxkbcommon-x11-0
   libwayland-client0 libwayland-cursor0 libwayland-egl1
   libusb-1.0-0
-  systemd udev cage xvfb xinit xauth)
+  systemd udev cage xwayland xvfb xinit xauth)
 
 log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }
 

@@ -32,6 +32,8 @@ COMMAND_MODULES = [
     "video_teller.commands",
     "technician.commands",
     "fleet.commands",
+    "kiosk_app.install",
+    "kiosk_app.version",
 ]
 
 

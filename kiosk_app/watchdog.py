@@ -12,7 +12,8 @@ QTimer) is fresh. A core loop that blocks sends nothing; a GUI thread that freez
 the core loop stop sending. Either way systemd restarts the kiosk within ``WatchdogSec``
 plus half of it.
 
-- ``READY=1`` when the attract screen's first frame is on the glass.
+- ``READY=1`` (with ``MAINPID=``, see :meth:`ServiceWatchdog.ready`) when the attract
+  screen's first frame is on the glass.
 - ``WATCHDOG=1`` every half period from the core loop, once the runtime is up.
 - ``STOPPING=1`` when the Qt application is about to quit (SIGTERM, a technician's exit).
 
@@ -88,6 +89,9 @@ class Notifier:
     def __init__(self, address: str) -> None:
         self.address = address
         self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+        # Never block the core loop or the GUI thread on a stalled systemd: a full queue
+        # loses that one message (the next ping comes half a period later).
+        self._sock.setblocking(False)
 
     def send(self, *fields: str) -> bool:
         """Send ``KEY=value`` fields as one message; False if it could not be delivered."""
@@ -138,8 +142,11 @@ class ServiceWatchdog:
         return min(5.0, max(0.05, (self.period or 0.0) / 8))
 
     def ready(self, status: str = "attract screen up") -> None:
+        """Up. Also claims the unit's main process: under a display session (cage runs the
+        kiosk) systemd then judges Restart=on-failure by the kiosk's own exit status and
+        sends the watchdog's SIGABRT here (NotifyAccess=all lets a child say so)."""
         if not self._stopped:
-            self.notifier.send("READY=1", f"STATUS={status}")
+            self.notifier.send("READY=1", f"MAINPID={os.getpid()}", f"STATUS={status}")
 
     def start(self, loop: CoreLoop) -> None:
         """Feed the watchdog from ``loop`` (a running core loop); no-op without a period."""

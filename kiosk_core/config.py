@@ -12,10 +12,17 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
 DEFAULT_CONFIG = "kiosk.toml"
 Language = Literal["zh_CN", "en_US"]
@@ -65,7 +72,16 @@ class StorageSettings(Section):
     journal: Path = Path("journal.sqlite")
     flows: Path = Path("flows.sqlite")
     branch_db: Path = Path("branch.sqlite")
+    #: The key store and other secrets (kiosk_core.keystore, docs/keys.md). Kept outside
+    #: data_dir: a relative path is taken beside data_dir (in its parent folder).
     secrets_dir: Path = Path("secrets")
+    #: Seal new keys to the TPM: "auto" when one is present, "tpm" always (an error without
+    #: one), "none" never.
+    key_wrap: Literal["auto", "tpm", "none"] = "auto"
+    #: The journal is sealed (kiosk_core.journal_seal) after this many new records, after
+    #: this many seconds with new records, and at a clean shutdown.
+    seal_records: int = Field(200, ge=1, le=1_000_000)
+    seal_interval_s: float = Field(300.0, ge=1, le=86400)
 
 
 class TimeoutSettings(Section):
@@ -83,6 +99,41 @@ class UISettings(Section):
     diagonal_in: float = Field(21.5, ge=7, le=100)
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level(value: str) -> str:
+    name = value.upper()
+    if name not in LOG_LEVELS:
+        raise ValueError(f"unknown log level {value!r} (one of {', '.join(LOG_LEVELS)})")
+    return name
+
+
+LogLevel = Annotated[str, AfterValidator(_log_level)]
+
+
+class LoggingSettings(Section):
+    """``[logging]``: levels, and the rotating file used when not under systemd
+    (kiosk_core.logging_config; docs/operations.md)."""
+
+    #: The level of everything not named in ``levels``; ``-v``/``-vv`` lower it further.
+    level: LogLevel = "WARNING"
+    #: Per logger (a package or module): ``{ "devices.printer" = "DEBUG" }``.
+    levels: dict[str, LogLevel] = Field(default_factory=dict)
+    #: Off systemd, ``kiosk run`` also writes data_dir/logs/kiosk.log, rotated at this size.
+    file_max_mb: float = Field(10.0, gt=0, le=1024)
+    file_count: int = Field(5, ge=1, le=100, description="rotated files kept")
+
+    @field_validator("levels")
+    @classmethod
+    def _check_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            parts = name.split(".")
+            if not all(p and p.replace("_", "a").replace("-", "a").isalnum() for p in parts):
+                raise ValueError(f"{name!r} is not a logger name (a dotted package path)")
+        return value
+
+
 S = TypeVar("S", bound=BaseModel)
 C = TypeVar("C", bound="CoreConfig")
 
@@ -96,14 +147,27 @@ class CoreConfig(Section):
     storage: StorageSettings = StorageSettings()
     timeouts: TimeoutSettings = TimeoutSettings()
     ui: UISettings = UISettings()
+    logging: LoggingSettings = LoggingSettings()
 
     #: Folder of the file this came from; relative storage paths hang off it.
     base_dir: Path = Field(default=Path("."), exclude=True)
 
     def path(self, name: Literal["journal", "flows", "branch_db", "secrets_dir"]) -> Path:
-        """A storage path, resolved: data_dir/<name> unless given as absolute."""
+        """A storage path, resolved: data_dir/<name> unless given as absolute; a relative
+        ``secrets_dir`` is beside data_dir (keys are kept out of the data directory)."""
         p: Path = getattr(self.storage, name)
-        return p if p.is_absolute() else self.data_dir / p
+        if p.is_absolute():
+            return p
+        return (self.data_dir.parent if name == "secrets_dir" else self.data_dir) / p
+
+    def storage_problems(self) -> list[str]:
+        """Storage settings that parse but cannot be used together (``key: why`` lines)."""
+        data = self.data_dir.resolve()
+        secrets = self.path("secrets_dir").resolve()
+        if secrets == data or secrets.is_relative_to(data):
+            return [f"storage.secrets_dir: {secrets} is inside storage.data_dir ({data}); "
+                    "keys must be kept apart from the data they protect (docs/keys.md)"]
+        return []
 
     @property
     def data_dir(self) -> Path:
@@ -175,7 +239,11 @@ def validate(model: type[C], data: dict[str, Any], source: str = DEFAULT_CONFIG,
         cfg = model.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(source, [format_error(e) for e in exc.errors()]) from None
-    return cfg.model_copy(update={"base_dir": base_dir or Path(".")})
+    cfg = cfg.model_copy(update={"base_dir": base_dir or Path(".")})
+    problems = cfg.storage_problems()
+    if problems:
+        raise ConfigError(source, problems)
+    return cfg
 
 
 def read_toml(path: str | os.PathLike[str] | None = None) -> tuple[dict[str, Any], str, Path]:

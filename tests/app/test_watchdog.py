@@ -129,6 +129,7 @@ def test_pings_stop_while_the_ui_thread_or_the_core_loop_is_blocked(
         watchdog.start(loop)
         spin(1.2)
         assert "READY=1" in systemd.fields()
+        assert f"MAINPID={os.getpid()}" in systemd.fields()
         assert systemd.pings() >= 4, systemd.fields()
 
         # The GUI thread blocks (no event loop): the core loop goes on but stops pinging.
@@ -207,6 +208,7 @@ listen = ""
             cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=err)
     try:
         systemd.wait_for("READY=1", 60)
+        assert f"MAINPID={proc.pid}" in systemd.fields()  # the kiosk, whoever started it
         first = systemd.wait_for("WATCHDOG=1", 30)
         time.sleep(1.5)
         assert systemd.pings(first) >= 2, systemd.fields()
