@@ -153,3 +153,26 @@ def out_of_sight(window: QQuickWindow) -> list[str]:
 
     walk(root, QRectF(0, 0, window.width(), window.height()))
     return [] if hinted else hidden
+
+
+def overflowing_text(window: QQuickWindow) -> list[str]:
+    """Visible texts wider than their box (a word or a Chinese phrase that cannot wrap runs
+    out of it), described."""
+    out: list[str] = []
+
+    def walk(item: QQuickItem) -> None:
+        if not item.isVisible() or item.opacity() <= 0.01:
+            return
+        meta = item.metaObject()
+        if meta.className().startswith("QQuickText") and meta.indexOfProperty("contentWidth") >= 0:
+            # An eliding or shrink-to-fit text never lays out wider than its box.
+            content = float(item.property("contentWidth") or 0)
+            if item.width() > 0 and content > item.width() + 2:
+                text = _text(item).replace("\u2060", "")
+                out.append(f"{item.objectName() or text[:40]!r}: {content:.0f} px of text "
+                           f"in {item.width():.0f} px")
+        for child in item.childItems():
+            walk(child)
+
+    walk(window.contentItem())
+    return out

@@ -77,13 +77,13 @@ Item {
         width: parent ? parent.width : 0
         color: Theme.ink
         font { family: Theme.font; pixelSize: Theme.title; weight: Font.Bold }
-        wrapMode: Text.WordWrap
+        wrapMode: Text.Wrap
     }
     component Body: Text {
         width: parent ? parent.width : 0
         color: Theme.inkSoft
         font { family: Theme.font; pixelSize: Theme.body }
-        wrapMode: Text.WordWrap
+        wrapMode: Text.Wrap
         lineHeight: 1.1
     }
     component Key: KioskButton {
@@ -341,7 +341,7 @@ Item {
                 id: details
                 anchors { left: parent.left; right: parent.right; top: parent.top; margins: 50 }
                 spacing: 26
-                Text { width: parent.width; wrapMode: Text.WordWrap; color: Theme.ink
+                Text { width: parent.width; wrapMode: Text.Wrap; color: Theme.ink
                        text: flow ? qsTranslate("CheckinServices", flow.serviceTitle) : ""
                        font { family: Theme.font; pixelSize: Theme.heading; weight: Font.Bold } }
                 Text { objectName: "confirmTime"; width: parent.width; color: Theme.teal
@@ -424,7 +424,7 @@ Item {
                 Text {
                     width: parent.width - qrBox.width - 30
                     anchors.verticalCenter: parent.verticalCenter
-                    wrapMode: Text.WordWrap
+                    wrapMode: Text.Wrap
                     color: Theme.warnInk
                     objectName: "printerOutText"
                     text: flow && flow.printOutcome === "partial"

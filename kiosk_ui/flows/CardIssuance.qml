@@ -206,7 +206,7 @@ Item {
         Text {
             objectName: "cardStepText"
             width: parent.width
-            wrapMode: Text.WordWrap
+            wrapMode: Text.Wrap
             color: Theme.inkSoft
             font { family: Theme.font; pixelSize: Theme.small; weight: Font.Bold }
             text: flow && flow.step > 0

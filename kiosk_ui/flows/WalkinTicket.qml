@@ -41,13 +41,13 @@ Item {
         width: parent ? parent.width : 0
         color: Theme.ink
         font { family: Theme.font; pixelSize: Theme.title; weight: Font.Bold }
-        wrapMode: Text.WordWrap
+        wrapMode: Text.Wrap
     }
     component Body: Text {
         width: parent ? parent.width : 0
         color: Theme.inkSoft
         font { family: Theme.font; pixelSize: Theme.body }
-        wrapMode: Text.WordWrap
+        wrapMode: Text.Wrap
         lineHeight: 1.1
     }
 
@@ -169,7 +169,7 @@ Item {
                     spacing: 24
                     Text {
                         width: parent.width
-                        wrapMode: Text.WordWrap
+                        wrapMode: Text.Wrap
                         color: Theme.warnInk
                         text: qsTr("The printer is not working right now, so there is no paper ticket. Please remember your number, or take a photo of this code with your phone.")
                         font { family: Theme.font; pixelSize: Theme.body }

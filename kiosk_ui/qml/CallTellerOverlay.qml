@@ -70,7 +70,7 @@ Rectangle {
                 text: qsTr("Calling a teller…")
                 color: Theme.ink
                 font { family: Theme.font; pixelSize: Theme.title; weight: Font.Bold }
-                wrapMode: Text.WordWrap
+                wrapMode: Text.Wrap
             }
             Text {
                 width: parent.width
@@ -78,7 +78,7 @@ Rectangle {
                 text: qsTr("We are asking a bank employee to help you. Please stay at this machine.")
                 color: Theme.inkSoft
                 font { family: Theme.font; pixelSize: Theme.body }
-                wrapMode: Text.WordWrap
+                wrapMode: Text.Wrap
                 lineHeight: 1.1
             }
             Rectangle {
@@ -95,7 +95,7 @@ Rectangle {
                     text: qsTr("Video calls are not connected at this machine. If nobody comes soon, please go to the counter.")
                     color: Theme.warnInk
                     font { family: Theme.font; pixelSize: Theme.small }
-                    wrapMode: Text.WordWrap
+                    wrapMode: Text.Wrap
                 }
             }
             KioskButton {

@@ -26,7 +26,7 @@ Item {
                 text: i18n.inLanguage("zh_CN", "Language", "Please choose your language")
                 color: Theme.ink
                 font { family: Theme.font; pixelSize: Theme.title; weight: Font.Bold }
-                wrapMode: Text.WordWrap
+                wrapMode: Text.Wrap
             }
             Text {
                 width: parent.width
@@ -34,7 +34,7 @@ Item {
                 text: i18n.inLanguage("en_US", "Language", QT_TRANSLATE_NOOP("Language", "Please choose your language"))
                 color: Theme.inkSoft
                 font { family: Theme.font; pixelSize: Theme.heading - Math.round(6 * Theme.textScale) }
-                wrapMode: Text.WordWrap
+                wrapMode: Text.Wrap
             }
             Item { width: 1; height: Math.round(60 * Theme.textScale) }
 
@@ -93,7 +93,7 @@ Item {
                                 text: modelData === "zh_CN" ? "简体中文 · Chinese" : "英文 · English"
                                 color: Theme.inkSoft
                                 font { family: Theme.font; pixelSize: Theme.body }
-                                wrapMode: Text.WordWrap
+                                wrapMode: Text.Wrap
                             }
                         }
                         IconDisc {

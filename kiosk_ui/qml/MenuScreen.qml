@@ -73,7 +73,7 @@ Item {
                     // be, rather than a break inside a word (业/务).
                     readonly property bool cjk: shell.language === "zh_CN"
                     width: parent.width
-                    wrapMode: cjk ? Text.NoWrap : Text.WordWrap
+                    wrapMode: cjk ? Text.NoWrap : Text.Wrap
                     fontSizeMode: cjk ? Text.HorizontalFit : Text.FixedSize
                     minimumPixelSize: Theme.heading
                 }
@@ -81,7 +81,7 @@ Item {
                     text: qsTr("Touch a service to begin.")
                     color: Theme.inkSoft
                     font { family: Theme.font; pixelSize: Theme.body }
-                    width: parent.width; wrapMode: Text.WordWrap
+                    width: parent.width; wrapMode: Text.Wrap
                 }
             }
 
@@ -136,7 +136,7 @@ Item {
                             text: qsTranslate("Services", modelData.title)
                             color: card.available ? Theme.ink : Theme.disabledInk
                             font { family: Theme.font; pixelSize: Theme.heading; weight: Font.Bold }
-                            wrapMode: Text.WordWrap
+                            wrapMode: Text.Wrap
                         }
                         Text {
                             width: parent.width
@@ -144,7 +144,7 @@ Item {
                             text: qsTranslate("Services", modelData.subtitle)
                             color: Theme.inkSoft
                             font { family: Theme.font; pixelSize: Theme.small + Math.round(2 * Theme.textScale) }
-                            wrapMode: Text.WordWrap
+                            wrapMode: Text.Wrap
                         }
                         Text {   // offered, without paper: said before it starts, not after
                             objectName: "noPaper_" + modelData.id
@@ -154,7 +154,7 @@ Item {
                             text: qsTr("Printer out: your ticket or receipt is shown on the screen.")
                             color: Theme.warnInk
                             font { family: Theme.font; pixelSize: Theme.small }
-                            wrapMode: Text.WordWrap
+                            wrapMode: Text.Wrap
                         }
                         Rectangle {
                             objectName: "reason_" + modelData.id
@@ -170,7 +170,7 @@ Item {
                                 text: root.reasonText(modelData)
                                 color: Theme.warnInk
                                 font { family: Theme.font; pixelSize: Theme.small }
-                                wrapMode: Text.WordWrap
+                                wrapMode: Text.Wrap
                             }
                         }
                     }
@@ -237,7 +237,7 @@ Item {
                     text: shell.menuNotice.title ? qsTranslate("Services", shell.menuNotice.title) : ""
                     color: Theme.ink
                     font { family: Theme.font; pixelSize: Theme.heading; weight: Font.Bold }
-                    wrapMode: Text.WordWrap
+                    wrapMode: Text.Wrap
                 }
                 Text {
                     objectName: "menuNoticeText"
@@ -245,7 +245,7 @@ Item {
                     text: shell.menuNotice.id !== undefined ? root.reasonText(shell.menuNotice) : ""
                     color: Theme.ink
                     font { family: Theme.font; pixelSize: Theme.body }
-                    wrapMode: Text.WordWrap
+                    wrapMode: Text.Wrap
                     lineHeight: 1.15
                 }
                 KioskButton {

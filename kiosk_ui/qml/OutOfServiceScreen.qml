@@ -43,7 +43,7 @@ Item {
                                           : qsTr("Sorry, this machine cannot serve you right now")
                 color: Theme.ink
                 font { family: Theme.font; pixelSize: Theme.title; weight: Font.Bold }
-                wrapMode: Text.WordWrap
+                wrapMode: Text.Wrap
             }
             Text {
                 width: parent.width
@@ -51,7 +51,7 @@ Item {
                                           : qsTr("Part of its equipment is not working. It will be back by itself as soon as it is fixed.")
                 color: Theme.inkSoft
                 font { family: Theme.font; pixelSize: Theme.body }
-                wrapMode: Text.WordWrap
+                wrapMode: Text.Wrap
                 lineHeight: 1.1
             }
             Text {
@@ -59,7 +59,7 @@ Item {
                 text: qsTr("You can still:")
                 color: Theme.ink
                 font { family: Theme.font; pixelSize: Theme.heading; weight: Font.Bold }
-                wrapMode: Text.WordWrap
+                wrapMode: Text.Wrap
             }
             // The one thing to press: a teller.
             KioskButton {
@@ -82,14 +82,14 @@ Item {
                     text: qsTr("Go to the counter")
                     color: Theme.ink
                     font { family: Theme.font; pixelSize: Theme.body; weight: Font.Bold }
-                    wrapMode: Text.WordWrap
+                    wrapMode: Text.Wrap
                 }
                 Text {
                     width: parent.width
                     text: qsTr("Our staff inside the branch are happy to help you.")
                     color: Theme.inkSoft
                     font { family: Theme.font; pixelSize: Theme.body }
-                    wrapMode: Text.WordWrap
+                    wrapMode: Text.Wrap
                 }
             }
         }
@@ -104,6 +104,6 @@ Item {
                                             : qsTr("Closed by staff")) + "  ·  " + shell.kioskId
         color: Theme.inkSoft
         font { family: Theme.font; pixelSize: Theme.small - 4 }
-        wrapMode: Text.WordWrap
+        wrapMode: Text.Wrap
     }
 }

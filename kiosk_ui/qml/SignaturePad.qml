@@ -25,7 +25,7 @@ Rectangle {
         horizontalAlignment: Text.AlignHCenter
         text: qsTr("Sign here with your finger")
         color: "#8693A6"
-        wrapMode: Text.WordWrap
+        wrapMode: Text.Wrap
         font { family: Theme.font; pixelSize: Theme.heading }
     }
     Rectangle { x: 60; width: parent.width - 120; y: parent.height - 110; height: 3; color: Theme.line }

@@ -23,7 +23,7 @@ Rectangle {
             Text {
                 width: parent.width
                 horizontalAlignment: Text.AlignHCenter
-                wrapMode: Text.WordWrap
+                wrapMode: Text.Wrap
                 text: qsTr("Need more time?")
                 color: Theme.ink
                 font { family: Theme.font; pixelSize: Theme.title; weight: Font.Bold }
@@ -34,7 +34,7 @@ Rectangle {
                 text: qsTr("Please answer, or the screen will be cleared to protect your privacy.")
                 color: Theme.inkSoft
                 font { family: Theme.font; pixelSize: Theme.body }
-                wrapMode: Text.WordWrap
+                wrapMode: Text.Wrap
             }
             Rectangle {
                 anchors.horizontalCenter: parent.horizontalCenter

@@ -18,6 +18,7 @@ from kiosk_ui.touch_targets import (
     interactive_items,
     mm_per_stage_px,
     out_of_sight,
+    overflowing_text,
     too_small,
 )
 
@@ -50,6 +51,8 @@ def test_every_shell_target_is_big_enough(qtbot: Any, make_app: Any, mode: str,
         problems += [f"{shot.name}: {p}" for p in too_small(app.window, app.config.ui)]
         problems += [f"{shot.name}: {p} is below the fold with no 'More below'"
                      for p in out_of_sight(app.window)]
+        problems += [f"{shot.name}: text runs out of its box: {p}"
+                     for p in overflowing_text(app.window)]
     assert counted > 3 * len(CUSTOMER_SHOTS)
     assert not problems, "\n".join(problems)
 
@@ -71,3 +74,28 @@ def test_a_small_button_is_caught(qtbot: Any, make_app: Any) -> None:
     assert found and "mm" in found[0]
     tiny.setVisible(False)  # hidden: not a target
     assert not [p for p in too_small(app.window, app.config.ui) if "tiny" in p]
+
+
+def test_a_phrase_that_cannot_wrap_is_caught(qtbot: Any, make_app: Any) -> None:
+    """Chinese with word joiners under WordWrap cannot break: it runs out of its box."""
+    from kiosk_ui.i18n import keep_phrases
+
+    app = make_app(start_runtime=False)
+    set_mode(app, MODES["normal"])
+    stage = find(app, "stage")
+    assert stage is not None
+    phrase = keep_phrases("工作人员稍后可为您补打凭条工作人员稍后可为您补打凭条")
+    made = []
+    for mode in ("Text.WordWrap", "Text.Wrap"):
+        comp = QQmlComponent(app.engine)
+        comp.setData(f'import QtQuick\nText {{ objectName: "long"; width: 300; '
+                     f'font.pixelSize: 40; wrapMode: {mode}; text: "{phrase}" }}'.encode(),
+                     QUrl.fromLocalFile(str(QML_DIR / "long.qml")))
+        item = comp.create()
+        assert isinstance(item, QQuickItem), comp.errorString()
+        item.setParentItem(stage)
+        made.append((comp, item))
+        qtbot.wait(20)
+        found = [p for p in overflowing_text(app.window) if "long" in p]
+        assert bool(found) == (mode == "Text.WordWrap"), (mode, found)
+        item.setVisible(False)

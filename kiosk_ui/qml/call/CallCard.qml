@@ -62,7 +62,7 @@ Item {
                     text: root.title
                     color: Theme.ink
                     font { family: Theme.font; pixelSize: Theme.title - 4; weight: Font.Bold }
-                    wrapMode: Text.WordWrap
+                    wrapMode: Text.Wrap
                 }
                 Text {
                     visible: root.body !== ""
@@ -71,7 +71,7 @@ Item {
                     text: root.body
                     color: Theme.inkSoft
                     font { family: Theme.font; pixelSize: Theme.body }
-                    wrapMode: Text.WordWrap
+                    wrapMode: Text.Wrap
                     lineHeight: 1.1
                 }
                 Column {

@@ -23,7 +23,7 @@ CallCard {
             text: qsTr("The call is recorded and kept safely by the bank as proof of what was agreed. Only the bank can see it.")
             color: Theme.warnInk
             font { family: Theme.font; pixelSize: Theme.body - 4 }
-            wrapMode: Text.WordWrap
+            wrapMode: Text.Wrap
         }
     }
     Text {
@@ -32,7 +32,7 @@ CallCard {
         text: qsTr("Is that all right?")
         color: Theme.ink
         font { family: Theme.font; pixelSize: Theme.body; weight: Font.Bold }
-        wrapMode: Text.WordWrap
+        wrapMode: Text.Wrap
     }
     KioskButton {
         objectName: "consentYes"

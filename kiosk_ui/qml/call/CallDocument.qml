@@ -23,7 +23,7 @@ Rectangle {
             anchors { left: parent.left; right: tellerBox.left; rightMargin: 36; top: parent.top; topMargin: 20 }
             text: qsTr("Please read this, then sign it")
             color: Theme.onDarkSoft
-            wrapMode: Text.WordWrap
+            wrapMode: Text.Wrap
             font { family: Theme.font; pixelSize: Theme.small + 2 }
         }
         // A long title (up to 60 characters) is set smaller rather than cut.
@@ -32,7 +32,7 @@ Rectangle {
             anchors { left: caption.left; right: caption.right; top: caption.bottom; topMargin: 12; bottom: parent.bottom }
             text: teller.documentTitle
             color: Theme.onDark
-            wrapMode: Text.WordWrap
+            wrapMode: Text.Wrap
             maximumLineCount: 3
             elide: Text.ElideRight
             fontSizeMode: Text.Fit
@@ -92,7 +92,7 @@ Rectangle {
                     width: reader.width
                     text: teller.documentText
                     textFormat: Text.MarkdownText
-                    wrapMode: Text.WordWrap
+                    wrapMode: Text.Wrap
                     color: Theme.ink
                     font { family: Theme.font; pixelSize: Theme.body - 2 }
                     lineHeight: 1.1
@@ -138,7 +138,7 @@ Rectangle {
                     width: parent.width
                     text: qsTr("Document code. The same code is on your teller's screen:")
                     color: Theme.onDarkSoft
-                    wrapMode: Text.WordWrap
+                    wrapMode: Text.Wrap
                     font { family: Theme.font; pixelSize: Theme.small }
                 }
                 Grid {
@@ -174,7 +174,7 @@ Rectangle {
                 anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: 40 }
                 text: qsTr("This document could not be checked, so it cannot be signed here. Please tell the teller.")
                 color: Theme.warnInk
-                wrapMode: Text.WordWrap
+                wrapMode: Text.Wrap
                 font { family: Theme.font; pixelSize: Theme.body; weight: Font.Bold }
             }
         }
@@ -228,7 +228,7 @@ Rectangle {
                 horizontalAlignment: Text.AlignHCenter; verticalAlignment: Text.AlignVCenter
                 text: qsTr("Thank you. Your answer is on its way to the teller.")
                 color: Theme.onDark
-                wrapMode: Text.WordWrap
+                wrapMode: Text.Wrap
                 font { family: Theme.font; pixelSize: Theme.body; weight: Font.Bold }
             }
         }

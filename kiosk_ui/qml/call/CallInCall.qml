@@ -95,7 +95,7 @@ Rectangle {
             text: qsTr("The teller's picture is on its way…")
             color: Theme.onDarkSoft
             font { family: Theme.font; pixelSize: Theme.body }
-            wrapMode: Text.WordWrap
+            wrapMode: Text.Wrap
         }
         // The customer, small, like a mirror.
         Rectangle {
@@ -146,7 +146,7 @@ Rectangle {
                         : qsTr("The camera is not working, so the teller cannot see you. They can still hear you.")
                 color: Theme.warnInk
                 font { family: Theme.font; pixelSize: Theme.body; weight: Font.Bold }
-                wrapMode: Text.WordWrap
+                wrapMode: Text.Wrap
             }
         }
         // The teller's last instruction, or what the microphone is doing.
@@ -163,7 +163,7 @@ Rectangle {
                 text: page.noticeText(teller.notice)
                 color: Theme.warnInk
                 font { family: Theme.font; pixelSize: Theme.body; weight: Font.Bold }
-                wrapMode: Text.WordWrap
+                wrapMode: Text.Wrap
             }
         }
         Text {
@@ -175,7 +175,7 @@ Rectangle {
                                : qsTr("Speak normally. The teller can see and hear you.")
             color: teller.muted ? Theme.warnBg : Theme.onDarkSoft
             font { family: Theme.font; pixelSize: Theme.body }
-            wrapMode: Text.WordWrap
+            wrapMode: Text.Wrap
         }
         Grid {  // side by side; one above the other in large text (the words need the width)
             width: parent.width

@@ -59,7 +59,7 @@ CallCard {
                                     : qsTr("Please go to the counter, or try again later.")
         color: Theme.ink
         font { family: Theme.font; pixelSize: Theme.body; weight: Font.Bold }
-        wrapMode: Text.WordWrap
+        wrapMode: Text.Wrap
     }
     Grid {
         visible: page.step === "choose" && page.slots.length > 0

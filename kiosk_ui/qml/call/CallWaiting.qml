@@ -43,7 +43,7 @@ CallCard {
         text: qsTr("While you wait:")
         color: Theme.ink
         font { family: Theme.font; pixelSize: Theme.body; weight: Font.Bold }
-        wrapMode: Text.WordWrap
+        wrapMode: Text.Wrap
     }
     Repeater {
         model: [qsTr("Please stay in front of the screen."),
@@ -58,7 +58,7 @@ CallCard {
                 text: modelData
                 color: Theme.inkSoft
                 font { family: Theme.font; pixelSize: Theme.body }
-                wrapMode: Text.WordWrap
+                wrapMode: Text.Wrap
             }
         }
     }

@@ -27,7 +27,7 @@ CallCard {
                                                                                      : (booked.dateText || "")
                 color: Theme.inkSoft
                 font { family: Theme.font; pixelSize: Theme.body; weight: Font.Bold }
-                wrapMode: Text.WordWrap
+                wrapMode: Text.Wrap
             }
             Text {
                 objectName: "bookedTime"
@@ -45,7 +45,7 @@ CallCard {
         text: qsTr("A bank employee will phone you at that time. You do not need to stay at this machine.")
         color: Theme.inkSoft
         font { family: Theme.font; pixelSize: Theme.body }
-        wrapMode: Text.WordWrap
+        wrapMode: Text.Wrap
         lineHeight: 1.1
     }
     KioskButton {

@@ -9,7 +9,7 @@ Item {
     Text {
         id: head
         x: 40; y: 30; width: parent.width - 80
-        wrapMode: Text.WordWrap
+        wrapMode: Text.Wrap
         text: qsTr("Configuration as loaded. Tokens, passwords, keys and PIN hashes are masked.")
         color: Theme.inkSoft
         font { family: Theme.font; pixelSize: 28 }

@@ -22,7 +22,7 @@ Item {
                 x: 24; y: 18; width: parent.width - 48; spacing: 6
                 Text { text: qsTr("Journal"); color: Theme.ink; font { family: Theme.font; pixelSize: 36; weight: Font.Bold } }
                 Text {
-                    width: parent.width; wrapMode: Text.WordWrap
+                    width: parent.width; wrapMode: Text.Wrap
                     text: page.v.done === undefined
                           ? (service.busy.indexOf("verify") >= 0 ? qsTr("Checking the chain…") : qsTr("Not checked yet."))
                           : page.v.ok ? qsTr("Chain intact: %1 records verified.").arg(page.v.count)
@@ -69,7 +69,7 @@ Item {
         }
         Text {
             visible: service.exportResult.directory === undefined
-            width: parent.width; wrapMode: Text.WordWrap
+            width: parent.width; wrapMode: Text.Wrap
             text: qsTr("Export writes the journal, its check, the status, counters, logs and the masked configuration to a new folder under the data folder's exports/.")
             color: Theme.inkSoft
             font { family: Theme.font; pixelSize: 26 }

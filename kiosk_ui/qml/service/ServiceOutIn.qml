@@ -32,8 +32,8 @@ Flickable {
             id: rcol
             anchors { left: parent.left; leftMargin: 24; right: btn.left; rightMargin: 20; verticalCenter: parent.verticalCenter }
             spacing: 4
-            Text { width: parent.width; wrapMode: Text.WordWrap; text: w.functionName(row.fid); color: Theme.ink; font { family: Theme.font; pixelSize: 34; weight: Font.Bold } }
-            Text { width: parent.width; wrapMode: Text.WordWrap; text: row.note; visible: row.note !== ""; color: row.out ? Theme.warnInk : Theme.inkSoft; font { family: Theme.font; pixelSize: 26 } }
+            Text { width: parent.width; wrapMode: Text.Wrap; text: w.functionName(row.fid); color: Theme.ink; font { family: Theme.font; pixelSize: 34; weight: Font.Bold } }
+            Text { width: parent.width; wrapMode: Text.Wrap; text: row.note; visible: row.note !== ""; color: row.out ? Theme.warnInk : Theme.inkSoft; font { family: Theme.font; pixelSize: 26 } }
         }
         ServiceButton {
             id: btn

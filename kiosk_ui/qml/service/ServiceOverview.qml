@@ -41,14 +41,14 @@ Flickable {
                 }
                 Text {
                     visible: page.r.wholeOut === true
-                    width: parent.width; wrapMode: Text.WordWrap
+                    width: parent.width; wrapMode: Text.Wrap
                     text: qsTr("Whole kiosk taken out by %1 at %2 (%3)").arg(page.r.wholeWho).arg(page.r.wholeAt).arg(w.reasonChoice(page.r.wholeReason))
                     color: Theme.ink
                     font { family: Theme.font; pixelSize: 28 }
                 }
                 Text {
                     visible: page.r.down !== undefined && page.r.down.length > 0
-                    width: parent.width; wrapMode: Text.WordWrap
+                    width: parent.width; wrapMode: Text.Wrap
                     text: qsTr("Why: %1").arg(page.r.down ? page.r.down.map(w.downName).join(", ") : "")
                     color: Theme.ink
                     font { family: Theme.font; pixelSize: 28 }
@@ -78,7 +78,7 @@ Flickable {
                     id: fcol
                     x: 24; y: 12; width: parent.width - 48
                     Text {
-                        width: parent.width; wrapMode: Text.WordWrap
+                        width: parent.width; wrapMode: Text.Wrap
                         text: (modelData.available ? "✓ " : "✗ ") + w.functionName(modelData.function)
                               + (modelData.available ? "" : " — " + modelData.reasons.map(w.reasonText).join(", "))
                         color: modelData.available ? "#0B5A33" : Theme.warnInk
@@ -137,18 +137,18 @@ Flickable {
                     }
                     Text {
                         visible: modelData.supplies.length > 0
-                        width: parent.width; wrapMode: Text.WordWrap
+                        width: parent.width; wrapMode: Text.Wrap
                         text: qsTr("Supplies: %1").arg(modelData.supplies.map(function(s) { return w.supplyName(s.name) + " " + w.supplyState(s.state) }).join(" · "))
                         color: Theme.ink; font { family: Theme.font; pixelSize: 26 }
                     }
                     Text {
                         visible: modelData.detail !== ""
-                        width: parent.width; wrapMode: Text.WordWrap
+                        width: parent.width; wrapMode: Text.Wrap
                         text: qsTr("Now: %1").arg(modelData.detail)
                         color: Theme.warnInk; font { family: Theme.font; pixelSize: 26; weight: Font.Bold }
                     }
                     Text {
-                        width: parent.width; wrapMode: Text.WordWrap
+                        width: parent.width; wrapMode: Text.Wrap
                         text: modelData.lastError !== ""
                               ? qsTr("Last error: %1 %2 at %3").arg(modelData.lastErrorCode).arg(modelData.lastError).arg(modelData.lastErrorAt)
                               : qsTr("Last error: none since start")
@@ -168,7 +168,7 @@ Flickable {
         Repeater {
             model: page.r.links || []
             Text {
-                width: col.width; wrapMode: Text.WordWrap
+                width: col.width; wrapMode: Text.Wrap
                 text: (modelData.up ? "✓ " : "✗ ") + w.linkName(modelData.name) + (modelData.detail !== "" ? " — " + modelData.detail : "")
                 color: modelData.up ? "#0B5A33" : Theme.warnInk
                 font { family: Theme.font; pixelSize: 30 }

@@ -83,7 +83,7 @@ Item {
             text: noticeBar.has ? w.noticeText(service.notice)
                                 : (service.busy.length > 0 ? qsTr("Working…") : qsTr("Idle sign-out after a few minutes without a touch."))
             color: !noticeBar.has ? Theme.inkSoft : (service.notice.ok ? "#0B5A33" : Theme.warnInk)
-            wrapMode: Text.WordWrap
+            wrapMode: Text.Wrap
             maximumLineCount: 2
             elide: Text.ElideRight
             font { family: Theme.font; pixelSize: 28; weight: noticeBar.has ? Font.Bold : Font.Normal }

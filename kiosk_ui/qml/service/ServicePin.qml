@@ -23,7 +23,7 @@ Item {
             width: parent.width
             text: qsTr("Enter your personal PIN. Every sign-in and every action is recorded in the journal.")
             color: Theme.inkSoft
-            wrapMode: Text.WordWrap
+            wrapMode: Text.Wrap
             font { family: Theme.font; pixelSize: Theme.small }
         }
     }
@@ -56,7 +56,7 @@ Item {
             anchors { fill: parent; margins: 24 }
             verticalAlignment: Text.AlignVCenter
             horizontalAlignment: Text.AlignHCenter
-            wrapMode: Text.WordWrap
+            wrapMode: Text.Wrap
             color: service.message === "" && !page.locked ? Theme.inkSoft : Theme.warnInk
             font { family: Theme.font; pixelSize: 34; weight: Font.Bold }
             text: {

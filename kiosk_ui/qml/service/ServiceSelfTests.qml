@@ -74,7 +74,7 @@ Flickable {
                         Column {
                             anchors { left: parent.left; right: runButton.left; rightMargin: 20; verticalCenter: parent.verticalCenter }
                             Text { text: w.deviceName(modelData); color: Theme.ink; font { family: Theme.font; pixelSize: 34; weight: Font.Bold } }
-                            Text { width: parent.width; text: page.what(modelData); color: Theme.inkSoft; wrapMode: Text.WordWrap; font { family: Theme.font; pixelSize: 26 } }
+                            Text { width: parent.width; text: page.what(modelData); color: Theme.inkSoft; wrapMode: Text.Wrap; font { family: Theme.font; pixelSize: 26 } }
                         }
                         ServiceButton {
                             id: runButton
@@ -88,7 +88,7 @@ Flickable {
                     Text {
                         objectName: "selftestResult_" + modelData
                         visible: card.t !== undefined && !card.running
-                        width: parent.width; wrapMode: Text.WordWrap
+                        width: parent.width; wrapMode: Text.Wrap
                         text: !card.t ? "" : card.t.error !== "" ? qsTr("Could not run: %1").arg(card.t.error)
                               : (card.t.ok ? qsTr("Passed at %1").arg(card.t.at) : qsTr("Failed at %1").arg(card.t.at))
                         color: card.t && card.t.ok && card.t.error === "" ? "#0B5A33" : Theme.warnInk
@@ -101,7 +101,7 @@ Flickable {
                             model: card.t && !card.running ? card.t.checks : []
                             Text {
                                 width: modelData.ok ? implicitWidth : tcol.width
-                                wrapMode: Text.WordWrap
+                                wrapMode: Text.Wrap
                                 text: (modelData.ok ? "✓ " : "✗ ") + page.checkName(modelData.name) + (modelData.ok ? "" : ": " + modelData.result)
                                 color: modelData.ok ? Theme.ink : Theme.warnInk
                                 font { family: Theme.font; pixelSize: 28 }

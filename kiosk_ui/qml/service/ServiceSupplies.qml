@@ -77,7 +77,7 @@ Flickable {
                 }
                 Row {
                     spacing: 24
-                    Text { anchors.verticalCenter: parent.verticalCenter; width: 330; wrapMode: Text.WordWrap; text: qsTr("Cards now in the stacker:"); color: Theme.ink; font { family: Theme.font; pixelSize: 30 } }
+                    Text { anchors.verticalCenter: parent.verticalCenter; width: 330; wrapMode: Text.Wrap; text: qsTr("Cards now in the stacker:"); color: Theme.ink; font { family: Theme.font; pixelSize: 30 } }
                     Field { objectName: "cardsField"; value: page.cardsText; selected: page.editing === "cards"; onPicked: page.editing = "cards" }
                     ServiceButton {
                         objectName: "cardsLoaded"
@@ -102,7 +102,7 @@ Flickable {
                 }
                 Row {
                     spacing: 24
-                    Text { anchors.verticalCenter: parent.verticalCenter; width: 330; wrapMode: Text.WordWrap; text: qsTr("Cards taken out:"); color: Theme.ink; font { family: Theme.font; pixelSize: 30 } }
+                    Text { anchors.verticalCenter: parent.verticalCenter; width: 330; wrapMode: Text.Wrap; text: qsTr("Cards taken out:"); color: Theme.ink; font { family: Theme.font; pixelSize: 30 } }
                     Field { objectName: "binField"; value: page.binText; selected: page.editing === "bin"; onPicked: page.editing = "bin" }
                     ServiceButton {
                         objectName: "binEmptied"
@@ -172,7 +172,7 @@ Flickable {
                 }
                 Text {
                     visible: page.c.mismatch !== undefined && page.c.mismatch !== ""
-                    width: parent.width; wrapMode: Text.WordWrap
+                    width: parent.width; wrapMode: Text.Wrap
                     text: qsTr("Bin count mismatch at open (the device's count was taken): %1").arg(page.c.mismatch)
                     color: Theme.warnInk; font { family: Theme.font; pixelSize: 26 }
                 }

@@ -8,7 +8,7 @@ from typing import Any
 
 from ui.conftest import find
 
-from kiosk_ui.touch_targets import out_of_sight, too_small
+from kiosk_ui.touch_targets import out_of_sight, overflowing_text, too_small
 
 from .conftest import make_config
 from .screens import MODES, walk
@@ -29,6 +29,8 @@ def test_every_step_in_every_mode_is_big_enough(qtbot: Any, make_app: Any,
                          for t in too_small(app.window, app.config.ui))
             small.extend(f"{mode or 'normal'}/{step}: {t} below the fold, no 'More below'"
                          for t in out_of_sight(app.window))
+            small.extend(f"{mode or 'normal'}/{step}: text out of its box: {t}"
+                         for t in overflowing_text(app.window))
             page = find(app, "checkinPage")
             if page is None or not page.property("guidance"):
                 silent.append(f"{mode}/{step}")
@@ -38,6 +40,11 @@ def test_every_step_in_every_mode_is_big_enough(qtbot: Any, make_app: Any,
                 backs.append(f"{mode}/{step}: two")
 
         walk(app, "en_US", mode, snap)
+    # Chinese in large text: the phrases that must not break are the longest there.
+    walk(app, "zh_CN", "large", lambda step: small.extend(
+        f"zh_CN large/{step}: {t}" for t in [*too_small(app.window, app.config.ui),
+                                             *out_of_sight(app.window),
+                                             *overflowing_text(app.window)]))
     assert small == []
     assert silent == []
     assert backs == []

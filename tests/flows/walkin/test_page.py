@@ -9,7 +9,7 @@ from typing import Any
 from qr_images import screen_qr
 from ui.conftest import find
 
-from kiosk_ui.touch_targets import out_of_sight, too_small
+from kiosk_ui.touch_targets import out_of_sight, overflowing_text, too_small
 
 from ..checkin.test_page import texts
 from .conftest import make_config
@@ -34,6 +34,8 @@ def test_every_step_in_every_mode_reads_well_and_is_big_enough(
                          for t in too_small(app.window, app.config.ui))
             small.extend(f"{mode or 'normal'}/{step}: {t} below the fold, no 'More below'"
                          for t in out_of_sight(app.window))
+            small.extend(f"{mode or 'normal'}/{step}: text out of its box: {t}"
+                         for t in overflowing_text(app.window))
             seen[f"{mode}/{step}"] = texts(app)
             # Voice guidance (contract 2): the page says what it shows.
             page = find(app, "walkinPage")
@@ -60,12 +62,17 @@ def test_printer_out_shows_the_number_and_a_qr_code(qtbot: Any, make_app: Any,
     app = open_app(qtbot, make_app, cfg)
     shown: dict[str, Any] = {}
 
+    problems: list[str] = []
+
     def snap(step: str) -> None:
         shown["texts"] = texts(app)
         shown["qr"] = screen_qr(app.window) if find(app, "walkinQr") else ""
+        problems.extend(f"{step}: {t}" for t in overflowing_text(app.window))
 
     walk(app, "zh_CN", "", snap, printer_out=True)
     assert ("打印机暂时不能用，所以没有纸质号票。请记住您的号码，或者用手机拍下这个二维码。"
             in shown["texts"])
     assert "下一位就是您。" in shown["texts"], "|".join(shown["texts"])
-    assert shown["qr"].startswith("http")
+    assert "/q/" in shown["qr"]  # the ticket's live queue page
+    walk(app, "zh_CN", "large", snap, printer_out=True)  # the longest lines
+    assert problems == []
