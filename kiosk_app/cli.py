@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 #: Modules with ``add_commands(cli: Commands) -> None`` (device kinds come from the registry).
 COMMAND_MODULES = [
     "kiosk_app.commands",
+    "kiosk_app.keys_commands",  # kiosk keys …, kiosk journal seal (issue 15)
     "kiosk_app.run",
     "kiosk_app.headless",
     "identity.commands",
@@ -34,6 +35,7 @@ COMMAND_MODULES = [
     "fleet.commands",
     "kiosk_app.install",
     "kiosk_app.version",
+    "kiosk_app.migrate",  # kiosk migrate: the update path (docs/operations.md)
 ]
 
 
