@@ -27,12 +27,15 @@ def add_commands(cli: Commands) -> None:
     run.add_argument("--exit-after-first-frame", action="store_true", help=argparse.SUPPRESS)
     run.set_defaults(handler=run_kiosk)
 
-    screens = cli.root.add_parser("screens", help="render every screen in every language to PNG")
+    screens = cli.root.add_parser(
+        "screens", help="render every screen of every flow in every language to PNG")
     screens.add_argument("--out", required=True, help="folder for the PNG files")
     screens.add_argument("--config", help="kiosk.toml (default: $KIOSK_CONFIG or ./kiosk.toml)")
     screens.add_argument("--language", action="append", help="only this language (repeatable)")
     screens.add_argument("--mode", choices=("normal", "large", "contrast", "all"), default="all",
                          help="display mode: normal, large text, high contrast, or all (default)")
+    screens.add_argument("--shell-only", action="store_true",
+                         help="only the shell and call screens, not the flows' walks")
     screens.set_defaults(handler=render_screens)
 
 
@@ -50,6 +53,10 @@ def _translations() -> None:
 
 def run_kiosk(args: argparse.Namespace) -> int:
     cfg = command_config(args.config)
+    from kiosk_core.logging_config import configure  # [logging]: levels, journald or a file
+
+    configure(getattr(args, "verbose", 0), json=getattr(args, "log_json", False),
+              settings=cfg.logging, log_dir=cfg.data_dir / "logs")
     _translations()
     from devices.registry import create_device
     from kiosk_app import technician_services  # light: its heavy parts import when started
@@ -86,13 +93,17 @@ def run_kiosk(args: argparse.Namespace) -> int:
         def report(age: float) -> None:
             heavy = sorted(m for m in HEAVY_MODULES if m in sys.modules)
             print(json.dumps({"first_frame_s": round(age, 4), "heavy_loaded": heavy}), flush=True)
-            app.quit()
+            app.exit(0)  # as on SIGTERM (below)
 
         kiosk.firstFrame.connect(report)
     # SIGTERM/SIGINT end the app cleanly (devices closed, journal "kiosk.stop" written);
-    # Python sees the signal at the view-model's next timer tick.
+    # Python sees the signal at the view-model's next timer tick. exit(), not quit(): Qt 6's
+    # quit() first closes every window inside the running event loop, and the offscreen
+    # platform then sometimes fires a closed window's pending update timer (a segfault,
+    # exit -11, instead of 0). After exec() returns, kiosk.close() takes the window down
+    # with no event loop left to fire anything.
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: app.quit())
+        signal.signal(sig, lambda *_: app.exit(0))
     try:
         kiosk.show(fullscreen=cfg.ui.fullscreen and not args.windowed)
         return int(app.exec())
@@ -113,5 +124,17 @@ def render_screens(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     for path in render(cfg, out, languages, mode=args.mode):
-        print(path)
+        print(path, flush=True)
+    if args.shell_only:
+        return 0
+    from kiosk_app import flow_screens
+
+    if not flow_screens.available():
+        print("kiosk screens: the flows' walks come with the source checkout (tests/); "
+              "only the shell and call screens were rendered", file=sys.stderr)
+        return 0
+    modes = ["normal", "large", "contrast"] if args.mode == "all" else [args.mode]
+    failed = flow_screens.run_walks(out, languages, modes)
+    if failed:
+        raise CommandError(f"these flows' screens failed: {', '.join(failed)}")
     return 0
