@@ -88,3 +88,36 @@ def test_source_language_is_filled_in(tmp_path: Path) -> None:
     assert [m.findtext("translation") for m in root.iter("message")] == ["New text %1",
                                                                          "Kept as is"]
     assert i18n.fill_source_language(ts) is False
+
+
+# -- phrases kept whole (word joiners added when the .qm is built) -----------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.text(alphabet=st.sampled_from("打电话确认书，。 09:AZaz%1\n？"), max_size=40))
+def test_keep_phrases_only_adds_joiners_and_only_inside_chinese(text: str) -> None:
+    from kiosk_ui.i18n import WORD_JOINER, keep_phrases
+
+    kept = keep_phrases(text)
+    assert kept.replace(WORD_JOINER, "") == text  # nothing else changes
+    assert keep_phrases(kept) == kept  # once is enough
+    for i, ch in enumerate(kept):
+        if ch == WORD_JOINER:  # between two characters, at least one of them Chinese
+            before, after = kept[i - 1], kept[i + 1]
+            assert "\u3400" <= before <= "\u9fff" or "\u3400" <= after <= "\u9fff"
+            assert before not in "，。？ \n" and after not in "，。？ \n"
+
+
+def test_the_built_chinese_catalog_keeps_phrases_and_english_is_untouched() -> None:
+    from PySide6.QtCore import QTranslator
+
+    from kiosk_ui.i18n import WORD_JOINER, build, qm_file
+
+    build()
+    zh, en = QTranslator(), QTranslator()
+    assert zh.load(str(qm_file("zh_CN"))) and en.load(str(qm_file("en_US")))
+    said = zh.translate("MoreBelow", "More below ↓")
+    assert said.replace(WORD_JOINER, "") == "下面还有 ↓" and WORD_JOINER in said
+    assert WORD_JOINER not in en.translate("MoreBelow", "More below ↓")

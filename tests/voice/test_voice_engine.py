@@ -157,3 +157,17 @@ def test_a_missing_jack_device_is_named() -> None:
 
     with pytest.raises(FileNotFoundError, match="event99"):
         open_jack("evdev:///dev/input/event99")
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.text(max_size=60))
+def test_any_jack_setting_is_a_jack_or_a_clear_error(url: str) -> None:
+    from voice.jack import JackURLError, check_jack_url
+
+    try:
+        assert check_jack_url(url) == url
+    except JackURLError as exc:
+        assert repr(url) in str(exc)
