@@ -141,7 +141,10 @@ def check_jack_url(url: str) -> str:
     """The URL if it names a jack; JackURLError saying what is wrong otherwise."""
     if url == "none":
         return url
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # "evdev://[", a bad port…
+        raise JackURLError(f"{url!r}: {exc}") from None
     if parts.scheme == "sim":
         if parts.netloc != "jack":
             raise JackURLError(f"{url!r}: the simulated jack is sim://jack")
