@@ -31,7 +31,9 @@ Rectangle {
     border.width: outline ? Math.max(4, Theme.lineWidth) : (Theme.highContrast ? Theme.lineWidth : 0)
     border.color: outline ? colour : Theme.onDark
     scale: tap.pressed ? 0.98 : 1.0
-    activeFocusOnTab: enabled && visible
+    // Always in the focus chain: Qt's Tab (and the voice guide) skip hidden or disabled
+    // items; a binding would try to drop the focused button when it hides (a Qt warning).
+    activeFocusOnTab: true
     Accessible.role: Accessible.Button
     Accessible.name: text
     Accessible.onPressAction: if (enabled) root.clicked()

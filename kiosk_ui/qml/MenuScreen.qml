@@ -51,7 +51,9 @@ Item {
         objectName: "menuFlick"
         anchors.fill: parent
         contentWidth: width
-        contentHeight: content.implicitHeight + Theme.margin + (more.visible ? more.height : 0)
+        // The "more below" bar's room whenever the list scrolls (not when the bar shows:
+        // that depends on where the list is, hence on this height — a binding loop).
+        contentHeight: content.implicitHeight + Theme.margin + (interactive ? more.height : 0)
         clip: true
         boundsBehavior: Flickable.StopAtBounds
         interactive: content.implicitHeight + Theme.margin > height

@@ -20,7 +20,7 @@ Rectangle {
     border.width: onDark || Theme.highContrast ? 4 : 0
     border.color: Theme.highContrast ? Theme.onDark : Qt.rgba(1, 1, 1, 0.5)
     scale: tap.pressed ? 0.98 : 1.0
-    activeFocusOnTab: visible
+    activeFocusOnTab: true  // skipped while hidden (see KioskButton)
     readonly property string accessibleName: qsTranslate("Shell", "Call a teller")
     Accessible.role: Accessible.Button
     Accessible.name: accessibleName
