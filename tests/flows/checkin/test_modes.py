@@ -40,11 +40,6 @@ def test_every_step_in_every_mode_is_big_enough(qtbot: Any, make_app: Any,
                 backs.append(f"{mode}/{step}: two")
 
         walk(app, "en_US", mode, snap)
-    # Chinese in large text: the phrases that must not break are the longest there.
-    walk(app, "zh_CN", "large", lambda step: small.extend(
-        f"zh_CN large/{step}: {t}" for t in [*too_small(app.window, app.config.ui),
-                                             *out_of_sight(app.window),
-                                             *overflowing_text(app.window)]))
     assert small == []
     assert silent == []
     assert backs == []
