@@ -27,6 +27,7 @@ APT_PACKAGES=(fonts-noto-cjk fonts-ocr-b fontconfig libegl1 libgl1 libxkbcommon0
   libxcb-glx0 libxcb-render0 libx11-xcb1 libxkbcommon-x11-0
   libwayland-client0 libwayland-cursor0 libwayland-egl1
   libusb-1.0-0
+  swtpm swtpm-tools tpm2-tools
   systemd udev cage xwayland xvfb xinit xauth)
 
 log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }
@@ -90,8 +91,13 @@ case "$cmd" in
     export QT_QPA_PLATFORM=offscreen
     exec "$PY" -m bench "$@" ;;
   screens)
+    # Every screen of every flow, both languages, every display mode, into docs/screens:
+    # the shell screens (kiosk screens), then each flow's own walk (real app, simulators).
     setup
     export QT_QPA_PLATFORM=offscreen
-    exec "$VENV/bin/kiosk" screens --out docs/screens "$@" ;;
+    "$VENV/bin/kiosk" screens --out docs/screens "$@"  # shell, calls, and every flow's walk
+    "$PY" tests/receipt_links/make_screens.py
+    SMARTBRANCH_SCREENSHOTS=1 "$PY" -m pytest -q -p no:cacheprovider \
+      tests/o2o_sync/test_console.py -k chromium ;;  # the staff console, both languages
   *) sed -n '2,6p' "$0"; exit 2 ;;
 esac

@@ -84,7 +84,9 @@ def children(pid: int) -> dict[int, str]:
         except (OSError, ValueError, IndexError):
             continue
         words = [a.decode(errors="replace") for a in argv if a]
-        out[int(entry)] = " ".join(w for w in words[1:5] if not w.startswith("/")) or words[0]
+        # "-m video_teller.hub.service --listen …" -> "video_teller.hub.service"
+        named = [w for w in words[1:] if not w.startswith(("-", "/")) and ":" not in w]
+        out[int(entry)] = " ".join(named[:3]) or (words[0] if words else entry)
     return out
 
 
@@ -117,6 +119,7 @@ class DemoKiosk:
         self.proc: subprocess.Popen[bytes] | None = None
         self.returncode: int | None = None
         self.started = 0.0
+        self.left_running: dict[int, str] = {}
 
     def __enter__(self) -> DemoKiosk:
         self.started = time.monotonic()
@@ -185,8 +188,10 @@ class DemoKiosk:
         return out
 
     def stop(self, timeout: float = 30.0) -> int:
-        """SIGTERM, as the service manager stops it; the exit code."""
+        """SIGTERM, as the service manager stops it; the exit code. The processes it had
+        started and left running are in :attr:`left_running` (then killed)."""
         assert self.proc is not None
+        started = children(self.proc.pid) if self.proc.poll() is None else {}
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -194,9 +199,25 @@ class DemoKiosk:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(10)
+        self.left_running = {pid: cmd for pid, cmd in started.items() if _running(pid)}
         try:  # what it started goes with it (a kiosk that died would leave them)
             os.killpg(self.proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         self.returncode = self.proc.returncode
         return self.returncode
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash or a power cut ends it: nothing is closed."""
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.returncode = self.proc.wait(10)
+
+
+def _running(pid: int) -> bool:
+    """``pid`` exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

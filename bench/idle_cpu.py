@@ -48,9 +48,9 @@ def main(argv: list[str] | None = None) -> int:
           f"({os.cpu_count()} CPUs, QT_QPA_PLATFORM=offscreen)")
     print(f"load average before / after: {load_before} / {load_after}")
     print()
-    print(f"{'process':<40} {'CPU s':>7} {'% of a core':>12} {'RSS MB':>8}")
+    print(f"{'process':<44} {'CPU s':>7} {'% of a core':>12} {'RSS MB':>8}")
     for name, s in samples.items():
-        print(f"{name:<40} {s.cpu_s:>7.2f} {s.percent:>12.2f} {s.rss_mb:>8.1f}")
+        print(f"{name[:44]:<44} {s.cpu_s:>7.2f} {s.percent:>12.2f} {s.rss_mb:>8.1f}")
     print()
     lo, hi = BASELINE_PERCENT
     print(f"{'metric':<44} {'value':>10}")

@@ -4,6 +4,10 @@
 newest frame from the camera's one-slot mailbox (stale frames are dropped, never queued),
 decodes it with :func:`identity.qr.read_qr`, and returns the frame for the preview with
 what it read. One call per preview frame keeps decoding and preview in step.
+
+Holding the mailbox is what makes the camera stream at its full rate (it idles at a few
+frames a second while nothing uses it, devices.camera.driver): a scanner must be closed
+when the scan ends, or the camera keeps streaming for nobody.
 """
 
 from __future__ import annotations

@@ -121,13 +121,14 @@ async def run_demo_o2o(cfg: Any, stop: asyncio.Event) -> None:
     runner: web.AppRunner | None = None
     svc: ChannelService | None = None
     if _port_free(host, port):
-        svc = ChannelService(cfg.data_dir / "demo-channel.sqlite", api_token=s.api_token)
+        svc = ChannelService(cfg.data_dir / "demo-channel.sqlite",
+                             api_token=s.api_token.get_secret_value())
         booked = await asyncio.to_thread(seed_today, svc, s.branch_id, cfg.kiosk.timezone,
                                          cfg.data_dir / "demo-appointments.txt")
         if booked:  # the first booking is 5 minutes from now: inside the check-in window
             _demo_qr["text"] = booked[0]["qr"]
         app = make_app(svc, webhook_urls=[f"http://{s.webhook_listen}/o2o/webhook"],
-                       webhook_secret=s.webhook_secret)
+                       webhook_secret=s.webhook_secret.get_secret_value())
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
         await web.TCPSite(runner, host, port).start()

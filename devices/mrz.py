@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"
-_VALID = re.compile(r"^[0-9A-Z<]+$")
+_VALID = re.compile(r"^[0-9A-Z<]+\Z")
 _WEIGHTS = (7, 3, 1)
 
 

@@ -24,6 +24,15 @@ from kiosk_core.netaddr import HostPort, parse_host_port
 log = logging.getLogger(__name__)
 
 
+#: How often a link thread ticks a simulator that does not say when it needs it (the
+#: default :meth:`ByteSimulator.next_tick`).
+TICK_S = 0.02
+#: The longest a link thread sleeps with no bytes coming in and nothing time-driven pending:
+#: a simulator changed from another thread without :meth:`ByteSimulator.wake` is ticked
+#: within this. An idle link thus wakes 4 times a second instead of 50 (issue 17).
+IDLE_TICK_S = 0.25
+
+
 def wire_time(nbytes: int, baudrate: int, bits_per_byte: int = 10) -> float:
     """Seconds ``nbytes`` take on a serial line (8N1 = 10 bits a byte)."""
     return nbytes * bits_per_byte / baudrate if baudrate else 0.0
@@ -50,7 +59,19 @@ class ByteSimulator(ABC):
         """The host went away."""
 
     def tick(self) -> None:  # noqa: B027 - optional hook
-        """Called about every 20 ms from the link thread: time-driven behaviour."""
+        """Called from the link thread after bytes arrived and when :meth:`next_tick`
+        said: time-driven behaviour."""
+
+    def next_tick(self) -> float | None:
+        """Seconds until :meth:`tick` has something to do (0: now), or None when nothing
+        time-driven is pending (the link then sleeps until bytes come, or
+        ``IDLE_TICK_S``). The default ticks every ``TICK_S``."""
+        return TICK_S
+
+    def wake(self) -> None:
+        """Something time-driven was started from another thread: tick now."""
+        if self.link is not None:
+            self.link.wake()
 
 
 class SimLink(ABC):
@@ -81,6 +102,20 @@ class SimLink(ABC):
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=2)
         self._close()
+
+    def wake(self) -> None:  # noqa: B027 - optional hook: links without a thread
+        """Make the link thread look at the simulator now (see ByteSimulator.wake)."""
+
+    def _tick_timeout(self) -> float:
+        """How long the link thread may wait for bytes before it ticks the simulator."""
+        try:
+            due = self.sim.next_tick()
+        except Exception:
+            log.exception("simulator failed to say when it ticks")
+            due = TICK_S
+        if due is None:
+            return IDLE_TICK_S
+        return min(max(due, 0.002), IDLE_TICK_S)
 
     def __enter__(self) -> SimLink:
         return self.start()
@@ -120,6 +155,32 @@ class SimLink(ABC):
             time.sleep(wire_time(nbytes, self.baudrate))
 
 
+class _Waker:
+    """A self-pipe a link thread's select() also waits on: wake() ends its wait at once."""
+
+    def __init__(self) -> None:
+        self.fd, self._w = os.pipe()
+        os.set_blocking(self.fd, False)
+        os.set_blocking(self._w, False)
+
+    def wake(self) -> None:
+        if self._w >= 0:
+            with contextlib.suppress(OSError):  # full (already woken) or closed
+                os.write(self._w, b"\0")
+
+    def drain(self) -> None:
+        with contextlib.suppress(OSError):
+            while os.read(self.fd, 512):
+                pass
+
+    def close(self) -> None:
+        fds, self.fd, self._w = (self.fd, self._w), -1, -1  # never close a reused number
+        for fd in fds:
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+
+
 class PtyLink(SimLink):
     """The simulator on the master side of a pty; drivers open :attr:`url` (the slave)."""
 
@@ -130,6 +191,7 @@ class PtyLink(SimLink):
         tty.setraw(self._master)
         self._path = os.ttyname(self._slave)
         self._muted = False
+        self._waker = _Waker()
 
     @property
     def url(self) -> str:
@@ -151,14 +213,26 @@ class PtyLink(SimLink):
         # line is modelled as output lost until the host writes again.
         self._muted = True
 
+    def wake(self) -> None:
+        self._waker.wake()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._waker.wake()
+        super().stop()
+        self._waker.close()
+
     def _run(self) -> None:
         self.sim.on_connect()
         while not self._stop.is_set():
             try:
-                ready, _, _ = select.select([self._master], [], [], 0.02)
+                ready, _, _ = select.select([self._master, self._waker.fd], [], [],
+                                            self._tick_timeout())
             except (OSError, ValueError):
                 break
-            if ready:
+            if self._waker.fd in ready:
+                self._waker.drain()
+            if self._master in ready:
                 try:
                     data = os.read(self._master, 4096)
                 except OSError:
@@ -199,6 +273,7 @@ class TcpLink(SimLink):
         self.host, self.port = self._server.getsockname()[:2]
         self._scheme = scheme
         self._client: socket.socket | None = None
+        self._waker = _Waker()
 
     @property
     def url(self) -> str:
@@ -224,15 +299,36 @@ class TcpLink(SimLink):
             client.close()
             self.sim.on_disconnect()
 
+    def wake(self) -> None:
+        self._waker.wake()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._waker.wake()
+        super().stop()
+        self._waker.close()
+
+    def _wait(self, sock: socket.socket) -> bool:
+        """Wait for ``sock`` (or a wake-up) until the simulator's next tick; True if
+        ``sock`` is readable."""
+        fd = sock.fileno()
+        ready, _, _ = select.select([fd, self._waker.fd], [], [], self._tick_timeout())
+        if self._waker.fd in ready:
+            self._waker.drain()
+        return fd in ready
+
     def _run(self) -> None:
         while not self._stop.is_set():
             if self._client is None:
                 try:
+                    if not self._wait(self._server):
+                        self.sim.tick()
+                        continue
                     conn, _ = self._server.accept()
                 except (TimeoutError, BlockingIOError):
                     self.sim.tick()
                     continue
-                except OSError:
+                except (OSError, ValueError):
                     break
                 conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 self._client = conn
@@ -241,11 +337,11 @@ class TcpLink(SimLink):
             if client is None:
                 continue
             try:
-                ready, _, _ = select.select([client], [], [], 0.02)
+                readable = self._wait(client)
             except (OSError, ValueError):
                 self._drop_client()
                 continue
-            if ready:
+            if readable:
                 try:
                     data = client.recv(4096)
                 except OSError:

@@ -39,10 +39,11 @@ def add_commands(cli: Commands) -> None:
 
 def _pubkey(args: argparse.Namespace) -> int:
     from esign import keys
+    from kiosk_core.keystore import KeyStore
 
     cfg = command_config(args.config)
     try:
-        key = keys.load_or_create(cfg.path("secrets_dir"))
+        key = keys.load_or_create(KeyStore.from_config(cfg))
     except (keys.KeyFileError, OSError) as exc:
         raise CommandError(str(exc)) from None
     sys.stdout.write(keys.public_key_pem(key))
@@ -71,12 +72,15 @@ def _verify(args: argparse.Namespace) -> int:
             public = keys.load_public_key(_read(Path(args.public_key), "public key"),
                                           args.public_key)
         else:
+            from kiosk_core.keystore import KeyStore
+
             cfg = command_config(args.config)
-            key = keys.load(cfg.path("secrets_dir"))
-            if key is None:
+            known = keys.public_keys(KeyStore.from_config(cfg))
+            if not known:
                 raise CommandError(f"this kiosk has no signing key in {cfg.path('secrets_dir')}"
                                    "; give --public-key PEM")
-            public = key.public_key()
+            # The version that signed it (after a rotation, old records keep their key).
+            public = known.get(_record_key_id(data)) or list(known.values())[-1]
     except keys.KeyFileError as exc:
         raise CommandError(str(exc)) from None
     doc_path, png_path = path.parent / DOCUMENT_FILE, path.parent / IMAGE_FILE
@@ -97,15 +101,28 @@ def _verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def _record_key_id(data: bytes) -> str:
+    import json
+
+    try:
+        obj = json.loads(data)
+    except (ValueError, RecursionError):
+        return ""
+    return str(obj.get("key_id", "")) if isinstance(obj, dict) else ""
+
+
 def _export(args: argparse.Namespace) -> int:
     from esign import keys
     from esign.record import verify
-    from esign.store import EvidenceError, EvidenceStore
+    from esign.store import RECORD_FILE, EvidenceError, EvidenceStore
+    from kiosk_core.keystore import KeyStore
 
     cfg = command_config(args.config)
     store = EvidenceStore.from_config(cfg)
     try:
-        key = keys.load(cfg.path("secrets_dir"))
+        known = keys.public_keys(KeyStore.from_config(cfg))
+        record = store.record_path(args.flow_id).read_bytes()
+        key = known.get(_record_key_id(record)) or (list(known.values())[-1] if known else None)
         pem = keys.public_key_pem(key) if key is not None else None
         out = store.export(args.flow_id, Path(args.dest), public_key_pem=pem)
     except (EvidenceError, keys.KeyFileError) as exc:
@@ -114,9 +131,9 @@ def _export(args: argparse.Namespace) -> int:
         raise CommandError(f"cannot write {args.dest}: {exc.strerror}") from None
     print(f"exported {args.flow_id} to {out}")
     if key is not None:
-        from esign.store import DOCUMENT_FILE, IMAGE_FILE, RECORD_FILE
+        from esign.store import DOCUMENT_FILE, IMAGE_FILE
 
-        res = verify((out / RECORD_FILE).read_bytes(), key.public_key(),
+        res = verify((out / RECORD_FILE).read_bytes(), key,
                      document_bytes=(out / DOCUMENT_FILE).read_bytes(),
                      png_bytes=(out / IMAGE_FILE).read_bytes())
         if res.ok:

@@ -1,96 +1,68 @@
-"""The kiosk's Ed25519 signing key: made once, at install or first use, never replaced.
+"""The kiosk's Ed25519 evidence-signing key, from the key store (kiosk_core.keystore).
 
-The private key is a PKCS#8 PEM file in the secrets directory (``[storage] secrets_dir``),
-mode 0600. It is created atomically: written to a private temporary file, fsynced, then
-hard-linked to its name, which fails if a key is already there (two processes starting at
-once end up with the same key; an existing key is never overwritten). Rotating a key is a
-deliberate act by a technician (move the file away), never something this code does.
+The key is the ``evidence-signing`` purpose of the kiosk's key store (``[storage]
+secrets_dir``/keys/evidence-signing/, owner-only, versioned, TPM-sealed when a TPM is
+present). Every record names the key that signed it (``key_id``, the public key's
+fingerprint), so after ``kiosk keys rotate evidence-signing`` new records are signed with
+the new version and old records still verify with the old one (:func:`public_keys`).
+
+Before the key store the key was ``<secrets_dir>/esign_ed25519.pem`` (:data:`KEY_FILE`);
+the first use imports it as version 1 (then the old file is overwritten and removed).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import secrets
-import stat
 from pathlib import Path
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from kiosk_core.keystore import KeyStore, KeyStoreError
+
+#: The key's file before the key store (imported as evidence-signing v1).
 KEY_FILE = "esign_ed25519.pem"
+PURPOSE = "evidence-signing"
 
 
 class KeyFileError(Exception):
-    """The key file is unusable; the message names the file and what to do."""
+    """The key is unusable; the message names the file and what to do."""
 
 
-def key_path(secrets_dir: Path) -> Path:
-    return Path(secrets_dir) / KEY_FILE
+def _store(secrets_dir: Path | KeyStore) -> KeyStore:
+    return secrets_dir if isinstance(secrets_dir, KeyStore) else KeyStore(Path(secrets_dir))
 
 
-def load(secrets_dir: Path) -> Ed25519PrivateKey | None:
-    """The existing key, or None when none was made yet."""
-    path = key_path(secrets_dir)
+def load(secrets_dir: Path | KeyStore) -> Ed25519PrivateKey | None:
+    """The current key, or None when none was made yet (nothing is created, though an old
+    ``esign_ed25519.pem`` is imported)."""
+    store = _store(secrets_dir)
     try:
-        st = path.stat()
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise KeyFileError(f"cannot read {path}: {exc.strerror}") from None
-    if st.st_mode & 0o077:
-        raise KeyFileError(f"{path} is readable by others (mode {stat.S_IMODE(st.st_mode):04o}); "
-                           f"run: chmod 600 {path}")
+        if not store.has(PURPOSE):
+            return None
+        return store.ring(PURPOSE).signing_key()
+    except KeyStoreError as exc:
+        raise KeyFileError(str(exc)) from None
+
+
+def load_or_create(secrets_dir: Path | KeyStore) -> Ed25519PrivateKey:
+    """The kiosk's current key, made (0600, atomically) if the key store has none."""
     try:
-        key = serialization.load_pem_private_key(data, password=None)
-    except (ValueError, TypeError, UnsupportedAlgorithm):
-        raise KeyFileError(f"{path} is not an unencrypted PEM private key "
-                           "(move it away to make a new one)") from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise KeyFileError(f"{path} holds a {type(key).__name__}, not an Ed25519 key")
-    return key
+        return _store(secrets_dir).ring(PURPOSE).signing_key()
+    except KeyStoreError as exc:
+        raise KeyFileError(str(exc)) from None
 
 
-def load_or_create(secrets_dir: Path) -> Ed25519PrivateKey:
-    """The kiosk's key, made (0600, atomically) if the secrets directory has none."""
-    existing = load(secrets_dir)
-    if existing is not None:
-        return existing
-    d = Path(secrets_dir)
-    d.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = key_path(d)
-    key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
-    tmp = d / f".{KEY_FILE}.{secrets.token_hex(8)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+def public_keys(secrets_dir: Path | KeyStore) -> dict[str, Ed25519PublicKey]:
+    """Every version's public key by key id (old records verify after a rotation)."""
+    store = _store(secrets_dir)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pem)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)  # fails when a key appeared meanwhile: keep that one
-        except FileExistsError:
-            pass
-        else:
-            _fsync_dir(d)
-    finally:
-        tmp.unlink(missing_ok=True)
-    loaded = load(d)
-    if loaded is None:  # pragma: no cover - the file was removed between link and read
-        raise KeyFileError(f"{path} vanished while it was being created")
-    return loaded
-
-
-def _fsync_dir(d: Path) -> None:
-    fd = os.open(d, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        if not store.has(PURPOSE):
+            return {}
+        return {key_id(k): k for k in store.ring(PURPOSE).public_keys().values()}
+    except KeyStoreError as exc:
+        raise KeyFileError(str(exc)) from None
 
 
 def public_key(key: Ed25519PrivateKey | Ed25519PublicKey) -> Ed25519PublicKey:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from kiosk_core.config import CoreConfig
+    from kiosk_core.keystore import KeyStore
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,10 @@ class SignedEvidence:
 
 
 class EvidenceService:
-    def __init__(self, *, secrets_dir: Path, evidence_dir: Path, kiosk_id: str,
+    def __init__(self, *, secrets_dir: Path | KeyStore, evidence_dir: Path, kiosk_id: str,
                  branch: str) -> None:
-        self.secrets_dir = Path(secrets_dir)
+        #: The key store (or its folder): the key is its evidence-signing purpose.
+        self.secrets_dir = secrets_dir
         self.store = EvidenceStore(evidence_dir)
         self.kiosk_id = kiosk_id
         self.branch = branch
@@ -42,7 +44,9 @@ class EvidenceService:
 
     @classmethod
     def from_config(cls, cfg: CoreConfig) -> EvidenceService:
-        return cls(secrets_dir=cfg.path("secrets_dir"), evidence_dir=cfg.data_dir / "evidence",
+        from kiosk_core.keystore import KeyStore
+
+        return cls(secrets_dir=KeyStore.from_config(cfg), evidence_dir=cfg.data_dir / "evidence",
                    kiosk_id=cfg.kiosk.id, branch=cfg.kiosk.branch)
 
     def key(self) -> Ed25519PrivateKey:

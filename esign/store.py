@@ -27,7 +27,7 @@ IMAGE_FILE = "signature.png"
 DOCUMENT_FILE = "document.md"
 PUBLIC_KEY_FILE = "public_key.pem"
 README_FILE = "README.txt"
-_FLOW_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_FLOW_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\Z")
 
 
 class EvidenceError(Exception):

@@ -364,6 +364,10 @@ class FleetAgent:
         supplies = supplies_payload(snap)
         if self._content.get(self.topics.supplies) != supplies:
             self._set_retained(self.topics.supplies, supplies, encode({**supplies, "ts": ts}))
+        seal = snap.get("journal_seal")  # the journal's newest signed checkpoint (issue 15)
+        topic = self.topics.base + "/journal/seal"
+        if isinstance(seal, Mapping) and self._content.get(topic) != seal:
+            self._set_retained(topic, dict(seal), encode({**seal, "ts": ts}))
 
     def _flush_faults(self) -> None:
         while True:

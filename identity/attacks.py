@@ -12,6 +12,9 @@ attacks: nothing). The genuine presenter is the simulated person following the p
   towards the camera to fake a "blink" squash.
 * ``wrong_video`` — an injected video (no screen) of the genuine person doing a fixed
   sequence: blink, turn left, smile — right moves, but not the order asked.
+* ``mask`` — a print curved round the face like a paper mask (a vertical cylinder), rocked
+  about its axis: its points leave any one plane, as a head's do, so the turn test alone
+  cannot refuse it; it cannot smile or blink.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from devices.camera.scenes import FaceScene
 from identity.liveness import GeometricChallenge, LivenessMethod, LivenessUpdate
 
 RGB = npt.NDArray[np.uint8]
-ATTACKS = ("print", "replay", "tilt", "wrong_video")
+ATTACKS = ("print", "replay", "tilt", "wrong_video", "mask")
 
 
 class Presenter(Protocol):
@@ -166,12 +169,40 @@ class WrongChallengeVideo:
         pass
 
 
+class CurvedMask:
+    """A photo of the face bent round a vertical cylinder (radius ~0.9 face widths) and
+    turned ±30° about its axis, seen from the front."""
+
+    def __init__(self, person: str = "astronaut", seed: int = 0) -> None:
+        self.photo = synth.face_frame(person, synth.Pose(noise=0), seed=seed)
+        self.seed = seed
+        self.radius = 0.9 * 2.6 * synth.Pose().iod
+
+    def frame(self, t: float) -> RGB:
+        h, w = self.photo.shape[:2]
+        cx = synth.Pose().cx
+        yaw = math.radians(30 * math.sin(t * 1.7))
+        xx, yy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+        s = np.clip((xx - cx) / self.radius, -1, 1)
+        phi = np.arcsin(s) - yaw  # the point of the surface seen at this column
+        src_x = (cx + self.radius * phi).astype(np.float32)
+        front = np.abs(np.arcsin(s)) < math.pi / 2 - 0.05
+        out = cv2.remap(self.photo, src_x, yy, cv2.INTER_LINEAR, borderValue=(60, 60, 60))
+        out[~front] = 60
+        rng = np.random.default_rng(self.seed + int(t * 1000))
+        return np.clip(out.astype(np.float32) + rng.normal(0, 2, out.shape), 0, 255
+                       ).astype(np.uint8)
+
+    def act(self, challenge: str) -> None:
+        pass
+
+
 def make_presenter(kind: str, person: str = "astronaut", seed: int = 0) -> Presenter:
     if kind == "genuine":
         return Genuine(person, seed)
     table: dict[str, Callable[[str, int], Presenter]] = {
         "print": PrintedPhoto, "replay": ScreenReplay, "tilt": TiltedPhoto,
-        "wrong_video": WrongChallengeVideo}
+        "wrong_video": WrongChallengeVideo, "mask": CurvedMask}
     try:
         cls = table[kind]
     except KeyError:

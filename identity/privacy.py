@@ -2,10 +2,13 @@
 
 Face images, ID images and face templates are written only through :class:`BiometricVault`:
 AES-256-GCM with a random 96-bit nonce per item, the item's name bound as associated data
-(a file renamed to another item does not decrypt). The key lives in the secrets directory
-(``[storage] secrets_dir``), created owner-only. Wiping overwrites a file before unlinking
-it (best effort: on flash/journaling file systems only the key's absence truly protects old
-copies, which is why the data never exists unencrypted on disk).
+(a file renamed to another item does not decrypt). The key is the ``biometric-vault``
+purpose of the kiosk's key store (kiosk_core.keystore: ``[storage] secrets_dir``, outside the
+data directory, owner-only, versioned, TPM-sealed when a TPM is present). An item is
+``SBV2`` + the key version (4 bytes, big-endian) + nonce + ciphertext; ``SBV1`` items (from
+before the key store) were made with what is now version 1. Wiping overwrites a file
+before unlinking it (best effort: on flash/journaling file systems only the key's absence
+truly protects old copies, which is why the data never exists unencrypted on disk).
 """
 
 from __future__ import annotations
@@ -19,32 +22,30 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kiosk_core.keystore import KeyRing, KeyStore, KeyStoreError
+
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+#: The key's file before the key store (imported as biometric-vault v1).
 KEY_FILE = "identity.key"
-_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-_MAGIC = b"SBV1"
+PURPOSE = "biometric-vault"
+_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}\Z")
+_MAGIC_V1 = b"SBV1"  # before the key store: key version 1, no version field
+_MAGIC = b"SBV2"
+_HEAD = len(_MAGIC) + 4  # magic + key version
 
 
 class VaultError(Exception):
     pass
 
 
-def load_or_create_key(secrets_dir: Path) -> bytes:
-    secrets_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = secrets_dir / KEY_FILE
+def load_ring(secrets_dir: Path) -> KeyRing:
+    """The vault's key ring (made, or migrated from ``identity.key``, on first use)."""
     try:
-        key = path.read_bytes()
-    except FileNotFoundError:
-        key = secrets.token_bytes(32)  # AES-256
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(key)
-        return key
-    if len(key) != 32:
-        raise VaultError(f"{path} is not a 256-bit key")
-    return key
+        return KeyStore(secrets_dir).ring(PURPOSE)
+    except KeyStoreError as exc:
+        raise VaultError(str(exc)) from None
 
 
 def _shred(path: Path) -> None:
@@ -66,22 +67,26 @@ class BiometricVault:
         self.root = root
         self.secrets_dir = secrets_dir  # the identity worker opens the same vault from it
         self.retention_s = retention_s
-        self._key = load_or_create_key(secrets_dir)
-        self._aead_obj: AESGCM | None = None
+        self._ring = load_ring(secrets_dir)
+        self._aead_by_version: dict[int, AESGCM] = {}
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
 
     def __repr__(self) -> str:  # never show keys or data
         return f"BiometricVault({self.root})"
 
-    @property
-    def _aead(self) -> AESGCM:
+    def _aead(self, version: int) -> AESGCM:
         # Imported on first use: the kiosk's process only wipes; the identity worker
         # encrypts and decrypts.
-        if self._aead_obj is None:
+        aead = self._aead_by_version.get(version)
+        if aead is None:
             from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-            self._aead_obj = AESGCM(self._key)
-        return self._aead_obj
+            try:
+                key = self._ring.material(version)
+            except KeyStoreError as exc:
+                raise VaultError(str(exc)) from None
+            aead = self._aead_by_version[version] = AESGCM(key)
+        return aead
 
     def _path(self, session: str, name: str) -> Path:
         if not _NAME.match(session) or not _NAME.match(name):
@@ -92,7 +97,9 @@ class BiometricVault:
         path = self._path(session, name)
         path.parent.mkdir(exist_ok=True, mode=0o700)
         nonce = secrets.token_bytes(12)
-        blob = _MAGIC + nonce + self._aead.encrypt(nonce, data, f"{session}/{name}".encode())
+        version = self._ring.current  # new writes: the newest key
+        blob = (_MAGIC + version.to_bytes(4, "big") + nonce
+                + self._aead(version).encrypt(nonce, data, f"{session}/{name}".encode()))
         tmp = path.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as fh:
@@ -109,10 +116,17 @@ class BiometricVault:
             blob = path.read_bytes()
         except FileNotFoundError:
             raise VaultError(f"no item {name!r} in session {session!r}") from None
-        if not blob.startswith(_MAGIC) or len(blob) < 4 + 12 + 16:
+        if blob.startswith(_MAGIC_V1):
+            version, body = 1, blob[4:]
+        elif blob.startswith(_MAGIC):
+            version, body = int.from_bytes(blob[4:_HEAD], "big"), blob[_HEAD:]
+        else:
             raise VaultError(f"{path.name} is not a vault item")
+        if len(body) < 12 + 16:
+            raise VaultError(f"{path.name} is not a vault item")
+        aead = self._aead(version)
         try:
-            return self._aead.decrypt(blob[4:16], blob[16:], f"{session}/{name}".encode())
+            return aead.decrypt(body[:12], body[12:], f"{session}/{name}".encode())
         except Exception:
             raise VaultError(f"{path.name} failed authentication (tampered or wrong key)"
                              ) from None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from identity.methods import method_names
 
 
 class IdentitySettings(BaseModel):
@@ -14,4 +16,11 @@ class IdentitySettings(BaseModel):
     retention_minutes: int = Field(30, ge=0, description="biometric data wiped after this")
     liveness_attempts: int = Field(
         2, ge=1, le=3, description="a timed-out challenge may be retried with other challenges")
-    liveness_method: str = Field("geometric", description="name in identity.liveness.METHODS")
+    liveness_method: str = Field("geometric", description="name in identity.methods.METHODS")
+
+    @field_validator("liveness_method")
+    @classmethod
+    def _known_method(cls, v: str) -> str:
+        if v not in method_names():
+            raise ValueError(f"unknown liveness method '{v}' (have: {', '.join(method_names())})")
+        return v

@@ -43,8 +43,13 @@ class Ops:
     def op_warm(self) -> dict[str, Any]:
         from identity import faces
 
-        faces.detect(np.zeros((120, 160, 3), np.uint8))  # loads every dlib model
-        return {"pid": os.getpid(), "models_loaded": faces.models_loaded()}
+        from identity import face_mesh
+
+        blank = np.zeros((120, 160, 3), np.uint8)
+        faces.detect(blank)  # loads the dlib models
+        face_mesh.mesh(blank, faces.Box(40, 20, 120, 100))  # and the liveness mesh
+        return {"pid": os.getpid(),
+                "models_loaded": faces.models_loaded() and face_mesh.loaded()}
 
     def op_open(self, session_id: str, settings: IdentitySettings,
                 vault: tuple[str, str, float] | None, options: dict[str, Any]) -> None:

@@ -80,7 +80,8 @@ class ChildService:
                 self._ready.set()
             else:
                 log.debug("%s: %s", self.name, line)
-        self._ready.set()  # EOF: it ended (match stays None if it never got ready)
+        proc.stdout.close()  # EOF: its end of the pipe is closed; close ours (no leaked fd)
+        self._ready.set()  # it ended (match stays None if it never got ready)
 
     def last_words(self) -> str:
         lines = [line for line in self._tail if line.strip()]

@@ -21,10 +21,19 @@ def add_commands(cli: Commands) -> None:
 
     journal = cli.group("journal", "the electronic journal")
     verify = journal.add_parser(
-        "verify", help="check the hash chain; exit 1 naming the first bad record"
+        "verify", help="check the hash chain and the seals; name what was found",
+        description="Checks the chain, then the chain against every signed seal "
+        "(kiosk_core.journal_seal). Exit 0: ok (or no seals yet); 1: chain broken; "
+        "3: truncated (tail removed); 4: rewritten (chain rebuilt); 5: replaced (another "
+        "chain); 6: a seal is invalid (tampered seals).",
     )
     verify.add_argument("--db", help="journal file (default: from kiosk.toml)")
     verify.add_argument("--config", help="kiosk.toml")
+    verify.add_argument("--seals", help="seal file (default: secrets_dir/journal.seals); "
+                        "e.g. the copy the operations centre received")
+    verify.add_argument("--public-key", action="append", metavar="PEM",
+                        help="journal-sealing public key(s) to check seals with "
+                        "(default: this kiosk's key store)")
     verify.set_defaults(handler=journal_verify)
     lst = journal.add_parser("list", help="show records")
     lst.add_argument("--db", help="journal file (default: from kiosk.toml)")
@@ -72,10 +81,67 @@ def _journal_path(args: argparse.Namespace) -> Path:
     return command_config(args.config).path("journal")
 
 
+def _seal_keys(args: argparse.Namespace, cfg: Any) -> dict[int, Any]:
+    """Public keys to check seals with: --public-key files, or the kiosk's key store."""
+    from kiosk_core.journal_seal import PURPOSE
+    from kiosk_core.keystore import KeyStore, KeyStoreError
+
+    if args.public_key:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+        out: dict[int, Any] = {}
+        for n, name in enumerate(args.public_key):
+            try:
+                key = serialization.load_pem_public_key(Path(name).read_bytes())
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"public key {name}: {exc}") from None
+            if not isinstance(key, Ed25519PublicKey):
+                raise CommandError(f"public key {name} is not an Ed25519 key")
+            out[-1 - n] = key  # matched by fingerprint, not by version
+        return out
+    if cfg is None:
+        raise CommandError("give --public-key PEM (no kiosk.toml to find the key store)")
+    store = KeyStore.from_config(cfg)
+    try:
+        if not store.has(PURPOSE):
+            return {}
+        return store.ring(PURPOSE).public_keys()
+    except KeyStoreError as exc:
+        raise CommandError(str(exc)) from None
+
+
 def journal_verify(args: argparse.Namespace) -> int:
     from kiosk_core.journal import verify_file
+    from kiosk_core.journal_seal import SealLog, seal_log_for, verify_sealed
 
     path = _journal_path(args)
+    cfg = None
+    if args.seals is None or not args.public_key:
+        try:
+            cfg = command_config(args.config)
+        except CommandError:
+            if not args.db:
+                raise
+    # The kiosk's own seals belong to the kiosk's own journal, not to any --db file.
+    own = cfg is not None and (not args.db or Path(args.db).resolve()
+                               == cfg.path("journal").resolve())
+    seals = SealLog(Path(args.seals)) if args.seals else (
+        seal_log_for(cfg.path("secrets_dir")) if own and cfg is not None else None)
+    if seals is not None:
+        lines = seals.lines()
+        keys = _seal_keys(args, cfg) if lines else {}
+        try:
+            sealed = verify_sealed(path, seals, keys)
+        except FileNotFoundError as exc:
+            raise CommandError(str(exc)) from None
+        if sealed.ok:
+            word = "ok" if sealed.finding == "ok" else "ok (unsealed)"
+            print(f"{word}: {sealed.message} ({path})")
+        else:
+            print(f"{sealed.finding.upper()}: {sealed.message} ({path})", file=sys.stderr)
+        return sealed.exit_code
+    # --db without a kiosk.toml nor --seals: the chain alone.
     try:
         result = verify_file(path)
     except FileNotFoundError as exc:

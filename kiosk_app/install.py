@@ -63,8 +63,8 @@ DEFAULT_DEVICES = {
 SERIAL_KINDS = ("card_dispenser", "pinpad")
 
 _PLACEHOLDER = re.compile(r"@([A-Z][A-Z0-9_]*)@")
-_HEX4 = re.compile(r"^[0-9a-fA-F]{4}$")
-_SAFE = re.compile(r"^[A-Za-z0-9._:+-]+$")  # what a match value may hold inside a rule
+_HEX4 = re.compile(r"^[0-9a-fA-F]{4}\Z")
+_SAFE = re.compile(r"^[A-Za-z0-9._:+-]+\Z")  # what a match value may hold inside a rule
 
 
 def add_commands(cli: Commands) -> None:

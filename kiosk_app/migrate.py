@@ -128,7 +128,11 @@ def stores_of(cfg: Any) -> list[Store]:
 
         if cfg.devices.printer is None:
             return
-        store = open_job_store(cfg.devices.printer, cfg.data_dir)  # rewrites old job files
+        from kiosk_core.keystore import KeyStore
+
+        # The kiosk's print-jobs key ring (docs/keys.md), as the running kiosk opens it.
+        store = open_job_store(cfg.devices.printer, cfg.data_dir,
+                               KeyStore.from_config(cfg))  # rewrites old job files
         if store.set_aside:
             raise RuntimeError(f"print jobs: {len(store.set_aside)} job file(s) unreadable: "
                                f"{', '.join(p.name for p in store.set_aside[:3])}")

@@ -86,10 +86,13 @@ def _start_fleet(runtime: KioskRuntime, side: TechnicianSide) -> bool:
         cfg.section(FleetSettings), kiosk_id=cfg.kiosk.id, branch=cfg.kiosk.branch,
         secrets_dir=cfg.path("secrets_dir"), state_dir=cfg.data_dir,
         snapshot=lambda: {**service.report().as_dict(),
-                          "counters": service.counters().as_dict()},
+                          "counters": service.counters().as_dict(),
+                          "journal_seal": _latest_seal(runtime)},
         on_command=lambda cmd: run_fleet_command(runtime, side, cmd), journal=journal)
     if agent is None:
         return False
+    if runtime.journal_sealer is not None:  # each new seal goes upstream (issue 15)
+        runtime.journal_sealer.subscribe(lambda _seal: agent.changed())
 
     def on_event(event: RuntimeEvent) -> None:
         agent.changed()
@@ -139,8 +142,10 @@ def reload_config(runtime: KioskRuntime, side: TechnicianSide, who: str) -> str:
         _journal(runtime, "technician.config_reload", {"ok": False, "error": text[:500],
                                                        "who": who})
         return f"refused: kiosk.toml is not valid, nothing changed: {text[:300]}"
-    old = runtime.config.model_dump(mode="json")
-    new = fresh.model_dump(mode="json")
+    # Python mode: a SecretStr compares by its value (the JSON mode masks it: a changed token
+    # would look unchanged).
+    old = runtime.config.model_dump()
+    new = fresh.model_dump()
     changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
     side.auth.replace_technicians(fresh.section(TechnicianSettings).technicians)
     later = [k for k in changed if k != "technician"]
@@ -157,3 +162,10 @@ def _journal(runtime: KioskRuntime, kind: str, data: Mapping[str, Any]) -> None:
     writer = runtime.journal_writer
     if writer is not None:
         writer.append(kind, data)
+
+
+def _latest_seal(runtime: KioskRuntime) -> dict[str, Any] | None:
+    """The journal's newest signed checkpoint (kiosk_core.journal_seal), for telemetry."""
+    sealer = runtime.journal_sealer
+    seal = sealer.latest if sealer is not None else None
+    return seal.to_json() if seal is not None else None

@@ -52,11 +52,23 @@ _V2 = """
 CREATE INDEX IF NOT EXISTS journal_kind ON journal(kind, seq);
 """
 
+#: v3: the chain's identity, a random id made with the file, that journal seals name
+#: (kiosk_core.journal_seal): another kiosk's journal, or a new file, has another one.
+_V3 = """
+CREATE TABLE IF NOT EXISTS journal_chain (id TEXT NOT NULL);
+INSERT INTO journal_chain (id) SELECT lower(hex(randomblob(16)))
+    WHERE NOT EXISTS (SELECT 1 FROM journal_chain);
+CREATE TRIGGER IF NOT EXISTS journal_chain_no_update BEFORE UPDATE ON journal_chain
+BEGIN SELECT RAISE(ABORT, 'the journal chain id is fixed'); END;
+CREATE TRIGGER IF NOT EXISTS journal_chain_no_delete BEFORE DELETE ON journal_chain
+BEGIN SELECT RAISE(ABORT, 'the journal chain id is fixed'); END;
+"""
+
 SCHEMA = Schema(
     label="journal",
-    version=2,
-    create=run_script(_V1 + _V2),
-    steps={2: run_script(_V2)},
+    version=3,
+    create=run_script(_V1 + _V2 + _V3),
+    steps={2: run_script(_V2), 3: run_script(_V3)},
     unversioned=1,
 )
 
@@ -68,7 +80,7 @@ class SensitiveDataError(ValueError):
 # Keys whose values are secrets or biometrics, whatever their content.
 _FORBIDDEN_KEYS = re.compile(
     r"(^|_)(pin|pinblock|pin_block|cvv|cvc|cvv2|track[12]?|face|face_image|photo|portrait|"
-    r"id_image|image|template|encoding|selfie)($|_)",
+    r"id_image|image|template|encoding|selfie)(\Z|_)",
     re.IGNORECASE,
 )
 # 13-19 digits, possibly grouped by spaces or dashes: a card number candidate.
@@ -79,7 +91,7 @@ _PAN = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
 # A value under such a key is kept as it is, unless it is a bare number (a PAN put there).
 _ID_KEYS = re.compile(
     r"(^|_)(flow|flow_id|transaction_no|request_id|record_id|session|identity_session|"
-    r"approval_id|account_id|customer_id|card_id|key_id|document|job|job_id)$", re.IGNORECASE)
+    r"approval_id|account_id|customer_id|card_id|key_id|document|job|job_id)\Z", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"[\d -]+")
 
 
@@ -284,6 +296,11 @@ class Journal:
         with self._lock:
             return verify_connection(self._conn)
 
+    def head(self) -> ChainHead:
+        """The chain's id, record count and last hash (what a seal signs)."""
+        with self._lock:
+            return chain_head(self._conn)
+
 
 def iter_records(
     conn: sqlite3.Connection, *, since: int = 0, kind: str | None = None, limit: int | None = None
@@ -303,6 +320,34 @@ def iter_records(
         except json.JSONDecodeError:
             parsed = {"_unreadable": data[:200]}
         yield Record(seq, ts, kiosk, k, parsed, prev, h)
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    chain: str  # the file's chain id ("" in a file from before v3, read-only)
+    count: int  # records (the last seq)
+    head: str  # the last record's hash (GENESIS when empty)
+    first: str  # the first record's hash (GENESIS when empty)
+
+
+def chain_id(conn: sqlite3.Connection) -> str:
+    try:
+        row = conn.execute("SELECT id FROM journal_chain LIMIT 1").fetchone()
+    except sqlite3.OperationalError:  # no such table: a file from before v3
+        return ""
+    return str(row[0]) if row else ""
+
+
+def chain_head(conn: sqlite3.Connection) -> ChainHead:
+    last = conn.execute("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
+    first = conn.execute("SELECT hash FROM journal ORDER BY seq LIMIT 1").fetchone()
+    return ChainHead(chain_id(conn), int(last[0]) if last else 0,
+                     str(last[1]) if last else GENESIS, str(first[0]) if first else GENESIS)
+
+
+def record_hash_at(conn: sqlite3.Connection, seq: int) -> str | None:
+    row = conn.execute("SELECT hash FROM journal WHERE seq = ?", (seq,)).fetchone()
+    return str(row[0]) if row else None
 
 
 def verify_connection(conn: sqlite3.Connection) -> VerifyResult:

@@ -22,7 +22,10 @@ from kiosk_core.core_loop import CoreLoop
 from kiosk_core.device_api import DeviceFactory, ManagedDevice
 from kiosk_core.flows import FlowDefinition, FlowEngine, FlowStore
 from kiosk_core.journal import Journal
+from kiosk_core.journal_seal import PURPOSE as SEAL_PURPOSE
+from kiosk_core.journal_seal import JournalSealer, seal_log_for
 from kiosk_core.journal_writer import JournalWriter
+from kiosk_core.keystore import KeyStore
 from kiosk_core.listeners import Listeners
 from kiosk_core.prompts import PromptBoard
 from kiosk_core.status import DeviceState, DeviceStatus, StatusChanged
@@ -115,6 +118,10 @@ class KioskRuntime:
         #: For reading (records, verify). Every record goes through ``journal_writer``.
         self.journal: Journal | None = None
         self.journal_writer: JournalWriter | None = None
+        #: Signed checkpoints of the journal's head (kiosk_core.journal_seal).
+        self.journal_sealer: JournalSealer | None = None
+        #: The kiosk's keys, one per purpose (kiosk_core.keystore); opened in start().
+        self.keystore: KeyStore | None = None
         self.flow_store: FlowStore | None = None
         self.flow_engine: FlowEngine | None = None
         self.loop = CoreLoop()
@@ -138,6 +145,11 @@ class KioskRuntime:
         #: Functions (or WHOLE_KIOSK) a technician took out of service: function -> why.
         #: Kept in data_dir/out_of_service.json so a restart does not put them back.
         self._out_of_service: dict[str, dict[str, str]] = {}
+        #: hold_for_recovery() was called and recover_flows() has not finished yet: the
+        #: kiosk is still starting (no customer may begin).
+        self._recovery_pending = False
+        #: The journal's previous run ended with "kiosk.stop" (None: no previous run).
+        self.previous_stop_clean: bool | None = None
 
     # -- lifecycle ----------------------------------------------------------------
 
@@ -145,8 +157,15 @@ class KioskRuntime:
         """Open storage and start every device; devices finish opening on their workers."""
         cfg = self.config
         cfg.data_dir.mkdir(parents=True, exist_ok=True)
+        keystore = self.keystore = KeyStore.from_config(cfg)  # moves old data_dir/secrets
         self.journal = Journal(cfg.path("journal"), kiosk_id=cfg.kiosk.id)
+        self.previous_stop_clean = _stopped_cleanly(self.journal)
         self.journal_writer = JournalWriter(self.journal)
+        self.journal_sealer = JournalSealer(
+            self.journal, seal_log_for(cfg.path("secrets_dir")),
+            lambda: keystore.ring(SEAL_PURPOSE), kiosk=cfg.kiosk.id,
+            every_records=cfg.storage.seal_records, every_s=cfg.storage.seal_interval_s)
+        self.journal_writer.subscribe(self.journal_sealer.on_records)
         self.journal_writer.append("kiosk.start", {"branch": cfg.kiosk.branch})
         self._out_of_service = _read_overrides(self._overrides_path())
         self.flow_store = FlowStore(cfg.path("flows"))
@@ -169,6 +188,9 @@ class KioskRuntime:
                 continue
             # Devices that keep files (the printer's kept jobs) put them in the data dir.
             device.bind_storage(cfg.data_dir)
+            bind_keys = getattr(device, "bind_keys", None)
+            if bind_keys is not None:  # devices that encrypt what they keep (the printer)
+                bind_keys(keystore)
             self.devices[kind] = device
             device.subscribe(self._on_device_event)
             futures.append(device.start())
@@ -186,10 +208,41 @@ class KioskRuntime:
         if self.flow_engine is not None:
             self.flow_engine.definitions.update(flows)
 
+    def hold_for_recovery(self) -> None:
+        """Stay "starting" (not in service) until :meth:`recover_flows` has run: the kiosk
+        app calls it before start(), so no customer begins while the previous one's
+        transaction — a card on its way to the bin, a payment to reverse — is settled."""
+        self._recovery_pending = True
+        self._update_service()
+
+    def release_recovery(self) -> None:
+        """Give up waiting for recover_flows() (it cannot run): serve customers."""
+        if self._recovery_pending:
+            self._recovery_pending = False
+            self._update_service()
+
     def recover_flows(self) -> list[tuple[str, str]]:
-        """Settle transactions a power cut left open. Call once devices are up."""
+        """Settle transactions a power cut left open. Call once devices are up. After a
+        run that did not stop cleanly, or with flows settled, the journal says so
+        ("kiosk.recovered": each flow and how it ended) before the kiosk serves anyone."""
         assert self.flow_engine is not None
-        return list(self.flow_engine.recover())
+        try:
+            store = self.flow_store
+            types = {r.flow_id: r.flow_type for r in store.unfinished()} if store else {}
+            results = list(self.flow_engine.recover())
+            writer = self.journal_writer
+            if writer is not None and not writer.closed and (
+                    results or self.previous_stop_clean is False):
+                writer.append("kiosk.recovered", {
+                    "unclean_stop": self.previous_stop_clean is False,
+                    "flows": [{"flow": fid, "type": types.get(fid, ""), "status": status}
+                              for fid, status in results]}).result(timeout=self.JOURNAL_CLOSE_S)
+            if results:
+                log.warning("recovered %d unfinished flow(s) before serving: %s", len(results),
+                            ", ".join(f"{fid} {status}" for fid, status in results))
+            return list(results)
+        finally:
+            self.release_recovery()
 
     def stop(self) -> None:
         while self.stop_hooks:
@@ -205,6 +258,10 @@ class KioskRuntime:
         if writer is not None:
             try:
                 writer.append("kiosk.stop", {})
+                sealer, self.journal_sealer = self.journal_sealer, None
+                if sealer is not None:  # the final seal covers kiosk.stop
+                    writer.flush(timeout=self.JOURNAL_CLOSE_S)
+                    sealer.close()
             finally:
                 # Writes what is queued, then closes the journal (bounded: logs if it expires).
                 writer.close(timeout=self.JOURNAL_CLOSE_S)
@@ -353,6 +410,8 @@ class KioskRuntime:
             degraded = tuple(
                 sorted(k for k, s in statuses.items() if k not in down and not s.device.usable)
             )
+            if self._recovery_pending:  # still starting: settling the previous run's flows
+                in_service, down = False, ("starting",)
             state = ServiceState(in_service=in_service, down=down, degraded=degraded,
                                  functions=functions)
             changed = state != self._service
@@ -376,6 +435,18 @@ class KioskRuntime:
         writer.append(kind, {"flow": flow_id, "detail": detail}).result(
             timeout=self.JOURNAL_CLOSE_S
         )
+
+
+def _stopped_cleanly(journal: Journal) -> bool | None:
+    """Did the journal's previous run end with "kiosk.stop"? None for a new journal. A run
+    killed, crashed or cut off from power never wrote it."""
+    try:
+        count = journal.head().count
+        last = journal.records(since=count - 1, limit=1) if count else []
+    except Exception:  # an unreadable journal is reported by its own checks, not here
+        log.exception("cannot read how the journal's previous run ended")
+        return None
+    return last[0].kind == "kiosk.stop" if last else None
 
 
 def _read_overrides(path: Path) -> dict[str, dict[str, str]]:

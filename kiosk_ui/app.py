@@ -187,6 +187,9 @@ class KioskApp(QObject):
 
         self.voice = attach_voice(self)
         if self._start_runtime:
+            # "Getting ready…" until the previous run's unfinished flows are settled
+            # (_recover_flows, once started): no customer begins before that.
+            self.runtime.hold_for_recovery()
             self.bridge.start()
         self.shell.refresh()
 

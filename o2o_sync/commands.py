@@ -95,7 +95,7 @@ def channel_server(args: argparse.Namespace) -> int:
 
     cfg = command_config(args.config)
     host, port = _listen(args.listen)
-    svc = ChannelService(args.db, api_token=cfg.section(SyncSettings).api_token)
+    svc = ChannelService(args.db, api_token=cfg.section(SyncSettings).api_token.get_secret_value())
     branch = args.branch or cfg.section(SyncSettings).branch_id
     if args.seed:
         st = generate(svc, branch, cfg.kiosk.timezone, args.seed, seed=args.random_seed)
@@ -108,7 +108,7 @@ def channel_server(args: argparse.Namespace) -> int:
     if wh is None:
         wh = [f"http://{cfg.section(SyncSettings).webhook_listen}/o2o/webhook"]
     app = make_app(svc, webhook_urls=[u for u in wh if u],
-                   webhook_secret=cfg.section(SyncSettings).webhook_secret)
+                   webhook_secret=cfg.section(SyncSettings).webhook_secret.get_secret_value())
     print(
         f"channel service on {HostPort(host, port).url()} (db {args.db}); "
         f"webhooks to {', '.join(wh) or 'none'}"
@@ -219,7 +219,9 @@ def staff_console(args: argparse.Namespace) -> int:
         raise CommandError("the staff console only listens on loopback (put a TLS proxy in front)")
     store = _store(cfg)
     app = make_console_app(store, branch_name=cfg.kiosk.branch, kiosks=kiosks_for_config(cfg),
-                           branch_names=cfg.kiosk.branch_names)
+                           branch_names={str(k): v for k, v in cfg.kiosk.branch_names.items()},
+                           public_origin=cfg.section(SyncSettings).staff_console_public_origin,
+                           trusted_proxies=cfg.section(SyncSettings).staff_console_trusted_proxies)
     print(f"staff console on {HostPort(host, port).url('http', '/')}")
     try:
         web.run_app(

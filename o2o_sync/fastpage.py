@@ -12,6 +12,7 @@ that both paths accept and refuse the same items.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -28,7 +29,7 @@ class _Customer(msgspec.Struct):
 
 
 class _Item(msgspec.Struct):
-    id: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+    id: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{1,64}\Z")]
     version: Annotated[int, Meta(ge=1, lt=2**53)]
     status: Literal["booked", "cancelled", "checked_in", "no_show", "served"]
     service: Text64 | None = None
@@ -36,8 +37,8 @@ class _Item(msgspec.Struct):
     zone: Text64 | None = None
     duration_min: Annotated[int, Meta(ge=1, le=480)] = 15
     customer: _Customer | None = None
-    booking_code: Annotated[str, Meta(pattern=r"^[A-Z0-9]{4,16}$")] | None = None
-    qr_token: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{8,128}$")] | None = None
+    booking_code: Annotated[str, Meta(pattern=r"^[A-Z0-9]{4,16}\Z")] | None = None
+    qr_token: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{8,128}\Z")] | None = None
 
 
 class _Page(msgspec.Struct):
@@ -63,7 +64,7 @@ _typed = msgspec.json.Decoder(_TypedPage)
 def _slow(raw: bytes, i: int) -> WireError:
     try:
         value = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return WireError(f"items[{i}]: not JSON")
     try:
         parse_item(value, f"items[{i}]")
@@ -76,12 +77,13 @@ def decode_page(body: bytes) -> tuple[list[Item], str, bool, list[tuple[str, str
     """(items, next_cursor, has_more, rejected as (error, raw JSON))."""
     try:
         typed = _typed.decode(body)
-    except (msgspec.ValidationError, msgspec.DecodeError):
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
         return _decode_item_by_item(body)  # find the bad item(s), or refuse the page
     items: list[Item] = []
     append = items.append
     sub = _NOT_DIGIT.sub
     canonical = _UTC_Z.fullmatch
+    fromiso = datetime.fromisoformat
     for s in typed.items:
         start = s.start
         if start is None and s.status == "cancelled":
@@ -92,8 +94,14 @@ def decode_page(body: bytes) -> tuple[list[Item], str, bool, list[tuple[str, str
             )
             continue
         c = s.customer
-        if start is not None and not canonical(start):
-            start = _utc(start)
+        if start is not None:  # canonical or not: a real date in years 1000..9998
+            if canonical(start) and "1000" <= start[:4] <= "9998":
+                try:
+                    fromiso(start[:-1])  # "2026-02-30T…Z" matches the pattern, is no date
+                except ValueError:
+                    start = None
+            else:
+                start = _utc(start)
         pd = sub("", c.phone) if c is not None else ""
         if (
             start is None
@@ -146,14 +154,14 @@ def _decode_item_by_item(body: bytes) -> tuple[list[Item], str, bool, list[tuple
         raise PageError(
             f"page does not match the contract (items, next_cursor, has_more): {exc}"
         ) from None
-    except msgspec.DecodeError:
-        raise PageError("page is not JSON (truncated?)") from None
+    except (msgspec.DecodeError, RecursionError):
+        raise PageError("page is not JSON (truncated, or nested too deep?)") from None
     items: list[Item] = []
     rejected: list[tuple[str, str]] = []
     for i, raw in enumerate(page.items):
         try:
             items.append(parse_item(json.loads(bytes(raw)), f"items[{i}]"))
-        except ValueError as exc:  # WireError, or an item that is not JSON
+        except (ValueError, RecursionError) as exc:  # WireError, or an item that is not JSON
             rejected.append(
                 (
                     str(_slow(bytes(raw), i)) if not isinstance(exc, WireError) else str(exc),

@@ -25,8 +25,8 @@ from o2o_sync.wire import digits
 __all__ = ["Appointment", "CheckInDesk", "LookupRefused", "Ticket"]
 
 QR_PREFIX = "O2O:"  # what the channel encodes in the QR: O2O:<token>
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
-_CODE = re.compile(r"^[A-Z0-9]{4,16}$")
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,128}\Z")
+_CODE = re.compile(r"^[A-Z0-9]{4,16}\Z")
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ async def run_branch_sync(
     service = SyncService(client, interval_s=s.interval_s, upload_every_s=upload_every_s)
     app = make_webhook_app(
         hook_store,
-        s.webhook_secret,
+        s.webhook_secret.get_secret_value(),
         tolerance_s=s.webhook_tolerance_s,
         max_bytes=s.webhook_max_bytes,
     )

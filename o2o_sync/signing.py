@@ -36,7 +36,8 @@ def parse_header(header: str) -> tuple[int, list[str]]:
         if not sep:
             raise SignatureError(f"malformed signature element {part.strip()[:20]!r}")
         if key == "t":
-            if not value.isdigit() or len(value) > 12:
+            # ASCII digits only: str.isdigit() and int() also take "٣" or "²"
+            if not (value.isascii() and value.isdigit()) or len(value) > 12:
                 raise SignatureError("malformed timestamp")
             t = int(value)
         elif key == "v1":

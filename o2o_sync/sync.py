@@ -38,7 +38,7 @@ def parse_page_slow(body: bytes) -> tuple[list[Item], str, bool, list[tuple[str,
     is tested against (and what a port without msgspec would use)."""
     try:
         page = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise PageError("page is not JSON (truncated?)") from None
     if (
         not isinstance(page, dict)
@@ -114,7 +114,7 @@ class ChannelClient:
             store,
             s.channel_url,
             s.branch_id,
-            s.api_token,
+            s.api_token.get_secret_value(),
             page_size=s.page_size,
             timeout_s=s.request_timeout_s,
         )
@@ -321,11 +321,15 @@ class SyncService:
         try:
             await self._stop.wait()
         finally:
-            # Also when the loop cancels us at shutdown: never leave the HTTP session open.
+            # Also when the loop cancels us at shutdown: never leave the HTTP session open —
+            # not even when cancelled again while the loops wind down (a stopping kiosk's
+            # core loop cancels every task, then run_branch_sync cancels this one too).
             for t in tasks:
                 t.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            await self.client.close()
+            try:
+                await asyncio.gather(*tasks, return_exceptions=True)
+            finally:
+                await self.client.close()
 
     def stop(self) -> None:
         if self._loop is not None:

@@ -22,12 +22,25 @@ def to_utc_text(dt: datetime) -> str:
     return dt.astimezone(UTC).strftime(FMT)
 
 
+#: Years a stored time may have: four digits after the shift to UTC (strftime writes year
+#: 1 as "1", and year 1 or 9999 with an offset leaves datetime's range: OverflowError).
+MIN_YEAR, MAX_YEAR = 1000, 9998
+
+
 def parse_utc(text: str) -> datetime:
-    """Parse an RFC 3339 time with an offset (Z or ±hh:mm); naive times are refused."""
+    """Parse an RFC 3339 time with an offset (Z or ±hh:mm); naive times, and times outside
+    years 1000..9998, are refused with ValueError (never OverflowError)."""
+    if not isinstance(text, str) or len(text) > 64 or not text.isascii():
+        raise ValueError(f"not an RFC 3339 time: {str(text)[:40]!r}")
     dt = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     if dt.tzinfo is None:
         raise ValueError(f"time without offset: {text!r}")
-    return dt.astimezone(UTC)
+    if not MIN_YEAR <= dt.year <= MAX_YEAR:
+        raise ValueError(f"time out of range (years {MIN_YEAR}..{MAX_YEAR}): {text!r}")
+    try:
+        return dt.astimezone(UTC)
+    except OverflowError:  # pragma: no cover - the year bound above keeps us inside
+        raise ValueError(f"time out of range: {text!r}") from None
 
 
 def normalise_utc(text: str) -> str:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Callable
 
 from aiohttp import web
 
+from kiosk_core import safejson
 from o2o_sync import signing
 from o2o_sync.store import BranchStore
 from o2o_sync.wire import WireError, parse_event
@@ -25,6 +25,7 @@ def make_webhook_app(
     *,
     tolerance_s: int = 300,
     max_bytes: int = 65536,
+    read_timeout_s: float = 10.0,
     on_applied: Callable[[str], None] | None = None,
 ) -> web.Application:
     app = web.Application(client_max_size=max_bytes)
@@ -41,9 +42,12 @@ def make_webhook_app(
         if request.content_length is not None and request.content_length > max_bytes:
             return refuse(413, f"body of {request.content_length} bytes exceeds {max_bytes}", peer)
         try:
-            body = await request.read()
+            # a sender trickling its body a byte at a time must not hold a worker for ever
+            body = await asyncio.wait_for(request.read(), read_timeout_s)
         except web.HTTPRequestEntityTooLarge:
             return refuse(413, f"body exceeds {max_bytes} bytes", peer)
+        except TimeoutError:
+            return refuse(408, f"body not received within {read_timeout_s:g} s", peer)
         header = request.headers.get(signing.HEADER, "")
         try:
             signing.verify(secret, body, header, tolerance_s=tolerance_s)
@@ -54,9 +58,10 @@ def make_webhook_app(
             )
             return refuse(status, str(exc), peer)
         try:
-            event = parse_event(json.loads(body))
-        except (ValueError, UnicodeDecodeError) as exc:
-            reason = str(exc) if isinstance(exc, WireError) else "body is not JSON"
+            event = parse_event(safejson.loads(body, max_bytes=max_bytes))
+        except ValueError as exc:  # WireError, or safejson.HostileJSON (deep, surrogates, …)
+            reason = str(exc) if isinstance(exc, WireError | safejson.HostileJSON) else (
+                "body is not JSON")
             await asyncio.get_running_loop().run_in_executor(
                 None, store.quarantine, "webhook", reason, body.decode("utf-8", "replace")
             )

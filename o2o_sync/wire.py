@@ -13,15 +13,16 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from o2o_sync.timeutil import normalise_utc
+from o2o_sync.timeutil import MAX_YEAR, MIN_YEAR, normalise_utc
 
 REMOTE_STATUSES = frozenset({"booked", "cancelled", "checked_in", "no_show", "served"})
 EVENT_TYPES = frozenset({"appointment.created", "appointment.updated", "appointment.cancelled"})
 BRANCH_EVENT_KINDS = frozenset({"check_in", "no_show", "served", "walk_in", "callback_request"})
 
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_CODE = re.compile(r"^[A-Z0-9]{4,16}$")
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+# Always .fullmatch(): re.match with "$" also takes a trailing newline ("a1\n").
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_CODE = re.compile(r"[A-Z0-9]{4,16}")
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,128}")
 KNOWN_FIELDS = frozenset(
     {
         "id",
@@ -85,16 +86,21 @@ def digits(phone: str) -> str:
     return _NOT_DIGIT.sub("", phone)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")  # json.loads lets "\ud800" through; SQLite cannot
+
+
 def _text(v: Any, max_len: int) -> bool:
-    return isinstance(v, str) and 0 < len(v) <= max_len
+    return isinstance(v, str) and 0 < len(v) <= max_len and not _SURROGATE.search(v)
 
 
 def _utc(v: Any) -> str | None:
     """The canonical UTC text, or None if not an RFC 3339 time with an offset."""
-    if not isinstance(v, str) or len(v) > 40:
+    if not isinstance(v, str) or len(v) > 40 or not v.isascii():
         return None
     try:
         if _UTC_Z.fullmatch(v):  # the usual case, already canonical: only check it is a date
+            if not MIN_YEAR <= int(v[:4]) <= MAX_YEAR:
+                return None
             datetime.fromisoformat(v[:-1])
             return v
         return normalise_utc(v)
@@ -106,7 +112,7 @@ def parse_item(d: Any, where: str = "item") -> Item:
     if not isinstance(d, dict):
         raise WireError(f"{where}: expected an object")
     aid = d.get("id")
-    if not isinstance(aid, str) or not _ID.match(aid):
+    if not isinstance(aid, str) or not _ID.fullmatch(aid):
         raise WireError(f"{where}.id: expected 1..64 of [A-Za-z0-9_-]")
 
     def bad(field: str, what: str) -> WireError:
@@ -150,10 +156,10 @@ def parse_item(d: Any, where: str = "item") -> Item:
     if not 5 <= len(pd) <= 20:
         raise bad("customer.phone", "expected 5..20 digits")
     code = d.get("booking_code")
-    if not isinstance(code, str) or not _CODE.match(code):
+    if not isinstance(code, str) or not _CODE.fullmatch(code):
         raise bad("booking_code", "expected 4..16 of [A-Z0-9]")
     token = d.get("qr_token")
-    if not isinstance(token, str) or not _TOKEN.match(token):
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         raise bad("qr_token", "expected 8..128 of [A-Za-z0-9_-]")
     return Item(
         aid, version, status, service, start, zone, dur, name, phone, pd, code, token, unknown
@@ -172,7 +178,7 @@ def parse_event(d: Any) -> Event:
     if not isinstance(d, dict):
         raise WireError("event: expected an object")
     eid = d.get("id")
-    if not isinstance(eid, str) or not _ID.match(eid):
+    if not isinstance(eid, str) or not _ID.fullmatch(eid):
         raise WireError("event.id: expected 1..64 of [A-Za-z0-9_-]")
     etype = d.get("type")
     if not isinstance(etype, str) or etype not in EVENT_TYPES:

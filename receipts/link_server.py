@@ -72,15 +72,19 @@ class ReadOnlyJobStore(JobStore):
     serve); a damaged or world-readable key is refused
     (:class:`~devices.printer.jobkey.KeyFileError`)."""
 
-    def __init__(self, directory: str | Path, key_path: str | Path) -> None:  # no scan, no mkdir
+    def __init__(self, directory: str | Path, key_path: str | Path,
+                 ring: Callable[[], Any] | None = None) -> None:  # no scan, no mkdir
         self.dir = Path(directory)
         self.key_path = Path(key_path)
         self.lifetime_s = None
         self.set_aside = []
         self._aead = None
+        self._ring = ring  # the key store's print-jobs ring (issue 15), tried first
         self._find_key()  # a bad key file is an error at start, not a 404 later
 
     def _find_key(self) -> bool:
+        if self._aead is None and self._ring is not None and (ring := self._ring()):
+            self._use_ring(ring)
         if self._aead is None:
             key = load_key(self.key_path)
             if key is None:
@@ -411,6 +415,9 @@ def make_link_app(jobs: JobSource, *, lifetime_days: float = 7.0, zone: str = "U
     if lifetime_days <= 0:
         raise ValueError("lifetime_days must be positive")
     lifetime_s = lifetime_days * 86400.0
+    from kiosk_core import http_logging
+
+    http_logging.install()  # also when served by another runner (tests, kiosk run)
     tz = ZoneInfo(zone)
     app = web.Application(client_max_size=1024)
     pngs: OrderedDict[str, bytes] = OrderedDict()
@@ -536,6 +543,9 @@ async def serve_links(app: web.Application, host: str, port: int,
     """Serve until ``stop`` is set (or the task is cancelled); ``ready()`` once listening."""
     from aiohttp import web
 
+    from kiosk_core import http_logging
+
+    http_logging.install()  # aiohttp logs a malformed request's bytes: the token among them
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)  # tokens stay out of logs
     await runner.setup()
     try:
@@ -579,7 +589,10 @@ def app_for_config(cfg: Any, jobs: JobSource | None = None,
 
     p = cfg.devices.printer
     if jobs is None:
-        jobs = ReadOnlyJobStore(jobs_dir_for(cfg), jobs_key_path_for(cfg))
+        from devices.printer.driver import print_jobs_ring
+
+        jobs = ReadOnlyJobStore(jobs_dir_for(cfg), jobs_key_path_for(cfg),
+                                ring=lambda: print_jobs_ring(cfg))
     return make_link_app(jobs,
                          lifetime_days=p.receipt_link_days, zone=cfg.kiosk.timezone,
                          paper_dots=paper_dots_for(p.profile),

@@ -3,9 +3,12 @@
 The printed ticket (check-in and walk-in) carries ``{receipt_base_url}/q/{token}``
 (:func:`receipts.links.queue_url`); ``receipts.link_server`` serves it as a live page
 (``GET /r/q/{token}``). The token names the ticket's row in the branch store, its day and the
-ticket's language, and is signed with HMAC-SHA256 under a kiosk secret
-(``storage.secrets_dir/queue-links.key``, created owner-only on first use): it cannot be
-guessed from the ticket number, and a forged or altered one is simply "not found".
+ticket's language, and is signed with HMAC-SHA256 under the ``queue-links`` key of the
+kiosk's key store (kiosk_core.keystore; made owner-only on first use, migrated from the old
+``secrets_dir/queue-links.key``): it cannot be guessed from the ticket number, and a forged
+or altered one is simply "not found". The language letter carries the key version after
+it (``z2``: version 2) except for version 1, so links printed before a rotation (and before
+the key store) still open.
 
 Only the branch store's public, read-only API is used (:meth:`BranchStore.tickets_today`).
 """
@@ -16,6 +19,7 @@ import base64
 import hashlib
 import hmac
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,8 +28,9 @@ from typing import Any, Protocol
 _VERSION = b"smartbranch queue link v1"
 _LANGS = {"z": "zh_CN", "e": "en_US"}
 _CODES = {v: k for k, v in _LANGS.items()}
-_TOKEN = re.compile(r"([0-9]{1,10})-([0-9]{8})-([ze])-([A-Za-z0-9_-]{22})")
+_TOKEN = re.compile(r"([0-9]{1,10})-([0-9]{8})-([ze])([1-9][0-9]{0,3})?-([A-Za-z0-9_-]{22})")
 KEY_FILE = "queue-links.key"
+PURPOSE = "queue-links"
 
 
 class TicketSource(Protocol):
@@ -50,28 +55,37 @@ class QueueState:
 
 
 class QueueLinks:
-    """Signs and checks queue-link tokens with ``key`` (at least 16 bytes)."""
+    """Signs and checks queue-link tokens with ``key`` (at least 16 bytes), or with a key
+    ring's versions (``{version: key}``; new tokens use the newest)."""
 
-    def __init__(self, key: bytes) -> None:
-        if len(key) < 16:
+    def __init__(self, key: bytes | Mapping[int, bytes]) -> None:
+        ring = {1: key} if isinstance(key, bytes) else dict(key)
+        if not ring or any(len(k) < 16 for k in ring.values()):
             raise ValueError("queue link key: at least 16 bytes")
-        self._key = hmac.new(key, _VERSION, hashlib.sha256).digest()  # own key, not the file's
+        # Own keys, derived, not the files' bytes.
+        self._keys = {v: hmac.new(k, _VERSION, hashlib.sha256).digest() for v, k in ring.items()}
+        self._current = max(self._keys)
 
-    def _sig(self, body: str) -> str:
-        mac = hmac.new(self._key, body.encode("ascii"), hashlib.sha256).digest()[:16]
+    def _sig(self, body: str, version: int) -> str:
+        mac = hmac.new(self._keys[version], body.encode("ascii"), hashlib.sha256).digest()[:16]
         return base64.urlsafe_b64encode(mac).decode("ascii").rstrip("=")
 
     def token(self, ticket_id: int, day: str, lang: str) -> str:
-        body = f"{int(ticket_id)}-{date.fromisoformat(day):%Y%m%d}-{_CODES.get(lang, 'e')}"
-        return f"{body}-{self._sig(body)}"
+        v = self._current
+        body = (f"{int(ticket_id)}-{date.fromisoformat(day):%Y%m%d}-{_CODES.get(lang, 'e')}"
+                + (str(v) if v != 1 else ""))
+        return f"{body}-{self._sig(body, v)}"
 
     def verify(self, token: str | None) -> QueueRef | None:
         """The ticket a token names, or None for anything not made by :meth:`token`."""
         m = _TOKEN.fullmatch(token or "")
         if m is None:
             return None
-        body = "-".join(m.group(1, 2, 3))
-        if not hmac.compare_digest(self._sig(body).encode(), m.group(4).encode()):
+        version = int(m.group(4) or 1)
+        if version not in self._keys:
+            return None
+        body = "-".join(m.group(1, 2, 3)) + (m.group(4) or "")
+        if not hmac.compare_digest(self._sig(body, version).encode(), m.group(5).encode()):
             return None
         d = m.group(2)
         try:
@@ -82,15 +96,17 @@ class QueueLinks:
 
 
 def key_path_for(cfg: Any) -> Path:
-    """Where the kiosk keeps the queue links' key (next to the printer's job key)."""
+    """Where the queue links' key was kept before the key store (imported from there)."""
     return Path(cfg.path("secrets_dir")) / KEY_FILE
 
 
 def links_for(cfg: Any) -> QueueLinks:
-    """The kiosk's signer (the key created owner-only on first use)."""
-    from devices.printer.jobkey import load_or_create_key
+    """The kiosk's signer: every version of the key store's ``queue-links`` key (made
+    owner-only on first use, or migrated from :func:`key_path_for`)."""
+    from kiosk_core.keystore import KeyStore
 
-    return QueueLinks(load_or_create_key(key_path_for(cfg)))
+    ring = KeyStore(Path(cfg.path("secrets_dir"))).ring(PURPOSE)
+    return QueueLinks({v: ring.material(v) for v in ring.versions})
 
 
 def queue_state(store: TicketSource, ref: QueueRef) -> QueueState | None:

@@ -41,6 +41,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kiosk_core import safejson
 from technician.api import WHOLE_KIOSK, Technician, TechnicianError
 from technician.control_client import API, control_paths
 
@@ -54,8 +55,9 @@ log = logging.getLogger(__name__)
 MAX_BODY = 4096
 TOKEN_BYTES = 32
 _MIN_TOKEN = 16
-_FUNCTION = re.compile(r"^(\*|[a-z][a-z0-9_]{0,47})$")
-_DEVICE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+# always fullmatch: re.match with "$" also takes a trailing newline
+_FUNCTION = re.compile(r"\*|[a-z][a-z0-9_]{0,47}")
+_DEVICE = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 _MAX_REASON = 200
 _MAX_LOG_LINES = 5000
 #: How long start and stop wait for the server on the core loop.
@@ -160,8 +162,8 @@ def _body(raw: bytes, fields: dict[str, tuple[type, ...]],
     """A JSON object with only ``fields`` (name -> allowed types), ``required`` present.
     bool is not an int here (``True`` cards is not a count)."""
     try:
-        data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
-    except (UnicodeDecodeError, ValueError) as exc:
+        data = safejson.loads(raw, max_bytes=MAX_BODY) if raw.strip() else {}
+    except safejson.HostileJSON as exc:  # not JSON, nested too deep, lone surrogates, NaN
         raise BadRequest(f"the body is not JSON: {exc}") from None
     if not isinstance(data, dict):
         raise BadRequest("the body must be a JSON object")
@@ -207,6 +209,9 @@ def make_control_app(technician: Technician, token: str, *,
 
     if len(token) < _MIN_TOKEN:
         raise ValueError("the control token is too short")
+    from kiosk_core import http_logging
+
+    http_logging.install()
     expected = token.encode("utf-8")
     app = web.Application(client_max_size=MAX_BODY)
     acting = asyncio.Lock()  # one technician action at a time, as on the screen
@@ -252,7 +257,7 @@ def make_control_app(technician: Technician, token: str, *,
 
     async def selftest(request: web.Request) -> web.Response:
         device = request.match_info["device"].replace("-", "_")
-        if not _DEVICE.match(device):
+        if not _DEVICE.fullmatch(device):
             raise BadRequest(f"device: {device[:40]!r} is not a device name")
         known = devices()
         if device not in known:
@@ -291,7 +296,7 @@ def make_control_app(technician: Technician, token: str, *,
                      {"in_service": (bool,), "function": (str,), "reason": (str,)},
                      ("in_service",))
         function = body.get("function", WHOLE_KIOSK) or WHOLE_KIOSK
-        if not _FUNCTION.match(function):
+        if not _FUNCTION.fullmatch(function):
             raise BadRequest(f"function: {function[:40]!r} is not a function name "
                              "(e.g. card_issuance, or * for the whole kiosk)")
         reason = body.get("reason", "").strip()
@@ -315,7 +320,7 @@ def make_control_app(technician: Technician, token: str, *,
 
     async def logs(request: web.Request) -> web.Response:
         text = request.query.get("limit", "200")
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()) or len(text) > 6:
             raise BadRequest(f"limit: must be a whole number, not {text[:20]!r}")
         limit = _count(int(text), "limit", minimum=1, maximum=_MAX_LOG_LINES)
         return _json({"lines": await run(technician.log_lines, limit)})

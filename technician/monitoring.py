@@ -120,7 +120,10 @@ class TokenFile:
         scheme, _, given = header.partition(" ")
         if scheme.lower() != "bearer":
             return False
-        return hmac.compare_digest(given.strip().encode(), self.current().encode())
+        # "replace": a header of non-UTF-8 bytes arrives surrogate-escaped; .encode() of it
+        # raised UnicodeEncodeError (a 500) instead of a plain "no"
+        return hmac.compare_digest(given.strip().encode("utf-8", "replace"),
+                                   self.current().encode())
 
 
 # -- what /healthz says ---------------------------------------------------------------------
@@ -342,8 +345,11 @@ def make_app(technician: Technician, counters: TransactionCounters, token: Token
              pool: ThreadPoolExecutor) -> web.Application:
     from aiohttp import web
 
+    from kiosk_core import http_logging
+
+    http_logging.install()
     registry = make_registry(technician, counters)
-    app = web.Application()
+    app = web.Application(client_max_size=1024)  # GET only: no body is ever read
 
     def unauthorized() -> web.Response:
         return web.json_response({"error": "a valid 'Authorization: Bearer <token>' is "

@@ -16,7 +16,7 @@ class TechnicianEntry(BaseModel):
 
     id: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
     name: str = Field(min_length=1, max_length=64)
-    pin_hash: str = Field(description="`kiosk technician hash-pin` (scrypt)")
+    pin_hash: str = Field(description="`kiosk technician hash-pin` (scrypt)", repr=False)
 
     @field_validator("pin_hash")
     @classmethod

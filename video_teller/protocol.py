@@ -287,6 +287,8 @@ def decode(data: str | bytes) -> Message:
         raise ProtocolError(str(exc)) from None
     except msgspec.DecodeError as exc:
         raise ProtocolError(f"not JSON: {exc}") from None
+    except RecursionError:  # msgspec's own depth guard: "[[[[…" must cost a message, not the hub
+        raise ProtocolError("JSON nested too deeply") from None
 
 
 def encode(message: Base) -> str:

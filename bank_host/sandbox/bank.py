@@ -43,9 +43,9 @@ from bank_host.api import (
 from bank_host.sandbox import schema
 from bank_host.sandbox.hsm import Hsm
 
-_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")  # printable ASCII, no spaces
-_KIOSK = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-_UID = re.compile(r"^(?:[0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})$")  # 4, 7 or 10-byte chip UID
+_KEY = re.compile(r"^[\x21-\x7e]{1,128}\Z")  # printable ASCII, no spaces
+_KIOSK = re.compile(r"^[A-Za-z0-9._-]{1,64}\Z")
+_UID = re.compile(r"^(?:[0-9A-F]{8}|[0-9A-F]{14}|[0-9A-F]{20})\Z")  # 4, 7 or 10-byte chip UID
 _STEPS = frozenset(
     {"lookup_customer", "open_account", "approve_issuance", "link_card", "set_pin",
      "report_card", "reverse"}

@@ -57,7 +57,8 @@ class CameraApi(Protocol):
         ...
 
     def mailbox(self) -> tuple[FrameMailbox, Callable[[], None]]:
-        """A mailbox fed by the camera, and the function that stops feeding it."""
+        """A mailbox fed by the camera, and the function that stops feeding it. The camera
+        streams at its full rate while any mailbox is fed (it idles otherwise)."""
         ...
 
     def latest(self) -> CameraFrame | None:

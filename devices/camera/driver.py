@@ -5,6 +5,16 @@ subscribers *on that thread*; a subscriber must return quickly. Consumers that d
 work (face matching, liveness) or live on another thread (the Qt preview) take frames
 through a :class:`LatestFrame` mailbox: it keeps only the newest frame, so a slow consumer
 drops stale frames instead of queueing them, and the camera never waits for anyone.
+
+The camera streams at ``fps`` only while something uses it: a subscriber or mailbox (the
+QR scanner, identity capture, the video call's track, a technician's snapshot) holds it
+for as long as it is subscribed, :meth:`Camera.acquire` holds it without frames, and
+:meth:`Camera.keep_streaming` for a few seconds (a preview that polls ``latest()``).
+Otherwise it reads ``idle_fps`` frames a second (one at once when opened): enough to keep
+the status true (unplugged, too dark, frozen) on the attract screen, where a kiosk spends
+most of its life, at a fraction of the cost. A picture that starts to look wrong (standing
+still, going dark, frames lost) is looked at at the full rate until it is decided, so
+faults are reported as fast as while streaming.
 """
 
 from __future__ import annotations
@@ -105,6 +115,13 @@ class Camera(Device):
         self._latest: Frame | None = None
         self._seq = 0
         self.frames_read = 0
+        # Who uses the frames now (acquire / subscribers) and until when a preview does.
+        self._demand = 0
+        self._demand_lock = threading.Lock()
+        self._lease_until = 0.0
+        self._lost_at = -1e9  # when the source last returned no frame (a lost one)
+        #: Set by acquire() and shutdown(): the frame thread looks again at once.
+        self._wake = threading.Event()
         self.health = FrameHealth(HealthLimits(
             dark_luminance=settings.dark_luminance, dark_after_s=settings.dark_after_s,
             frozen_after_s=settings.frozen_after_s, max_drop_rate=settings.max_drop_rate,
@@ -115,8 +132,49 @@ class Camera(Device):
     # -- frames ----------------------------------------------------------------------------
 
     def subscribe_frames(self, listener: FrameListener) -> Callable[[], None]:
-        """Call ``listener(frame)`` on the frame thread for every frame."""
-        return self._listeners.subscribe(listener)
+        """Call ``listener(frame)`` on the frame thread for every frame; the camera streams
+        at its full rate until the returned function unsubscribes."""
+        release = self.acquire()
+        unsubscribe = self._listeners.subscribe(listener)
+
+        def stop() -> None:
+            unsubscribe()
+            release()
+
+        return stop
+
+    # -- who needs frames -------------------------------------------------------------------
+
+    def acquire(self) -> Callable[[], None]:
+        """Stream at the full rate until the returned function is called (once counts)."""
+        with self._demand_lock:
+            self._demand += 1
+        self._wake.set()
+        released = threading.Event()
+
+        def release() -> None:
+            if released.is_set():
+                return
+            released.set()
+            with self._demand_lock:
+                self._demand -= 1
+
+        return release
+
+    def keep_streaming(self, seconds: float = 1.0) -> None:
+        """Stream at the full rate for (at least) the next ``seconds``: for a consumer that
+        polls ``latest()`` (a preview on screen) and renews it at every poll."""
+        until = time.monotonic() + seconds
+        with self._demand_lock:
+            was = self._lease_until
+            self._lease_until = max(was, until)
+        if was < time.monotonic():
+            self._wake.set()
+
+    @property
+    def in_use(self) -> bool:
+        """Something holds the camera now (it streams at ``fps``, not ``idle_fps``)."""
+        return self._demand > 0 or time.monotonic() < self._lease_until
 
     def mailbox(self) -> tuple[LatestFrame, Callable[[], None]]:
         """A LatestFrame fed by this camera, and the function that stops feeding it."""
@@ -230,6 +288,7 @@ class Camera(Device):
 
     def shutdown(self) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
@@ -240,6 +299,7 @@ class Camera(Device):
     def describe(self) -> dict[str, object]:
         d = super().describe()
         d["frames_read"] = self.frames_read
+        d["in_use"] = self.in_use
         latest = self._latest
         d["frame_size"] = list(latest.size) if latest else None
         h = self.health
@@ -313,18 +373,55 @@ class Camera(Device):
         except Exception:
             log.exception("camera %s: closing its source failed", self.name)
 
+    def _full_rate(self, now: float) -> bool:
+        """Read every frame now: something uses the camera, or a fault is being decided."""
+        return (self._demand > 0 or now < self._lease_until or self.health.unsettled
+                or now - self._lost_at < 1.0)
+
     def _run(self) -> None:
         src = self._source
         assert src is not None
         failures = 0  # consecutive failed reads
-        next_due = time.monotonic()
         period = 1.0 / src.pace_fps if src.pace_fps else 0.0
+        idle_fps = min(self.settings.idle_fps, src.pace_fps or self.settings.fps)
+        idle_period = 1.0 / idle_fps if idle_fps > 0 else None
+        now = time.monotonic()
+        next_due = now
+        last_read = now
+        first = True  # the first frame at once: a true status and latest() from the start
+        full = True
         while not self._stop.is_set():
+            now = time.monotonic()
+            was_full, full = full, self._full_rate(now)
+            if full and not was_full:
+                next_due = now  # woken by a consumer: its first frame without delay
+                self.health.skip_gap()  # the idle gap is not lost frames
             if period:
-                delay = next_due - time.monotonic()
-                if delay > 0 and self._stop.wait(delay):
-                    break
-                next_due = max(next_due + period, time.monotonic() - period)
+                if full or first:
+                    due = next_due
+                elif idle_period is not None:
+                    due = last_read + idle_period
+                else:
+                    due = now + 3600.0  # no idle reads: sleep until someone acquires
+                delay = due - now
+                if delay > 0:
+                    # Until the frame is due, or a consumer / shutdown wakes us earlier.
+                    if self._wake.wait(delay):
+                        self._wake.clear()
+                    continue
+                if full:
+                    next_due = max(next_due + period, now - period)
+            elif not (full or first) and (idle_period is None
+                                          or now - last_read < idle_period):
+                # A live camera delivers at its own rate: take its frames off the wire (no
+                # decoding) so the next one read is fresh, but look at few of them. One it
+                # cannot take is read for real below, which reports what is wrong.
+                try:
+                    if src.skip():
+                        continue
+                except (SourceError, OSError):
+                    pass
+            last_read, first = now, False
             try:
                 image = src.read()
             except EndOfStream:
@@ -356,9 +453,13 @@ class Camera(Device):
                 failures = 0
                 self._condition = ()
             if image is None:  # a lost frame: the gap shows in the next one's sensor time
+                self._lost_at = now
                 continue
             now = time.monotonic()
-            fps = src.nominal_fps or (src.pace_fps if src.sensor_time is not None else None)
+            # Lost frames are counted from read times only while every frame is read.
+            fps = src.nominal_fps if full else None
+            if src.sensor_time is not None:
+                fps = src.nominal_fps or src.pace_fps
             self.health.frame(now, image, src.sensor_time, live=src.live, fps=fps)
             self._publish(src)
             if self.health.frozen:

@@ -63,6 +63,7 @@ class FrameHealth:
         self._last_grid: bytes = b""
         self._last_sensor: float | None = None
         self._last_read: float | None = None
+        self._gap_skipped = False  # frames left unread on purpose since the last read
         self._stall_since: float | None = None
         self._dark_flip_since: float | None = None
         self._window: deque[tuple[float, int]] = deque()  # (time, frames lost before it)
@@ -73,6 +74,18 @@ class FrameHealth:
         lost = sum(n for _, n in self._window)
         total = lost + len(self._window)
         return lost / total if total else 0.0
+
+    @property
+    def unsettled(self) -> bool:
+        """A change is on its way (a picture standing still, a light going or coming back,
+        frames being lost): the camera should look at every frame until it is decided."""
+        return (self._stall_since is not None and not self.frozen) \
+            or self._dark_flip_since is not None or any(n for _, n in self._window)
+
+    def skip_gap(self) -> None:
+        """Frames were left unread on purpose (the camera idled): the gap before the next
+        frame read is not lost frames."""
+        self._gap_skipped = True
 
     @property
     def dropping(self) -> bool:
@@ -107,7 +120,7 @@ class FrameHealth:
             if fps:
                 if sensor_time is not None and self._last_sensor is not None:
                     lost = max(0, round((sensor_time - self._last_sensor) * fps) - 1)
-                elif live and self._last_read is not None:
+                elif live and self._last_read is not None and not self._gap_skipped:
                     gap = (now - self._last_read) * fps
                     lost = max(0, round(gap) - 1) if gap > 1.8 else 0
             self.dropped += lost
@@ -133,3 +146,4 @@ class FrameHealth:
         if sensor_time is not None:
             self._last_sensor = sensor_time
         self._last_read = now
+        self._gap_skipped = False

@@ -19,8 +19,8 @@ from typing import Any
 SceneFactory = Callable[..., Any]
 FactoryRef = str | SceneFactory
 
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-_REF = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}\Z")
+_REF = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*\Z")
 _lock = threading.Lock()
 _SCENES: dict[str, FactoryRef] = {
     "face": "devices.camera.scenes:make_face",

@@ -18,6 +18,10 @@ class CameraSettings(DeviceSettings):
     width: int = Field(640, gt=0)
     height: int = Field(480, gt=0)
     fps: float = Field(15.0, gt=0)
+    #: Frames a second read while nothing uses the camera (no flow, call or preview holds
+    #: it): enough to notice a camera that is unplugged, covered or frozen; 0 reads none
+    #: (then a fault shows only once something uses the camera). At ``fps`` while in use.
+    idle_fps: float = Field(1.0, ge=0)
     #: Play a video file / image sequence / scripted scene again from the start at its end.
     loop: bool = True
 

@@ -98,6 +98,7 @@ class SimSource(FrameSource):
         self._slot = -1  # the sensor's frame number
         self._last: RGB | None = None
         self._drop_acc = 0.0
+        self._dropping = False
         self.sensor_time = None
 
     # The driver and the demo reach the scene through the source (SimulatedCameraApi).
@@ -116,7 +117,13 @@ class SimSource(FrameSource):
         if sim.has("frozen") and self._last is not None:
             return self._last  # the same buffer; the sensor time stands still
         self._slot += 1
-        if sim.has("dropped-frames"):
+        if not sim.has("dropped-frames"):
+            self._dropping = False
+        elif not self._dropping:  # the fault just struck: its first frame is lost at once
+            self._dropping = True
+            self._drop_acc = 0.0
+            return None
+        else:
             self._drop_acc += sim.drop_rate
             if self._drop_acc >= 1.0:
                 self._drop_acc -= 1.0

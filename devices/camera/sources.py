@@ -57,6 +57,12 @@ class FrameSource(ABC):
         """Start again from the first frame; False if the source cannot."""
         return False
 
+    def skip(self) -> bool:
+        """Let the next frame of a source that delivers at its own rate (``pace_fps`` None:
+        a live camera) go by unread while the camera idles; True if one went by. Blocks
+        like :meth:`read`, so the idle camera still keeps the camera's pace."""
+        return self.read() is not None
+
     def close(self) -> None:  # noqa: B027 - optional hook: most sources hold nothing
         """Release the device or file."""
 
@@ -97,6 +103,10 @@ class CaptureSource(FrameSource):
 
     def rewind(self) -> bool:
         return bool(self.is_file and self.cap.set(self._cv2.CAP_PROP_POS_FRAMES, 0))
+
+    def skip(self) -> bool:
+        # grab() takes the frame off the device without decoding or converting it.
+        return bool(self.cap.grab())
 
     def close(self) -> None:
         self.cap.release()

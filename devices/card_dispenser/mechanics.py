@@ -151,6 +151,14 @@ class Mechanics:
         self._presented_at = None  # not presented by us: nobody "takes" it
         return True
 
+    def take_due(self) -> float | None:
+        """When (monotonic) the customer takes the card presented at the gate; None if
+        no one will (no card there, or ``take_after`` is None)."""
+        if (self.position is CardPosition.GATE and self._presented_at is not None
+                and self.take_after is not None):
+            return self._presented_at + self.take_after
+        return None
+
     def tick(self, now: float) -> None:
         """The customer takes a presented card once ``take_after`` has passed."""
         if (self.position is CardPosition.GATE and self._presented_at is not None

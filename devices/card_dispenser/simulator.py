@@ -195,6 +195,7 @@ class DispenserSimulator(ByteSimulator):
     def set_take_after(self, seconds: float | None) -> None:
         with self.lock:
             self.mech.take_after = seconds
+        self.wake()
 
     def take_card(self) -> bool:
         with self.lock:
@@ -225,6 +226,15 @@ class DispenserSimulator(ByteSimulator):
 
     def on_disconnect(self) -> None:
         self._forget()
+
+    def next_tick(self) -> float | None:
+        """A delayed reply to send, or the customer taking the card; None when idle."""
+        with self.lock:
+            due = [self._outbox[0][0]] if self._outbox else []
+            take = self.mech.take_due()
+            if take is not None:
+                due.append(take)
+        return max(0.0, min(due) - time.monotonic()) if due else None
 
     def tick(self) -> None:
         now = time.monotonic()

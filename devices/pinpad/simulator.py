@@ -156,6 +156,7 @@ class PinPadSimulator(ByteSimulator):
             if not self._queue:
                 self._next_key_at = time.monotonic() + self.key_delay
             self._queue.extend(script)
+        self.wake()  # the link thread may be asleep until its next idle tick
 
     @property
     def digits(self) -> int:
@@ -180,6 +181,14 @@ class PinPadSimulator(ByteSimulator):
     def on_disconnect(self) -> None:
         with self.lock:
             self._decoder.reset()
+
+    def next_tick(self) -> float | None:
+        """The next key to press, or the entry's time-out; None while the pad waits."""
+        with self.lock:
+            due = [self._next_key_at] if self._queue else []
+            if self.state is EntryState.ENTRY:
+                due.append(self._deadline)
+        return max(0.0, min(due) - time.monotonic()) if due else None
 
     def tick(self) -> None:
         with self.lock:

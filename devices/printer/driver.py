@@ -45,6 +45,7 @@ from devices.printer.rtstatus import (
 )
 from devices.printer.settings import PrinterSettings
 from devices.printer.transport import Transport, open_transport
+from kiosk_core.keystore import KeyRing, KeyStore, KeyStoreError
 from kiosk_core.status import DeviceState, DeviceStatus, MediaState, SupplyState
 
 log = logging.getLogger(__name__)
@@ -136,12 +137,34 @@ def jobs_key_path_for(settings: PrinterSettings, data_dir: str | Path | None) ->
     return Path(data_dir) / path
 
 
-def open_job_store(settings: PrinterSettings, data_dir: str | Path | None) -> JobStore:
+def open_job_store(settings: PrinterSettings, data_dir: str | Path | None,
+                   keys: KeyStore | None = None) -> JobStore:
     """The printer's job store as the driver opens it: its folder, its key (created on first
-    use) and the receipt link's lifetime (``receipt_link_days``) as the jobs' lifetime."""
-    return JobStore(jobs_dir_for(settings, data_dir),
-                    key=load_or_create_key(jobs_key_path_for(settings, data_dir)),
+    use) and the receipt link's lifetime (``receipt_link_days``) as the jobs' lifetime.
+
+    ``keys``: the kiosk's key store (the runtime binds it): the jobs use its ``print-jobs``
+    key ring, and an old ``jobs_key_path`` file becomes version 1. Without one (a tool, a
+    test) the single key file ``jobs_key_path`` is used."""
+    key: bytes | KeyRing
+    if keys is not None:
+        old = jobs_key_path_for(settings, data_dir)
+        try:
+            ring_store = keys if not old.is_file() else KeyStore(
+                keys.secrets_dir, wrap=keys.wrap, tpm=keys.tpm, legacy_dirs=[old.parent])
+            key = ring_store.ring("print-jobs")
+        except KeyStoreError as exc:
+            raise KeyFileError(str(exc)) from None
+    else:
+        key = load_or_create_key(jobs_key_path_for(settings, data_dir))
+    return JobStore(jobs_dir_for(settings, data_dir), key=key,
                     lifetime_s=settings.receipt_link_days * 86400.0)
+
+
+def print_jobs_ring(cfg: Any) -> KeyRing | None:
+    """The kiosk's print-jobs key ring for a reader in another process (``kiosk receipts
+    serve``), or None when the kiosk has not made one yet."""
+    store = KeyStore.from_config(cfg)
+    return store.ring("print-jobs") if store.has("print-jobs") else None
 
 
 class ReceiptPrinter(Device):
@@ -155,6 +178,7 @@ class ReceiptPrinter(Device):
         self.settings = settings
         self._data_dir = data_dir
         self._jobs: JobStore | None = None  # opened on first use, after bind_storage
+        self._keys: KeyStore | None = None  # the kiosk's key store (bind_keys)
         self._transport: Transport | None = None
         self._parked: Transport | None = None
         self._condition: PrinterCondition | None = None
@@ -164,11 +188,15 @@ class ReceiptPrinter(Device):
         """Keep jobs under the kiosk's data dir (called by the runtime before start)."""
         self._data_dir, self._jobs = data_dir, None
 
+    def bind_keys(self, keys: KeyStore) -> None:
+        """Encrypt kept jobs with the key store's print-jobs key (called by the runtime)."""
+        self._keys, self._jobs = keys, None
+
     @property
     def jobs(self) -> JobStore:
         if self._jobs is None:
             try:
-                self._jobs = open_job_store(self.settings, self._data_dir)
+                self._jobs = open_job_store(self.settings, self._data_dir, self._keys)
             except KeyFileError as exc:  # no key, no receipts kept: say which file
                 raise DeviceNotReady(f"{self.name}: {exc}", code="jobsKey") from None
         return self._jobs

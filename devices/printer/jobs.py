@@ -8,10 +8,12 @@ over. A job found ``sending`` at start-up was cut off by a crash: it is treated 
 (the customer may not have their receipt).
 
 Receipts carry personal data (masked name and card number, ticket numbers), so a job is
-encrypted at rest with AES-256-GCM (key: :mod:`devices.printer.jobkey`), a fresh random
-nonce on every write:
+encrypted at rest with AES-256-GCM (key: the key store's ``print-jobs`` purpose,
+kiosk_core.keystore, or a single key file, :mod:`devices.printer.jobkey`), a fresh random
+nonce on every write, the newest key version for new writes, any kept version for reads:
 
-- ``<id>.bin`` = ``SBJ1`` + nonce + ciphertext of the ESC/POS bytes;
+- ``<id>.bin`` = ``SBJ2`` + the key version (4 bytes, big-endian) + nonce + ciphertext of
+  the ESC/POS bytes (``SBJ1`` + nonce + ciphertext: key version 1, before the key store);
 - ``<id>.json`` = what is needed to list and expire jobs in clear (id, template, lang,
   created, state, attempts, error) and ``sealed``: the title, plain text, QR payloads and
   link token, encrypted.
@@ -43,10 +45,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+    from kiosk_core.keystore import KeyRing
+
 log = logging.getLogger(__name__)
 
-_ID = re.compile(r"^[0-9]{8}T[0-9]{6}-[0-9a-f]{8}$")
-_MAGIC = b"SBJ1"
+_ID = re.compile(r"^[0-9]{8}T[0-9]{6}-[0-9a-f]{8}\Z")
+_MAGIC = b"SBJ1"  # key version 1, no version field (before the key store)
+_MAGIC_V = b"SBJ2"  # + the key version, 4 bytes big-endian
 _NONCE = 12
 _TAG = 16
 FORMAT = 2  # 1: clear text (before encryption)
@@ -156,14 +161,18 @@ class JobStore:
     are deleted when the store opens and on each :meth:`add` (None: kept until printed);
     ``clock``: the time, for tests."""
 
-    def __init__(self, directory: str | Path, *, key: bytes, lifetime_s: float | None = None,
+    def __init__(self, directory: str | Path, *, key: bytes | KeyRing,
+                 lifetime_s: float | None = None,
                  clock: Callable[[], float] = time.time) -> None:
         if lifetime_s is not None and lifetime_s <= 0:
             raise ValueError("lifetime_s must be positive")
         self.dir = Path(directory)
         self.lifetime_s = lifetime_s
         self._clock = clock
-        self._aead: AESGCM | None = cipher_for_key(key)
+        if isinstance(key, bytes):
+            self._aead: AESGCM | None = cipher_for_key(key)
+        else:
+            self._use_ring(key)
         #: Files set aside as unreadable since the store opened (also logged).
         self.set_aside: list[Path] = []
         self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -194,6 +203,12 @@ class JobStore:
 
     def __repr__(self) -> str:  # never show the key or a receipt
         return f"{type(self).__name__}({self.dir})"
+
+    def _use_ring(self, ring: KeyRing) -> None:
+        """Every version of ``ring`` readable, the newest written (kiosk_core.keystore)."""
+        self._versions = {v: cipher_for_key(ring.material(v)) for v in ring.versions}
+        self._version = ring.current
+        self._aead = self._versions[ring.current]
 
     # -- the API ------------------------------------------------------------------------------
 
@@ -326,7 +341,7 @@ class JobStore:
             data = None
         if data is not None:
             already = False
-            if data.startswith(_MAGIC):  # encrypted before a crash cut the migration short
+            if data.startswith((_MAGIC, _MAGIC_V)):  # encrypted before a crash cut it short
                 try:
                     self._unseal(data, _aad(job.id, "bin"))
                     already = True
@@ -366,18 +381,28 @@ class JobStore:
         if self._aead is None:
             raise RuntimeError("this job store has no key")
         nonce = secrets.token_bytes(_NONCE)
-        return _MAGIC + nonce + self._aead.encrypt(nonce, plain, aad)
+        version: int | None = getattr(self, "_version", None)
+        head = _MAGIC if version is None else _MAGIC_V + version.to_bytes(4, "big")
+        return head + nonce + self._aead.encrypt(nonce, plain, aad)
 
     def _unseal(self, blob: bytes, aad: bytes) -> bytes:
         from cryptography.exceptions import InvalidTag
 
-        if not blob.startswith(_MAGIC) or len(blob) < len(_MAGIC) + _NONCE + _TAG:
+        versions: dict[int, AESGCM] | None = getattr(self, "_versions", None)
+        if blob.startswith(_MAGIC_V) and len(blob) >= len(_MAGIC_V) + 4 + _NONCE + _TAG:
+            version, body = int.from_bytes(blob[4:8], "big"), blob[8:]
+        elif blob.startswith(_MAGIC) and len(blob) >= len(_MAGIC) + _NONCE + _TAG:
+            version, body = 1, blob[len(_MAGIC):]
+        else:
             raise _Unreadable("not an encrypted print job")
-        if self._aead is None:
-            raise _Unreadable("no key to read it")
-        body = blob[len(_MAGIC):]
+        # A single key (no ring) is version 1: what SBJ1 files were written with.
+        aead = versions.get(version) if versions is not None else (
+            self._aead if version == 1 else None)
+        if aead is None:
+            raise _Unreadable("no key to read it" if self._aead is None
+                              else f"written with key version {version}, not kept here")
         try:
-            return self._aead.decrypt(body[:_NONCE], body[_NONCE:], aad)
+            return aead.decrypt(body[:_NONCE], body[_NONCE:], aad)
         except InvalidTag:
             raise _Unreadable("failed authentication: tampered, moved from another job "
                               "or another key") from None

@@ -180,6 +180,9 @@ class PrinterSimulator(ByteSimulator):
 
     # -- bytes from the host --------------------------------------------------------------
 
+    def next_tick(self) -> float | None:
+        return None  # nothing time-driven: it only answers the bytes it is sent
+
     def on_bytes(self, data: bytes) -> None:
         with self._lock:
             self.bytes_received += len(data)

@@ -9,6 +9,7 @@ Routes (see o2o_sync/openapi.yaml):
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 import re
@@ -18,13 +19,20 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from kiosk_core import safejson
 from o2o_sync import signing
-from o2o_sync.channel.service import ChannelError, ChannelService
+from o2o_sync.channel.service import (
+    BRANCH_ID,
+    MAX_EVENT_BYTES,
+    ChannelError,
+    ChannelService,
+)
 
 log = logging.getLogger(__name__)
 
 MAX_LIMIT = 5000
-_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")  # always fullmatch: "$" lets "key\n" through
+READ_TIMEOUT_S = 10.0  # a body trickled in slower than this is 408
 
 
 @dataclass
@@ -119,28 +127,49 @@ def make_app(
     faults: Faults | None = None,
 ) -> web.Application:
     faults = faults or Faults()
-    app = web.Application(client_max_size=256 * 1024)
+    app = web.Application(client_max_size=MAX_EVENT_BYTES)  # every body we take is small
     app[SERVICE_KEY] = service
     app[FAULTS_KEY] = faults
     routes = web.RouteTableDef()
 
+    expected_auth = f"Bearer {service.api_token}".encode()
+
     def authorised(request: web.Request) -> None:
-        if request.headers.get("Authorization") != f"Bearer {service.api_token}":
+        given = request.headers.get("Authorization", "").encode("utf-8", "replace")
+        if not hmac.compare_digest(given, expected_auth):
             raise ChannelError(401, "unauthorised", "missing or wrong bearer token")
+
+    def branch_of(request: web.Request) -> str:
+        branch = request.match_info["branch"]
+        if not BRANCH_ID.fullmatch(branch):
+            raise ChannelError(400, "bad_branch", "branch: 1..32 of [A-Za-z0-9._-]")
+        return branch
+
+    async def read_body(request: web.Request, limit: int) -> bytes:
+        if request.content_length is not None and request.content_length > limit:
+            raise ChannelError(413, "too_large", f"body over {limit} bytes")
+        try:  # the app's client_max_size bounds bodies without a Content-Length too
+            body = await asyncio.wait_for(request.read(), READ_TIMEOUT_S)
+        except TimeoutError:
+            raise ChannelError(408, "timeout", "body not received in time") from None
+        except web.HTTPRequestEntityTooLarge:
+            raise ChannelError(413, "too_large", f"body over {limit} bytes") from None
+        if len(body) > limit:
+            raise ChannelError(413, "too_large", f"body over {limit} bytes")
+        return body
 
     @routes.get("/v1/branches/{branch}/changes")
     async def changes(request: web.Request) -> web.StreamResponse:
         try:
             authorised(request)
-            try:
-                limit = int(request.query.get("limit", "500"))
-            except ValueError:
-                raise ChannelError(400, "bad_limit", "limit must be an integer") from None
+            branch = branch_of(request)
+            text = request.query.get("limit", "500")
+            if not (text.isascii() and text.isdigit()) or len(text) > 6:
+                raise ChannelError(400, "bad_limit", "limit must be an integer")
+            limit = int(text)
             if not 1 <= limit <= MAX_LIMIT:
                 raise ChannelError(400, "bad_limit", f"limit must be 1..{MAX_LIMIT}")
-            body = service.page_body(
-                request.match_info["branch"], request.query.get("cursor"), limit
-            )
+            body = service.page_body(branch, request.query.get("cursor"), limit)
         except ChannelError as exc:
             return _error(exc)
         if faults.cut_next_page > 0:
@@ -158,17 +187,16 @@ def make_app(
     async def events(request: web.Request) -> web.StreamResponse:
         try:
             authorised(request)
+            branch = branch_of(request)
             key = request.headers.get("Idempotency-Key", "")
-            if not _KEY.match(key):
+            if not _KEY.fullmatch(key):
                 raise ChannelError(
                     400,
                     "bad_idempotency_key",
                     "Idempotency-Key header of 8..64 [A-Za-z0-9_-] is required",
                 )
-            body = await request.read()
-            status, response, replayed = service.record_branch_event(
-                request.match_info["branch"], key, body
-            )
+            body = await read_body(request, MAX_EVENT_BYTES)
+            status, response, replayed = service.record_branch_event(branch, key, body)
         except ChannelError as exc:
             return _error(exc)
         if faults.drop_ack_next > 0:
@@ -181,9 +209,9 @@ def make_app(
 
     async def _json(request: web.Request) -> dict[str, Any]:
         try:
-            data = await request.json()
-        except ValueError:
-            raise ChannelError(400, "bad_json", "body is not JSON") from None
+            data = safejson.loads(await read_body(request, MAX_EVENT_BYTES))
+        except safejson.HostileJSON as exc:
+            raise ChannelError(400, "bad_json", str(exc)) from None
         if not isinstance(data, dict):
             raise ChannelError(400, "bad_json", "expected an object")
         return data

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import secrets
 import sqlite3
 import threading
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kiosk_core import safejson
 from o2o_sync.services import SERVICES
 from o2o_sync.timeutil import normalise_utc, parse_utc, to_utc_text, utcnow
 from o2o_sync.wire import BRANCH_EVENT_KINDS, digits
@@ -41,11 +43,30 @@ CREATE INDEX IF NOT EXISTS ch_appt_branch_seq ON appointments (branch, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS ch_appt_slot ON appointments (branch, service, start_utc)
     WHERE status != 'cancelled';
 CREATE TABLE IF NOT EXISTS branch_events (
-    idempotency_key TEXT PRIMARY KEY, branch TEXT NOT NULL, kind TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL, branch TEXT NOT NULL, kind TEXT NOT NULL,
     appointment_id TEXT, body_sha256 TEXT NOT NULL, payload TEXT NOT NULL,
-    response TEXT NOT NULL, received_utc TEXT NOT NULL
+    response TEXT NOT NULL, received_utc TEXT NOT NULL,
+    PRIMARY KEY (branch, idempotency_key)  -- keys are per branch, as Stripe's are per account
 );
 """
+
+#: Before issue 15 the key alone was the primary key: one branch's key replayed another's.
+_PER_BRANCH_KEYS = """
+ALTER TABLE branch_events RENAME TO branch_events_global_keys;
+CREATE TABLE branch_events (
+    idempotency_key TEXT NOT NULL, branch TEXT NOT NULL, kind TEXT NOT NULL,
+    appointment_id TEXT, body_sha256 TEXT NOT NULL, payload TEXT NOT NULL,
+    response TEXT NOT NULL, received_utc TEXT NOT NULL,
+    PRIMARY KEY (branch, idempotency_key)
+);
+INSERT INTO branch_events SELECT * FROM branch_events_global_keys ORDER BY rowid;
+DROP TABLE branch_events_global_keys;
+"""
+
+#: What the contract allows in ids and text fields of a branch event (openapi.yaml).
+BRANCH_ID = re.compile(r"[A-Za-z0-9._-]{1,32}")
+APPOINTMENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+MAX_SEQ = 2**63 - 1  # SQLite's INTEGER
 
 
 class ChannelError(Exception):
@@ -71,6 +92,9 @@ class ChannelService:
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.executescript(_SCHEMA)
+        pk = [r[1] for r in self.conn.execute("PRAGMA table_info(branch_events)") if r[5]]
+        if pk == ["idempotency_key"]:
+            self.conn.executescript(f"BEGIN; {_PER_BRANCH_KEYS} COMMIT;")
         self.api_token = api_token
         self._lock = threading.RLock()
         self._rng = secrets.SystemRandom()
@@ -100,9 +124,15 @@ class ChannelService:
 
     def read_cursor(self, cursor: str) -> int:
         try:
+            if len(cursor) > 512 or not cursor.isascii():
+                raise ValueError("not ours")
             raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
             epoch, seq_s = raw.split(":")
+            if not (seq_s.isascii() and seq_s.isdigit()) or len(seq_s) > 19:
+                raise ValueError("not a sequence number")
             seq = int(seq_s)
+            if seq > MAX_SEQ:  # SQLite would raise OverflowError binding it
+                raise ValueError("sequence out of range")
         except (ValueError, UnicodeDecodeError):
             raise ChannelError(400, "bad_cursor", "cursor is not one of ours") from None
         if epoch != self._meta("epoch") or seq < int(self._meta("horizon")):
@@ -178,16 +208,26 @@ class ChannelService:
 
     # -- bookings ------------------------------------------------------------------
 
-    def _change(self, row_id: str, sets: dict[str, Any], event_type: str) -> dict[str, Any]:
+    def _change(
+        self,
+        row_id: str,
+        sets: dict[str, Any],
+        event_type: str,
+        deferred: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
         now = to_utc_text(utcnow())
         cols = ", ".join(f"{k}=?" for k in sets)
         self.conn.execute(
             f"UPDATE appointments SET {cols}, version=version+1, seq=?, updated_utc=? WHERE id=?",
             (*sets.values(), self._next_seq(), now, row_id),
         )
-        return self._emit(row_id, event_type)
+        return self._emit(row_id, event_type, deferred)
 
-    def _emit(self, row_id: str, event_type: str) -> dict[str, Any]:
+    def _emit(
+        self, row_id: str, event_type: str, deferred: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        """Tell the listeners (webhooks) — or, with ``deferred``, keep the event for after
+        the caller's transaction commits (a rolled-back change must not be announced)."""
         row = self.conn.execute("SELECT * FROM appointments WHERE id=?", (row_id,)).fetchone()
         item = self.item(row)
         event = {
@@ -196,8 +236,11 @@ class ChannelService:
             "created": int(time.time()),
             "data": item,
         }
-        for fn in list(self.listeners):
-            fn(event)
+        if deferred is not None:
+            deferred.append(event)
+        else:
+            for fn in list(self.listeners):
+                fn(event)
         return item
 
     def book(
@@ -305,11 +348,18 @@ class ChannelService:
     def record_branch_event(
         self, branch: str, key: str, body: bytes
     ) -> tuple[int, dict[str, Any], bool]:
-        """(status, response, replayed). Same key + same body → the stored response again."""
+        """(status, response, replayed). Same branch + key + body → the stored response
+        again. The state change and the idempotency record are one transaction: a failure
+        between them leaves neither, so the branch's retry does the whole thing once."""
+        if not BRANCH_ID.fullmatch(branch):
+            raise ChannelError(400, "bad_branch", "branch: 1..32 of [A-Za-z0-9._-]")
         digest = hashlib.sha256(body).hexdigest()
+        deferred: list[dict[str, Any]] = []
         with self._lock:
             old = self.conn.execute(
-                "SELECT body_sha256, response FROM branch_events WHERE idempotency_key=?", (key,)
+                "SELECT body_sha256, response FROM branch_events "
+                "WHERE branch=? AND idempotency_key=?",
+                (branch, key),
             ).fetchone()
             if old is not None:
                 if old[0] != digest:
@@ -319,33 +369,44 @@ class ChannelService:
                 return 200, json.loads(old[1]), True
             payload = _parse_branch_event(body)
             aid = payload.get("appointment_id")
-            status = None
-            if aid is not None:
-                row = self._get(aid)
-                if row["branch"] != branch:
-                    raise ChannelError(404, "not_found", f"no appointment {aid} at {branch}")
-                status = row["status"]
-                new = {"check_in": "checked_in", "no_show": "no_show", "served": "served"}.get(
-                    payload["kind"]
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                status = None
+                if aid is not None:
+                    row = self._get(aid)
+                    if row["branch"] != branch:
+                        raise ChannelError(404, "not_found", f"no appointment {aid} at {branch}")
+                    status = row["status"]
+                    new = {"check_in": "checked_in", "no_show": "no_show", "served": "served"}.get(
+                        payload["kind"]
+                    )
+                    # Cancellation online is final: the branch's event is recorded, the state kept.
+                    if new and row["status"] != "cancelled" and row["status"] != new:
+                        status = self._change(
+                            aid, {"status": new}, "appointment.updated", deferred
+                        )["status"]
+                response = {"accepted": True, "idempotency_key": key, "appointment_status": status}
+                self.conn.execute(
+                    "INSERT INTO branch_events VALUES (?,?,?,?,?,?,?,?)",
+                    (
+                        key,
+                        branch,
+                        payload["kind"],
+                        aid,
+                        digest,
+                        body.decode(),
+                        json.dumps(response),
+                        to_utc_text(utcnow()),
+                    ),
                 )
-                # Cancellation online is final: the branch's event is recorded, the state kept.
-                if new and row["status"] != "cancelled" and row["status"] != new:
-                    status = self._change(aid, {"status": new}, "appointment.updated")["status"]
-            response = {"accepted": True, "idempotency_key": key, "appointment_status": status}
-            self.conn.execute(
-                "INSERT INTO branch_events VALUES (?,?,?,?,?,?,?,?)",
-                (
-                    key,
-                    branch,
-                    payload["kind"],
-                    aid,
-                    digest,
-                    body.decode(),
-                    json.dumps(response),
-                    to_utc_text(utcnow()),
-                ),
-            )
-            return 201, response, False
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        for event in deferred:
+            for fn in list(self.listeners):
+                fn(event)
+        return 201, response, False
 
     def branch_events(self, appointment_id: str | None = None) -> list[dict[str, Any]]:
         with self._lock:
@@ -365,39 +426,53 @@ _EVENT_FIELDS = {"kind", "appointment_id", "occurred", "ticket", "via", "service
                  "callback_at", "language", "reference", "phone"}
 
 
+#: Text fields of a branch event and their longest allowed length (openapi.yaml).
+_TEXT_FIELDS = {"ticket": 16, "via": 80, "service": 64, "language": 16, "reference": 128}
+MAX_EVENT_BYTES = 16 * 1024
+
+
 def _parse_branch_event(body: bytes) -> dict[str, Any]:
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise ChannelError(400, "bad_json", "body is not JSON") from None
+        payload = safejson.loads(body, max_bytes=MAX_EVENT_BYTES)
+    except safejson.HostileJSON as exc:
+        if exc.too_large:
+            raise ChannelError(413, "too_large", str(exc)) from None
+        raise ChannelError(400, "bad_json", str(exc)) from None
     if not isinstance(payload, dict):
         raise ChannelError(400, "bad_event", "expected an object")
     extra = set(payload) - _EVENT_FIELDS
     if extra:
-        raise ChannelError(400, "unknown_field", f"unknown field(s): {', '.join(sorted(extra))}")
+        names = ", ".join(sorted(repr(k)[:40] for k in extra)[:5])
+        raise ChannelError(400, "unknown_field", f"unknown field(s): {names}")
     kind = payload.get("kind")
     if not isinstance(kind, str) or kind not in BRANCH_EVENT_KINDS:
         raise ChannelError(400, "bad_kind", f"kind must be one of {sorted(BRANCH_EVENT_KINDS)}")
     aid = payload.get("appointment_id")
     if payload["kind"] in ("check_in", "no_show") and not isinstance(aid, str):
         raise ChannelError(400, "missing_appointment", "appointment_id is required")
-    if aid is not None and not isinstance(aid, str):
-        raise ChannelError(400, "bad_appointment", "appointment_id must be text")
+    if aid is not None and not (isinstance(aid, str) and APPOINTMENT_ID.fullmatch(aid)):
+        raise ChannelError(400, "bad_appointment", "appointment_id: 1..64 of [A-Za-z0-9_-]")
     if kind == "callback_request":
         try:
-            when = datetime.fromisoformat(str(payload.get("callback_at")))
-        except ValueError:
-            raise ChannelError(400, "bad_time", "callback_at must be an ISO time") from None
-        if when.tzinfo is None:
-            raise ChannelError(400, "bad_time", "callback_at needs its UTC offset")
+            parse_utc(str(payload.get("callback_at")))
+        except (TypeError, ValueError):
+            raise ChannelError(
+                400, "bad_time", "callback_at must be an RFC 3339 time with its UTC offset"
+            ) from None
         if not isinstance(payload.get("reference"), str) or not payload["reference"]:
             raise ChannelError(400, "missing_reference", "reference is required")
         phone = payload.get("phone")
-        if phone is not None and not (isinstance(phone, str) and phone.isdigit()
-                                      and 6 <= len(phone) <= 15):
+        if phone is not None and not (isinstance(phone, str) and phone.isascii()
+                                      and phone.isdigit() and 6 <= len(phone) <= 15):
             raise ChannelError(400, "bad_phone", "phone: 6 to 15 digits")
+    for name, longest in _TEXT_FIELDS.items():
+        value = payload.get(name)
+        if value is not None and not (
+            isinstance(value, str) and 0 < len(value) <= longest and value.isprintable()
+        ):
+            raise ChannelError(400, f"bad_{name}", f"{name}: text of 1..{longest} characters")
     try:
         parse_utc(str(payload.get("occurred")))
-    except ValueError:
+    except (TypeError, ValueError):
         raise ChannelError(400, "bad_time", "occurred must be an RFC 3339 time") from None
     return payload

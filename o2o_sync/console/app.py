@@ -1,24 +1,36 @@
 """The staff console: a small web app on 127.0.0.1 for branch staff.
 
-Security: sign-in with scrypt-hashed passwords; an HttpOnly, SameSite=Strict session cookie;
-every state-changing request needs the session's CSRF token in ``X-CSRF-Token`` and, when the
-browser sends one, an ``Origin`` equal to ours; a strict Content-Security-Policy (no inline
-script). Live updates: a WebSocket that says "changed" whenever the branch database is
+Security: sign-in with argon2id-hashed passwords (o2o_sync.console.auth), rate-limited and
+locked out per (name, client address) before any hash; an HttpOnly, SameSite=Strict session
+cookie (``Secure`` behind HTTPS); every state-changing request needs the session's CSRF token
+in ``X-CSRF-Token`` and, when the browser sends one, an ``Origin`` equal to ours — behind the
+TLS proxy, ``public_origin`` (or the scheme a *trusted* proxy reports in X-Forwarded-Proto);
+bodies of at most 16 KiB, JSON nested at most 32 levels; a strict Content-Security-Policy
+(no inline script). Live updates: a WebSocket that says "changed" whenever the branch database is
 committed by anyone (kiosk, sync, another console) — detected with ``PRAGMA data_version``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from o2o_sync.console.auth import Session, Sessions, verify_password
+from kiosk_core import safejson
+from o2o_sync.console.auth import (
+    Session,
+    Sessions,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from o2o_sync.console.health import KioskHealth, KioskLink
 from o2o_sync.services import SERVICES
 from o2o_sync.store import BranchStore, LookupRefused
@@ -43,16 +55,35 @@ _HEADERS = {
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
+MAX_BODY = 16 * 1024
+READ_TIMEOUT_S = 10.0
+#: Sign-ins in or waiting for a password hash; more at once are 429 (a flood of sign-ins
+#: must not take the threads that signed-in staff's requests run on).
+MAX_HASHING = 8
+HASH_THREADS = 2
+
+
+def _networks(proxies: Sequence[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [ipaddress.ip_network(p, strict=False) for p in proxies]
+
 
 def make_console_app(
     store: BranchStore, *, branch_name: str = "Branch", poll_s: float = 0.1,
     kiosks: Sequence[KioskLink] = (), health_interval_s: float = 10.0,
     branch_names: Mapping[str, str] | None = None,
+    public_origin: str = "", trusted_proxies: Sequence[str] = (),
 ) -> web.Application:
     """``kiosks``: the branch's kiosks whose device health the console shows (each one's
     monitoring endpoint, o2o_sync.console.health). ``branch_names``: the branch's name per
-    language (``[kiosk] branch_names``; the console picks the one of its language)."""
-    app = web.Application(client_max_size=16 * 1024)
+    language (``[kiosk] branch_names``; the console picks the one of its language).
+    ``public_origin`` (``https://console.branch.example``): the origin browsers see behind
+    the TLS proxy; ``trusted_proxies``: addresses (or networks) of that proxy, the only
+    senders whose X-Forwarded-Proto / X-Forwarded-For are believed."""
+    app = web.Application(client_max_size=MAX_BODY)
+    proxies = _networks(trusted_proxies)
+    public_origin = public_origin.rstrip("/")
+    hash_pool = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="staff-hash")
+    hashing = [0]
     health = KioskHealth(kiosks, interval_s=health_interval_s)
     sessions = Sessions(store)
     app[STORE_KEY] = store
@@ -65,13 +96,47 @@ def make_console_app(
     def session_of(request: web.Request) -> Session | None:
         return sessions.get(request.cookies.get(COOKIE))
 
+    def via_proxy(request: web.Request) -> bool:
+        try:
+            peer = ipaddress.ip_address(request.remote or "")
+        except ValueError:
+            return False
+        return any(peer in net for net in proxies)
+
+    def scheme_of(request: web.Request) -> str:
+        if via_proxy(request):
+            proto = request.headers.get("X-Forwarded-Proto", "").strip().lower()
+            if proto in ("http", "https"):
+                return proto
+        return request.scheme
+
+    def client_of(request: web.Request) -> str:
+        if via_proxy(request):  # the address the proxy appended last is the one it saw
+            hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")]
+            if hops and hops[-1]:
+                return hops[-1][:64]
+        return request.remote or "?"
+
+    def is_https(request: web.Request) -> bool:
+        return scheme_of(request) == "https" or public_origin.startswith("https://")
+
     def same_origin(request: web.Request) -> bool:
         origin = request.headers.get("Origin")
-        return origin is None or origin == f"{request.scheme}://{request.host}"
+        if origin is None:
+            return True
+        if public_origin:
+            return origin == public_origin
+        return origin == f"{scheme_of(request)}://{request.host}"
 
     @web.middleware
     async def headers_mw(request: web.Request, handler: Handler) -> web.StreamResponse:
-        resp = await handler(request)
+        try:
+            resp = await handler(request)
+        except web.HTTPException as exc:
+            exc.headers.update(_HEADERS)
+            raise
+        except OSError:  # static files: a name too long for the file system (ENAMETOOLONG)
+            resp = web.Response(status=404, text="not found")
         if not resp.prepared:
             resp.headers.update(_HEADERS)
         return resp
@@ -85,22 +150,50 @@ def make_console_app(
         if not same_origin(request):
             log.warning("staff console: cross-origin sign-in refused")
             raise web.HTTPForbidden(text="cross-origin request refused")
-        form = await request.post()
+        try:
+            form = await asyncio.wait_for(request.post(), READ_TIMEOUT_S)
+        except TimeoutError:
+            raise web.HTTPRequestTimeout(text="the form did not arrive in time") from None
+        except (ValueError, UnicodeDecodeError, AssertionError):
+            raise web.HTTPBadRequest(text="malformed sign-in form") from None
         user = str(form.get("username", ""))[:64]
         password = str(form.get("password", ""))[:256]
-        if sessions.locked_out(user):
-            log.warning("staff console: sign-in for %r refused, locked out", user)
+        if not user.isprintable() or not password.isprintable():
+            raise web.HTTPFound("/login?error=1")  # no such account can exist
+        client = client_of(request)
+        if hashing[0] >= MAX_HASHING:
+            log.warning("staff console: sign-in from %s refused, too many at once", client)
+            raise web.HTTPTooManyRequests(text="too many sign-ins at once: try again",
+                                          headers={"Retry-After": "1"})
+        verdict = sessions.guard.admit(user, client)
+        if verdict == "rate":
+            log.warning("staff console: sign-in rate limit hit by %s", client)
+            raise web.HTTPTooManyRequests(text="too many sign-ins: wait a few seconds",
+                                          headers={"Retry-After": "2"})
+        if verdict == "locked":
+            log.warning("staff console: sign-in for %r from %s refused, locked out", user, client)
             raise web.HTTPFound("/login?error=locked")
-        if not await in_thread(verify_password, password, await in_thread(store.staff_hash, user)):
-            sessions.failed(user)
-            log.warning("staff console: failed sign-in for %r from %s", user, request.remote)
+        loop = asyncio.get_running_loop()
+        hashing[0] += 1
+        try:
+            stored = await in_thread(store.staff_hash, user)
+            ok = await loop.run_in_executor(hash_pool, verify_password, password, stored)
+        finally:
+            hashing[0] -= 1
+        sessions.guard.settle(user, client, ok)
+        if not ok:
+            log.warning("staff console: failed sign-in for %r from %s", user, client)
             raise web.HTTPFound("/login?error=1")
-        sessions.succeeded(user)
+        assert stored is not None
+        if needs_rehash(stored):  # scrypt from before issue 15: argon2id from now on
+            new_hash = await loop.run_in_executor(hash_pool, hash_password, password)
+            if await in_thread(store.rehash_staff_password, user, stored, new_hash):
+                log.info("staff console: password hash of %s upgraded to argon2id", user)
         token, _ = await in_thread(sessions.create, user)
         log.info("staff console: %s signed in", user)
         resp = web.HTTPFound("/")
         resp.set_cookie(
-            COOKIE, token, httponly=True, samesite="Strict", path="/", secure=request.secure
+            COOKIE, token, httponly=True, samesite="Strict", path="/", secure=is_https(request)
         )
         raise resp
 
@@ -137,8 +230,13 @@ def make_console_app(
                 result = await fn(request, s)
             except LookupRefused as exc:
                 return web.json_response({"error": str(exc), "code": exc.code}, status=409)
-            except (KeyError, TypeError, ValueError) as exc:
-                return web.json_response({"error": f"bad request: {exc}"}, status=400)
+            except safejson.HostileJSON as exc:
+                status = 413 if exc.too_large else 400
+                return web.json_response({"error": f"bad request: {exc}"}, status=status)
+            except TimeoutError:
+                return web.json_response({"error": "body not received in time"}, status=408)
+            except (KeyError, TypeError, ValueError, OverflowError) as exc:
+                return web.json_response({"error": f"bad request: {str(exc)[:200]}"}, status=400)
             if write:
                 await broadcast()
             return web.json_response(result)
@@ -146,13 +244,21 @@ def make_console_app(
         return handler
 
     async def body(request: web.Request) -> dict[str, Any]:
-        data = await request.json()
+        if request.content_length is not None and request.content_length > MAX_BODY:
+            raise safejson.HostileJSON(f"body over {MAX_BODY} bytes", too_large=True)
+        try:  # client_max_size (MAX_BODY) bounds bodies without a Content-Length too
+            raw = await asyncio.wait_for(request.read(), READ_TIMEOUT_S)
+        except web.HTTPRequestEntityTooLarge:
+            raise safejson.HostileJSON(f"body over {MAX_BODY} bytes", too_large=True) from None
+        data = safejson.loads(raw, max_bytes=MAX_BODY)
         if not isinstance(data, dict):
             raise ValueError("expected an object")
         return data
 
     async def state(request: web.Request, s: Session) -> Any:
         q = request.query.get("q", "")[:64]
+        if not q.isprintable():  # control characters, or a surrogate-escaped byte
+            raise ValueError("q: printable text only")
         appts = await in_thread(store.today, None, q)
         tickets = await in_thread(store.tickets_today)
         return {
@@ -262,6 +368,7 @@ def make_console_app(
         app[HEALTH_KEY].cancel()
         for ws in list(sockets):
             await ws.close()
+        hash_pool.shutdown(wait=False, cancel_futures=True)
 
     app.middlewares.append(headers_mw)
     app.router.add_get("/", index)

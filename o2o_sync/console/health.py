@@ -53,7 +53,8 @@ def _summary(data: dict[str, Any]) -> dict[str, Any]:
     for name, d in sorted((data.get("devices") or {}).items()):
         if not isinstance(d, dict):
             continue
-        supplies = d.get("supplies") if isinstance(d.get("supplies"), dict) else {}
+        raw = d.get("supplies")
+        supplies: dict[Any, Any] = raw if isinstance(raw, dict) else {}
         devices.append({"name": str(name), "state": str(d.get("state") or ""),
                         "required": bool(d.get("required")),
                         "media": str(d.get("media") or ""),

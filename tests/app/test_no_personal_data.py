@@ -26,7 +26,7 @@ def _customer() -> dict[str, str]:
 
 
 def _needles(c: dict[str, str], pan: str) -> dict[str, bytes]:
-    surname, *given = c["name"].split()
+    _surname, *given = c["name"].split()
     out = {"name": c["name"].encode(), "given names": " ".join(given).encode(),
            "ID number": c["id_number"].encode(), "card number": pan.encode()}
     phone = "".join(ch for ch in c.get("phone", "") if ch.isdigit())

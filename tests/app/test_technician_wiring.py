@@ -53,7 +53,7 @@ def test_technician_puts_a_function_back_while_the_kiosk_runs(place: Path) -> No
     broker.start()
     kiosk: subprocess.Popen[str] | None = None
     try:
-        data, secrets = place / "var", place / "var" / "secrets"
+        data, secrets = place / "var", place / "secrets"  # secrets beside data_dir
         secrets.mkdir(parents=True)
         private, public = generate_keypair()
         (place / "ops.key").write_bytes(private)

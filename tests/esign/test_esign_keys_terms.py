@@ -17,16 +17,17 @@ def test_the_key_is_made_once_with_0600_and_reused(tmp_path: Path) -> None:
     secrets_dir = tmp_path / "secrets"
     assert keys.load(secrets_dir) is None
     first = keys.load_or_create(secrets_dir)
-    path = secrets_dir / keys.KEY_FILE
+    folder = secrets_dir / "keys" / keys.PURPOSE  # the key store's evidence-signing purpose
+    path = folder / "v1.key"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(secrets_dir.stat().st_mode) == 0o700
-    assert path.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
     before = path.read_bytes()
     mtime = path.stat().st_mtime_ns
     second = keys.load_or_create(secrets_dir)
     assert keys.public_key_pem(second) == keys.public_key_pem(first)
     assert path.read_bytes() == before and path.stat().st_mtime_ns == mtime
-    assert [p.name for p in secrets_dir.iterdir()] == [keys.KEY_FILE]  # no temp files left
+    assert sorted(p.name for p in folder.iterdir()) == ["v1.json", "v1.key"]  # no temp files
     assert keys.public_key_pem(first).startswith("-----BEGIN PUBLIC KEY-----")
     assert len(keys.key_id(first)) == 16
 
@@ -46,7 +47,8 @@ def test_racing_first_uses_agree_on_one_key(tmp_path: Path) -> None:
     for t in threads:
         t.join()
     assert len(pems) == 8 and len(set(pems)) == 1
-    assert [p.name for p in secrets_dir.iterdir()] == [keys.KEY_FILE]
+    assert sorted(p.name for p in (secrets_dir / "keys" / keys.PURPOSE).iterdir()) == [
+        "v1.json", "v1.key"]
 
 
 def test_a_damaged_key_is_never_overwritten(tmp_path: Path) -> None:
@@ -61,9 +63,9 @@ def test_a_damaged_key_is_never_overwritten(tmp_path: Path) -> None:
 
 def test_a_key_readable_by_others_is_refused(tmp_path: Path) -> None:
     keys.load_or_create(tmp_path)
-    path = tmp_path / keys.KEY_FILE
+    path = tmp_path / "keys" / keys.PURPOSE / "v1.key"
     path.chmod(0o644)
-    with pytest.raises(keys.KeyFileError, match=r"readable by others.*chmod 600"):
+    with pytest.raises(keys.KeyFileError, match=r"readable or writable by others.*chmod 600"):
         keys.load_or_create(tmp_path)
 
 

@@ -85,7 +85,7 @@ def test_pubkey_prints_the_kiosks_key(kiosk: tuple[Path, Path], tmp_path: Path,
     config, _ = kiosk
     assert main(["evidence", "pubkey", "--config", str(config)]) == 0
     out = capsys.readouterr()
-    key = keys.load(tmp_path / "var" / "secrets")
+    key = keys.load(tmp_path / "secrets")
     assert key is not None
     assert out.out == keys.public_key_pem(key)
     assert keys.key_id(key) in out.err
@@ -96,7 +96,7 @@ def test_pubkey_makes_the_key_on_first_use(tmp_path: Path,
     config = write_toml(tmp_path)
     assert main(["evidence", "pubkey", "--config", str(config)]) == 0
     first = capsys.readouterr().out
-    path = tmp_path / "var" / "secrets" / keys.KEY_FILE
+    path = tmp_path / "secrets" / "keys" / keys.PURPOSE / "v1.key"
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     assert main(["evidence", "pubkey", "--config", str(config)]) == 0
     assert capsys.readouterr().out == first
@@ -145,7 +145,7 @@ def test_verify_names_what_changed(kiosk: tuple[Path, Path], tamper: str, named:
 def test_verify_with_a_given_public_key_and_no_config(
         kiosk: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, bundle = kiosk
-    key = keys.load(tmp_path / "var" / "secrets")
+    key = keys.load(tmp_path / "secrets")
     assert key is not None
     pem = tmp_path / "registered.pem"
     pem.write_text(keys.public_key_pem(key))
@@ -191,7 +191,7 @@ def test_export_writes_a_dispute_bundle(kiosk: tuple[Path, Path], tmp_path: Path
         "README.txt", "document.md", "public_key.pem", "record.json", "signature.png"]
     for name in ("record.json", "document.md", "signature.png"):
         assert (exported / name).read_bytes() == (bundle / name).read_bytes()
-    key = keys.load(tmp_path / "var" / "secrets")
+    key = keys.load(tmp_path / "secrets")
     assert key is not None
     assert (exported / "public_key.pem").read_text() == keys.public_key_pem(key)
     readme = (exported / "README.txt").read_text()

@@ -53,7 +53,8 @@ def test_vault_encrypts_authenticates_and_wipes(tmp_path: Path) -> None:
     secret = b"FACE-TEMPLATE" * 50
     path = v.put("s1", "template", secret)
     assert secret not in path.read_bytes() and v.get("s1", "template") == secret
-    assert oct(os.stat(tmp_path / "secrets" / "identity.key").st_mode & 0o777) == "0o600"
+    key = tmp_path / "secrets" / "keys" / "biometric-vault" / "v1.key"  # the key store
+    assert oct(os.stat(key).st_mode & 0o777) == "0o600"
     blob = bytearray(path.read_bytes())
     blob[-1] ^= 1
     path.write_bytes(bytes(blob))

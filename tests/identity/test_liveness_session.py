@@ -117,30 +117,74 @@ def test_session_times_out_without_a_card() -> None:
 
 
 def test_a_timed_out_challenge_is_retried_with_other_movements() -> None:
-    class CannotBlink(demo_scenes.CustomerScene):
+    class CannotSmile(demo_scenes.CustomerScene):
         def __init__(self) -> None:
             super().__init__(id_s=2.5)
-            self.face = scenes.FaceScene(start=2.5)  # no natural blinks either
+            self.face = scenes.FaceScene(start=2.5)
 
         def act(self, action: str) -> None:
-            if action != "blink":
+            if action != "smile":
                 self.face.act(action)
 
-    class BlinkFirst(random.Random):
+    class SmileFirst(random.Random):
         def shuffle(self, x: Any) -> None:
-            x.sort(key=lambda c: (c != "blink", c))
+            x.sort(key=lambda c: (c != "smile", c))
 
-    scene = CannotBlink()
+    scene = CannotSmile()
     settings = IdentitySettings(liveness_challenges=2, challenge_time_s=2.0)
-    s = IdentitySession(settings, rng=BlinkFirst(), on_challenge=scene.act)
+    s = IdentitySession(settings, rng=SmileFirst(), on_challenge=scene.act)
     prompts = []
     t = 0.0
     while not (ev := s.feed(scene.frame(t), t)).done:
         prompts.append(ev.prompt)
         t += 0.1
     assert "try_other" in prompts and ev.passed, ev.reason
-    assert "blink" not in ev.details["challenges"] and s.attempts == 2
+    assert "smile" not in ev.details["challenges"] and s.attempts == 2
     once = IdentitySettings(liveness_challenges=2, challenge_time_s=2.0, liveness_attempts=1)
-    scene = CannotBlink()
-    ev = _drive(scene, IdentitySession(once, rng=BlinkFirst(), on_challenge=scene.act))
+    scene = CannotSmile()
+    ev = _drive(scene, IdentitySession(once, rng=SmileFirst(), on_challenge=scene.act))
     assert not ev.passed and ev.reason == "fail_timeout"
+
+
+def test_blink_is_asked_only_where_it_was_measured() -> None:
+    """A face whose blinks do not register (thick rims) gets another movement instead;
+    an explicit challenge list is asked as given."""
+
+    class BlinkFirst(random.Random):
+        def shuffle(self, x: Any) -> None:
+            x.sort(key=lambda c: (c != "blink", c))
+
+    m = GeometricChallenge(count=3, rng=BlinkFirst())
+    assert m.challenges[0] == "blink"
+    up: Any = run_liveness(make_presenter("genuine", "hopper"), m)
+    assert up.state == "passed", (m.challenges, up.reason, up.metrics)
+    assert "blink" not in m.challenges and up.metrics["substituted"] == 1
+    assert len(m.challenges) == 4  # one movement more than drawn
+    assert all(a != b for a, b in zip(m.challenges, m.challenges[1:], strict=False))
+
+    fixed = GeometricChallenge(["blink"])
+    up = run_liveness(make_presenter("genuine", "astronaut"), fixed)
+    assert up.state == "passed" and fixed.challenges == ["blink"]
+
+
+def test_unknown_liveness_method_is_refused_when_the_config_loads() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="liveness_method"):
+        IdentitySettings(liveness_method="nope")
+    assert IdentitySettings(liveness_method="geometric").liveness_method == "geometric"
+
+
+def test_the_liveness_landmarks_come_from_the_mesh() -> None:
+    """The kiosk's liveness never loads the non-commercial 68-point dlib model."""
+    import subprocess
+    import sys
+
+    code = ("import random; from identity import faces, liveness; "
+            "from identity.attacks import make_presenter, run_liveness; "
+            "m = liveness.GeometricChallenge(['turn_left'], rng=random.Random(1)); "
+            "up = run_liveness(make_presenter('genuine'), m); "
+            "print(up.state, faces._shape68.cache_info().currsize)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120).stdout.split()
+    assert out == ["passed", "0"]

@@ -142,7 +142,7 @@ def test_local_kiosk_from_its_monitoring_settings(tmp_path: Path) -> None:
 
 def test_password_hashing() -> None:
     h = hash_password("correct horse")
-    assert h.startswith("scrypt$") and "correct" not in h
+    assert h.startswith("$argon2id$") and "correct" not in h  # issue 15: no longer scrypt
     assert verify_password("correct horse", h)
     assert not verify_password("wrong horse", h)
     assert not verify_password("x", None) and not verify_password("x", "md5$abc")

@@ -172,7 +172,7 @@ def test_the_kiosk_key_is_made_once_and_owner_only(tmp_path: Path) -> None:
     cfg = SimpleNamespace(path=lambda name: tmp_path / "secrets")
     a, b = links_for(cfg), links_for(cfg)
     assert a.token(7, "2026-01-02", "en_US") == b.token(7, "2026-01-02", "en_US")
-    key = tmp_path / "secrets" / "queue-links.key"
+    key = tmp_path / "secrets" / "keys" / "queue-links" / "v1.key"  # the key store
     assert key.stat().st_mode & 0o077 == 0
     assert a.verify(a.token(7, "2026-01-02", "en_US")) is not None
 

@@ -195,7 +195,7 @@ def test_a_hung_kiosk_is_an_error_not_a_reason_to_open_the_devices(
     import technician.control_client as client
 
     monkeypatch.setattr(client, "TIMEOUT_S", 0.5)
-    secrets = tmp_path / "var" / "secrets"
+    secrets = tmp_path / "secrets"  # beside data_dir (the key store's folder, issue 15)
     secrets.mkdir(parents=True)
     (secrets / "control.token").write_text("a" * 43)
     hung = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -66,6 +66,10 @@ class HubConfig:
     outbox_limit: int = 2000
     heartbeat_s: float = 15.0
     console_dir: Path = CONSOLE_DIR
+    #: WebSockets open at once, and of them still before their hello: past either, a new
+    #: one is answered 429 before the upgrade (a flood of sockets must not starve the hub).
+    max_connections: int = 4096
+    max_unauthenticated: int = 256
 
 
 class Conn:
@@ -160,6 +164,8 @@ class Hub:
         self._snapshot_due: asyncio.TimerHandle | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping = False
+        self._open_sockets = 0
+        self._before_hello = 0
         self._handlers: dict[type[p.Base], Callable[[Conn, Any], None]] = {
             p.CallRequest: self._on_call_request, p.End: self._on_end,
             p.Offer: self._on_relay, p.Answer: self._on_relay, p.Candidate: self._on_relay,
@@ -215,7 +221,10 @@ class Hub:
     # -- HTTP ---------------------------------------------------------------------------
 
     def app(self) -> web.Application:
-        app = web.Application(middlewares=[_headers])
+        from kiosk_core import http_logging
+
+        http_logging.install()
+        app = web.Application(middlewares=[_headers], client_max_size=1024)  # no bodies
         app.router.add_get("/ws", self._ws_any)
         app.router.add_get("/kiosk", self._ws_kiosk)
         app.router.add_get("/teller", self._ws_teller)
@@ -268,10 +277,28 @@ class Hub:
         return await self._serve_ws(request, p.Role.TELLER)
 
     async def _serve_ws(self, request: web.Request, role: p.Role | None) -> web.StreamResponse:
+        if (self._open_sockets >= self.cfg.max_connections
+                or self._before_hello >= self.cfg.max_unauthenticated):
+            log.warning("refused a WebSocket from %s: %d open, %d before hello",
+                        request.remote, self._open_sockets, self._before_hello)
+            return web.json_response({"error": "too many connections: try again"}, status=429,
+                                     headers={"Retry-After": "5"})
         ws = web.WebSocketResponse(heartbeat=self.cfg.heartbeat_s,
                                    max_msg_size=2 * p.MAX_MESSAGE_BYTES)
-        await ws.prepare(request)
-        conn = await self._sign_in(ws, role)
+        self._open_sockets += 1
+        try:
+            return await self._serve_open_ws(request, ws, role)
+        finally:
+            self._open_sockets -= 1
+
+    async def _serve_open_ws(self, request: web.Request, ws: web.WebSocketResponse,
+                             role: p.Role | None) -> web.StreamResponse:
+        self._before_hello += 1
+        try:
+            await ws.prepare(request)
+            conn = await self._sign_in(ws, role)
+        finally:
+            self._before_hello -= 1
         if conn is None:
             return ws
         try:
@@ -422,7 +449,7 @@ class Hub:
         self._changed()
 
     def _resume(self, conn: Conn, call_id: str) -> None:
-        if not ID_PATTERN.match(call_id):
+        if not ID_PATTERN.fullmatch(call_id):
             self._refuse(conn, "bad_value", "resume_call: not a call id")
             return
         call = self.queue.calls.get(call_id)
@@ -697,7 +724,10 @@ class Hub:
 
 @web.middleware
 async def _headers(request: web.Request, handler: Any) -> web.StreamResponse:
-    response: web.StreamResponse = await handler(request)
+    try:
+        response: web.StreamResponse = await handler(request)
+    except OSError:  # the static files: a name too long for the file system (ENAMETOOLONG)
+        response = web.Response(status=404, text="not found")
     if response.prepared:  # a WebSocket: its headers went out long ago
         return response
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -26,8 +26,8 @@ from typing import Any
 from video_teller.protocol import Role, Skill
 
 #: Ids are put in log lines, SQL rows and TURN usernames (where ":" is the separator).
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-LANGUAGE_PATTERN = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8}){0,2}$")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
+LANGUAGE_PATTERN = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8}){0,2}\Z")
 MAX_TOKEN_CHARS = 4096
 _B64URL = re.compile(r"[A-Za-z0-9_-]+")
 MAX_TTL_S = 366 * 24 * 3600
@@ -70,7 +70,7 @@ def _b64d(text: str) -> bytes:
 
 
 def check_id(value: str, what: str = "id") -> str:
-    if not isinstance(value, str) or not ID_PATTERN.match(value):
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
         raise ValueError(
             f"{what} {value!r}: 1-64 characters of letters, digits, '.', '_' or '-', "
             "starting with a letter or digit")
@@ -78,7 +78,7 @@ def check_id(value: str, what: str = "id") -> str:
 
 
 def check_language(value: str) -> str:
-    if not isinstance(value, str) or not LANGUAGE_PATTERN.match(value):
+    if not isinstance(value, str) or not LANGUAGE_PATTERN.fullmatch(value):
         raise ValueError(f"language {value!r}: expected a locale such as zh_CN or en_US")
     return value
 

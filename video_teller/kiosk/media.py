@@ -245,15 +245,22 @@ class LatestVideo:
 
 
 class CameraView:
-    """The self-view: the camera's newest frame while ``live()`` says the call shows it."""
+    """The self-view: the camera's newest frame while ``live()`` says the call shows it.
+    Each look keeps the camera streaming for a moment (it idles at a few frames a second
+    while nothing uses it), so the self-view is live from the queue on and the camera
+    idles again once the screen stops asking."""
 
     def __init__(self, camera: CameraApi, live: Callable[[], bool]) -> None:
         self._camera = camera
         self._live = live
+        self._keep_streaming: Callable[[float], None] | None = getattr(
+            camera, "keep_streaming", None)
 
     def latest(self) -> tuple[int, RGB] | None:
         if not self._live():
             return None
+        if self._keep_streaming is not None:
+            self._keep_streaming(1.0)
         frame = self._camera.latest()
         return None if frame is None else (frame.seq, frame.image)
 
