@@ -31,8 +31,8 @@ def kiosk_cli(*args: str, cwd: Path, timeout: float = 30) -> subprocess.Complete
 def ops_config(tmp_path: Path, broker: Mosquitto) -> Path:
     """The operations centre's kiosk.toml: its own login, password in secrets_dir."""
     d = tmp_path / "ops"
-    (d / "var" / "secrets").mkdir(parents=True)
-    (d / "var" / "secrets" / "ops.pw").write_text(OPS_PASSWORD + "\n")
+    (d / "secrets").mkdir(parents=True)
+    (d / "secrets" / "ops.pw").write_text(OPS_PASSWORD + "\n")
     cfg = d / "kiosk.toml"
     cfg.write_text(f"""
 [kiosk]
@@ -83,8 +83,8 @@ def test_status_with_broker_option_and_offline_kiosk(make_agent: AgentFactory,
     poll(lambda: w.last("sb/Main%20St/K01/state")["state"] == "offline")
     other = tmp_path / "other.toml"  # no [fleet] broker: --broker says where
     other.write_text(ops_config.read_text().replace(f'broker = "{broker.url}"', ""))
-    os.makedirs(tmp_path / "var" / "secrets", exist_ok=True)
-    (tmp_path / "var" / "secrets" / "ops.pw").write_text(OPS_PASSWORD)
+    os.makedirs(tmp_path / "secrets", exist_ok=True)
+    (tmp_path / "secrets" / "ops.pw").write_text(OPS_PASSWORD)
     r = kiosk_cli("fleet", "status", "--json", "--broker", broker.url, "--config", str(other),
                   cwd=tmp_path)
     assert r.returncode == 0, r.stderr

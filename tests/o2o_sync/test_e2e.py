@@ -15,6 +15,7 @@ from typing import Any
 import aiohttp
 import pytest
 from ports import free_port
+from pydantic import SecretStr
 
 from o2o_sync.aio import ServerThread
 from o2o_sync.console.app import make_console_app
@@ -71,8 +72,8 @@ def branch(
             "sync": kiosk_config.sync.model_copy(
                 update={
                     "webhook_listen": f"127.0.0.1:{hook_port}",
-                    "webhook_secret": SECRET,
-                    "api_token": TOKEN,
+                    "webhook_secret": SecretStr(SECRET),  # model_copy does not validate
+                    "api_token": SecretStr(TOKEN),
                     "interval_s": 0.5,
                     "request_timeout_s": 1.0,
                 }

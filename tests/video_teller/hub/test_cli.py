@@ -38,7 +38,7 @@ def test_token_command(config: Path, capsys: pytest.CaptureFixture[str]) -> None
                  "--name", "Anna", "--languages", "zh_CN,en_US", "--skills",
                  "card_issuance,general", "--config", str(config)]) == 0
     token = capsys.readouterr().out.strip()
-    key_path = config.parent / "var" / "secrets" / "hub_token.key"
+    key_path = config.parent / "secrets" / "hub_token.key"
     assert key_path.exists() and oct(key_path.stat().st_mode & 0o777) == "0o600"
     claims = verify(load_or_create_key(key_path), token, role=p.Role.TELLER)
     assert claims.name == "Anna" and claims.skills == (p.Skill.CARD_ISSUANCE, p.Skill.GENERAL)
@@ -56,7 +56,7 @@ def test_token_command(config: Path, capsys: pytest.CaptureFixture[str]) -> None
 @pytest.mark.slow
 async def test_serve_command_prints_ready_and_hands_out_turn(config: Path,
                                                              tmp_path: Path) -> None:
-    secrets = config.parent / "var" / "secrets"
+    secrets = config.parent / "secrets"
     secrets.mkdir(parents=True)
     (secrets / "turn_secret").write_text("turn-shared-secret\n")
     _hub_table(config, 'turn_urls = ["turn:127.0.0.1:3478"]\nturn_ttl_s = 600')
