@@ -56,11 +56,8 @@ setup_python() {
     python3 -m venv "$VENV"
   fi
   log "installing Python packages (pinned by constraints.txt)"
-  "$PY" -m pip install -q --disable-pip-version-check -c constraints.txt -U pip "setuptools<82" wheel
+  "$PY" -m pip install -q --disable-pip-version-check -c constraints.txt -U pip setuptools wheel
   "$PY" -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[dev]"
-  # face_recognition declares dlib, which pip would build from source (~12 min): dlib-bin
-  # (installed above) provides the same module, so install it without dependencies.
-  "$PY" -m pip install -q --disable-pip-version-check -c constraints.txt --no-deps face-recognition
   echo "$want" > "$stamp"
 }
 

@@ -41,9 +41,7 @@ class Ops:
     # -- requests ----------------------------------------------------------------------
 
     def op_warm(self) -> dict[str, Any]:
-        from identity import faces
-
-        from identity import face_mesh
+        from identity import face_mesh, faces
 
         blank = np.zeros((120, 160, 3), np.uint8)
         faces.detect(blank)  # loads the dlib models

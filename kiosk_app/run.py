@@ -16,7 +16,7 @@ from kiosk_core.cli import CommandError, Commands, command_config
 
 #: Modules that must not be loaded before the attract screen is drawn (checked by the
 #: cold-start benchmark through ``kiosk run --exit-after-first-frame``).
-HEAVY_MODULES = ("face_recognition", "cv2", "dlib", "escpos", "aiohttp", "numpy")
+HEAVY_MODULES = ("cv2", "dlib", "escpos", "aiohttp", "numpy")
 
 
 def add_commands(cli: Commands) -> None:

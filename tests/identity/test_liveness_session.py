@@ -175,6 +175,16 @@ def test_unknown_liveness_method_is_refused_when_the_config_loads() -> None:
     assert IdentitySettings(liveness_method="geometric").liveness_method == "geometric"
 
 
+def test_kiosk_toml_with_an_unknown_liveness_method_names_the_key(tmp_path: Path) -> None:
+    from kiosk_app.config import load_config
+    from kiosk_core.config import ConfigError
+
+    toml = tmp_path / "kiosk.toml"
+    toml.write_text('[identity]\nliveness_method = "blink_only"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"identity\.liveness_method: unknown liveness method"):
+        load_config(toml)
+
+
 def test_the_liveness_landmarks_come_from_the_mesh() -> None:
     """The kiosk's liveness never loads the non-commercial 68-point dlib model."""
     import subprocess

@@ -58,7 +58,8 @@ def test_a_check_in_the_worker_passes_on_the_live_simulated_camera(
     result = runner.wait(timeout=120)
     assert result is not None and result.passed, (result, [e.prompt for e in events[-5:]])
     assert events[0].phase == "id_capture" and "liveness" in {e.phase for e in events}
-    assert len(asked) == 1
+    # One movement; a blink not yet seen to register is replaced and one more is asked.
+    assert 1 <= len(asked) <= 2 and "blink" not in asked[1:]
     # The facts the flow prints come back from the worker; the data stays encrypted on disk.
     assert session.mrz is not None and session.mrz.valid
     assert session.mrz.document_number == "D23145890" and session.name_agrees is not None
