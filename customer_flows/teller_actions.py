@@ -26,7 +26,8 @@ from video_teller.api import ActionOutcome
 from video_teller.channel import ActionName
 
 #: A failed face match this close above the threshold is "borderline": a teller who sees
-#: the customer and the ID on video may approve it. Further off, no one may.
+#: the customer and the ID on video may approve it. Further off, no one may. The kiosk's
+#: band is ``[identity] teller_band``; this is its default.
 BORDERLINE_MARGIN = 0.08
 #: Liveness results a teller may overrule by seeing the customer live (not a spoof).
 _TELLER_CAN_SEE = {"fail_timeout", "fail_wrong_action"}
@@ -71,7 +72,7 @@ def current_flow(runtime: Any) -> CurrentFlow:
     return found
 
 
-def borderline(result: Mapping[str, Any]) -> bool:
+def borderline(result: Mapping[str, Any], band: float = BORDERLINE_MARGIN) -> bool:
     """May a teller approve this failed identity check? Only when the ID itself read
     correctly and the face is close: a near miss of the match, or a liveness challenge not
     completed (the teller sees the person live) with a face that matched."""
@@ -82,7 +83,7 @@ def borderline(result: Mapping[str, Any]) -> bool:
         return False
     reason = result.get("reason")
     if reason == "fail_no_match":
-        return distance <= threshold + BORDERLINE_MARGIN
+        return distance <= threshold + band
     return reason in _TELLER_CAN_SEE and distance <= threshold
 
 
@@ -101,8 +102,10 @@ class KioskTellerActions:
     def __init__(
         self, *, current: CurrentFlow, devices: Mapping[str, Any], kiosk: Mapping[str, str],
         evidence: Callable[[], Any] | None = None, language: str = "en_US",
+        teller_band: float = BORDERLINE_MARGIN,
     ) -> None:
         self.current = current
+        self.teller_band = teller_band  # [identity] teller_band
         self.devices = devices
         self.kiosk = dict(kiosk)
         self._evidence_factory = evidence
@@ -135,7 +138,7 @@ class KioskTellerActions:
             out.update(face_distance=result.get("distance"),
                        match_threshold=result.get("threshold"),
                        liveness=result.get("liveness")
-                       or ("borderline" if borderline(result) else None))
+                       or ("borderline" if borderline(result, self.teller_band) else None))
         if frame is not None:
             out["id_image"] = jpeg_data_url(frame)
         return out
@@ -145,7 +148,7 @@ class KioskTellerActions:
         state = card.state if card is not None else "menu"
         if card is not None:
             result, _ = card.identity_facts()
-            if state == "identity_failed" and borderline(result):
+            if state == "identity_failed" and borderline(result, self.teller_band):
                 allowed.append(ActionName.IDENTITY_APPROVE)
             if state in ("identity", "identity_failed", "identity_passed", "signature"):
                 allowed.append(ActionName.IDENTITY_DECLINE)

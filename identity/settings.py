@@ -11,6 +11,10 @@ class IdentitySettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     match_threshold: float = Field(0.5, gt=0, lt=1, description="face distance at or below = match")
+    teller_band: float = Field(
+        0.08, ge=0, lt=0.5,
+        description="a failed face match at most this far above match_threshold is borderline: "
+                    "a video teller who sees the customer and the ID may approve it; 0 = never")
     liveness_challenges: int = Field(3, ge=1, le=5)
     challenge_time_s: float = Field(6.0, gt=0)
     retention_minutes: int = Field(30, ge=0, description="biometric data wiped after this")

@@ -215,7 +215,8 @@ class TellerStart:
                  "timezone": cfg.kiosk.timezone}
         actions = KioskTellerActions(current=current_flow(runtime), devices=runtime.devices,
                                      kiosk=kiosk, evidence=lambda: evidence_service(cfg),
-                                     language=cfg.kiosk.locale)
+                                     language=cfg.kiosk.locale,
+                                     teller_band=cfg.identity.teller_band)
         booker = BranchCallbacks(store, settings, cfg.kiosk.timezone)
         return TellerCall(settings, kiosk_id=cfg.kiosk.id, camera=camera,
                           loop=runtime.loop.loop, journal=journal, actions=actions,

@@ -23,6 +23,7 @@ from esign.service import EvidenceService
 
 from .test_session import SIGNATURE, make_session, wait_for
 
+REPO = Path(__file__).resolve().parents[3]
 KIOSK = {"branch": "Demo Branch", "kiosk_id": "KIOSK-TEST-01", "timezone": "Asia/Shanghai"}
 
 
@@ -46,6 +47,29 @@ def test_borderline_rules() -> None:
                            "mrz_valid": False})
     assert not borderline({**base, "reason": "fail_no_match", "distance": None})
     assert not borderline({**base, "passed": True, "reason": "", "distance": 0.3})
+
+
+def test_the_teller_band_is_the_configured_one() -> None:
+    from pydantic import ValidationError
+
+    from identity.settings import IdentitySettings
+
+    near = {"passed": False, "mrz_valid": True, "threshold": 0.5, "reason": "fail_no_match",
+            "distance": 0.6}
+    assert not borderline(near)  # the default band (0.08) ends at 0.58
+    assert borderline(near, IdentitySettings(teller_band=0.12).teller_band)
+    never = IdentitySettings(teller_band=0).teller_band
+    assert not borderline({**near, "distance": 0.5000001}, never)
+    for bad in (-0.1, 0.5, "wide"):
+        try:
+            IdentitySettings(teller_band=bad)
+        except ValidationError as exc:
+            assert "teller_band" in str(exc)
+        else:
+            raise AssertionError(f"teller_band={bad!r} accepted")
+    from kiosk_app.config import load_config
+
+    assert load_config(REPO / "kiosk.toml").identity.teller_band == 0.08
 
 
 def test_menu_allows_print_and_documents_only(tmp_path: Path, printer: Any) -> None:
