@@ -56,6 +56,8 @@ from kiosk_core.status import DeviceState
 log = logging.getLogger(__name__)
 
 FILE_NAME = "counters.sqlite"
+#: How long a commit waits for a counters file another process holds (then it is retried).
+COMMIT_WAIT_MS = 200
 TELLER_CALL = "teller_call"
 UNKNOWN_KIND = "unknown"
 #: Upper bounds (seconds) of the teller queue wait histogram's buckets (+Inf is implied).
@@ -194,6 +196,9 @@ class TransactionCounters:
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self.found_version = ensure_schema(self._conn, SCHEMA)
             self._state = self._load()
+            # From here a commit never waits long for the file (a backup tool holding it):
+            # it fails fast, stays dirty and is tried again, so the counts in memory keep up.
+            self._conn.execute(f"PRAGMA busy_timeout={COMMIT_WAIT_MS}")
         except BaseException:
             self._conn.close()
             raise
@@ -538,6 +543,11 @@ class TransactionCounters:
             c.execute("DELETE FROM open_flows")
             c.executemany("INSERT INTO open_flows VALUES (?, ?)", open_flows)
             c.execute("COMMIT")
+        except sqlite3.OperationalError as exc:  # locked by another process: later
+            if c.in_transaction:
+                c.execute("ROLLBACK")
+            self._dirty = True  # tried again at the next commit
+            log.warning("counters: %s not written now (%s); tried again", self.path, exc)
         except Exception:
             if c.in_transaction:
                 c.execute("ROLLBACK")
