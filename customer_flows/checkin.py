@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from devices.printer.api import ReceiptPrinterAPI
     from kiosk_core.config import CoreConfig
     from kiosk_core.runtime import KioskRuntime
+    from o2o_sync.store import BranchStore
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +156,13 @@ def _desk(ctx: FlowContext) -> CheckInDesk:
     return desk
 
 
+def branch_store(ctx: FlowContext) -> BranchStore:
+    """The branch store a flow writes tickets to: the ``branch_store`` resource (tests, the
+    walk-in flow's engine), else the check-in desk's."""
+    store = ctx.resources.get("branch_store")
+    return cast("BranchStore", store) if store is not None else _desk(ctx).store
+
+
 def _printer(ctx: FlowContext) -> ReceiptPrinterAPI | None:
     """The printer, or None on a kiosk without one (the ticket is then shown on screen)."""
     return _as_printer(ctx.resources.get("devices", {}).get("printer"))
@@ -193,7 +201,7 @@ def follow_url(ctx: FlowContext) -> str:
     links = ctx.resources.get("queue_links")
     if links is None:
         links = links_for(ctx.resources["runtime"].config)
-    store = ctx.resources.get("branch_store") or _desk(ctx).store
+    store = branch_store(ctx)
     row = store.ticket(int(t["id"])) or {}
     day = str(row.get("day") or datetime.now(ZoneInfo(ctx.data.get("zone") or "UTC"))
               .date().isoformat())

@@ -31,13 +31,12 @@ from customer_flows.checkin import (
     _print_ticket,
     _recover_print,
     _store_ticket,
-    desk_for,
+    branch_store,
 )
 from kiosk_core.failures import Failure, FlowFailed, failure_of
 from kiosk_core.flows import FlowContext, FlowDefinition, FlowEngine, Outcome, Step
 from kiosk_core.prompts import IDLE, Prompt, PromptBoard
 from o2o_sync.services import SERVICES
-from o2o_sync.store import BranchStore
 from receipts.links import default_base_url
 
 if TYPE_CHECKING:
@@ -76,20 +75,13 @@ class WalkinResult:
 # -- the persisted flow ------------------------------------------------------------------------
 
 
-def _store(ctx: FlowContext) -> BranchStore:
-    store = ctx.resources.get("branch_store")
-    if store is None:
-        store = desk_for(ctx.resources["runtime"].config).store
-    return cast(BranchStore, store)
-
-
 def _ticket_data(t: Any) -> dict[str, Any]:
     return {"id": t.id, "number": t.number, "service": t.service, "ahead": t.ahead,
             "wait": t.estimated_wait_min}
 
 
 def _issue(ctx: FlowContext) -> dict[str, Any]:
-    ticket = _store(ctx).issue_walk_in(ctx.data["service"], key=ctx.flow_id)
+    ticket = branch_store(ctx).issue_walk_in(ctx.data["service"], key=ctx.flow_id)
     return {"ticket": _ticket_data(ticket)}
 
 
