@@ -19,24 +19,29 @@ if TYPE_CHECKING:
     from devices.printer.api import Printable, ReceiptPrinterAPI
     from receipts.printing import PrinterJobs
 
-#: Modules with ``add_commands(cli: Commands) -> None`` (device kinds come from the registry).
-COMMAND_MODULES = [
-    "kiosk_app.commands",
-    "kiosk_app.keys_commands",  # kiosk keys …, kiosk journal seal (issue 15)
-    "kiosk_app.run",
-    "kiosk_app.headless",
-    "identity.commands",
-    "o2o_sync.commands",
-    "bank_host.commands",
-    "receipts.commands",
-    "esign.commands",
-    "video_teller.commands",
-    "technician.commands",
-    "fleet.commands",
-    "kiosk_app.install",
-    "kiosk_app.version",
-    "kiosk_app.migrate",  # kiosk migrate: the update path (docs/operations.md)
-]
+#: Modules with ``add_commands(cli: Commands) -> None`` (device kinds come from the registry),
+#: each with the top-level commands it adds to (tests/app/test_cli_lazy.py checks the list
+#: against what each module really registers). ``kiosk run`` imports only the modules of
+#: ``run``: importing all of them cost ~0.1 s before the attract screen (issue 9).
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "kiosk_app.commands": ("config", "flows", "journal", "diag"),
+    "kiosk_app.keys_commands": ("journal", "keys"),  # kiosk keys …, kiosk journal seal (#15)
+    "kiosk_app.run": ("run", "screens"),
+    "kiosk_app.headless": ("flows",),
+    "identity.commands": ("identity",),
+    "o2o_sync.commands": ("o2o",),
+    "bank_host.commands": ("bank",),
+    "receipts.commands": ("receipts",),
+    "esign.commands": ("evidence",),
+    "video_teller.commands": ("hub",),
+    "technician.commands": ("technician", "diag"),
+    "fleet.commands": ("fleet",),
+    "kiosk_app.install": ("install",),
+    "kiosk_app.version": ("version",),
+    "kiosk_app.migrate": ("migrate",),  # kiosk migrate: the update path (docs/operations.md)
+}
+#: The top-level commands device kinds add to (``kiosk sim|diag <kind>``).
+DEVICE_COMMANDS = ("sim", "diag")
 
 
 def _load(path: str | None) -> CoreConfig:  # the whole model, imported when first needed
@@ -71,14 +76,31 @@ def _install_job_builders() -> None:
     use_job_source(_ReceiptJobs())
 
 
-def command_modules() -> list[str]:
+def command_modules(command: str | None = None) -> list[str]:
+    """The modules adding to ``command`` (a top-level command name), or all of them."""
     from devices import registry
 
     device_modules = [k.commands for k in registry.kinds().values() if k.commands]
-    return [*COMMAND_MODULES, *device_modules]
+    if command is None:
+        return [*COMMAND_MODULES, *device_modules]
+    return [*(m for m, adds in COMMAND_MODULES.items() if command in adds),
+            *(device_modules if command in DEVICE_COMMANDS else ())]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The top-level command ``argv`` names, if it names a known one before any help flag."""
+    known = {c for adds in COMMAND_MODULES.values() for c in adds} | set(DEVICE_COMMANDS)
+    for arg in argv:
+        if arg in ("-h", "--help"):
+            return None
+        if not arg.startswith("-"):
+            return arg if arg in known else None
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or (given ``argv`` naming a known command) only that command's
+    part: the other modules are not imported (``kiosk run`` starts faster)."""
     parser = argparse.ArgumentParser(
         prog="kiosk", description="smartbranch kiosk: run, configure, diagnose and simulate."
     )
@@ -90,8 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     diag_parser = root.add_parser("diag", help="device diagnostics")
     diag = diag_parser.add_subparsers(dest="diag_device", metavar="DEVICE", required=True)
     cli = Commands(root=root, sim=sim, diag=diag)
-    for module_name in command_modules():
+    modules = command_modules(None if argv is None else _command_of(argv))
+    for module_name in modules:
         importlib.import_module(module_name).add_commands(cli)
+    if "devices.printer.commands" in modules:
+        _install_job_builders()
     return parser
 
 
@@ -99,11 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from kiosk_core.logging_config import configure
 
     use_config_loader(_load)
-    _install_job_builders()
     from demo.plugin import register_scenes
 
     register_scenes()  # sim://camera?scene=customer|idcard… (registered by name: no import)
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     configure(args.verbose, json=args.log_json)
     handler: Handler | None = getattr(args, "handler", None)

@@ -22,7 +22,6 @@ Outside systemd (no ``$NOTIFY_SOCKET``) nothing here runs: no socket, no timer.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import socket
@@ -155,6 +154,8 @@ class ServiceWatchdog:
         self._feeding = loop.submit(self._feed())
 
     async def _feed(self) -> None:
+        import asyncio  # on the core loop: loaded already (not before the first frame)
+
         while not self._stopped:
             self.tick()
             await asyncio.sleep(self.interval)

@@ -14,21 +14,22 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk_core.availability import Availability, Needs, any_available, blocking, evaluate_all
 from kiosk_core.config import CoreConfig
 from kiosk_core.core_loop import CoreLoop
 from kiosk_core.device_api import DeviceFactory, ManagedDevice
 from kiosk_core.flows import FlowDefinition, FlowEngine, FlowStore
-from kiosk_core.journal import Journal
-from kiosk_core.journal_seal import PURPOSE as SEAL_PURPOSE
-from kiosk_core.journal_seal import JournalSealer, seal_log_for
-from kiosk_core.journal_writer import JournalWriter
-from kiosk_core.keystore import KeyStore
 from kiosk_core.listeners import Listeners
 from kiosk_core.prompts import PromptBoard
 from kiosk_core.status import DeviceState, DeviceStatus, StatusChanged
+
+if TYPE_CHECKING:  # imported by start(): storage opens after the kiosk's first frame
+    from kiosk_core.journal import Journal
+    from kiosk_core.journal_seal import JournalSealer
+    from kiosk_core.journal_writer import JournalWriter
+    from kiosk_core.keystore import KeyStore
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +156,12 @@ class KioskRuntime:
 
     def start(self, *, wait_devices: bool = False) -> None:
         """Open storage and start every device; devices finish opening on their workers."""
+        from kiosk_core.journal import Journal
+        from kiosk_core.journal_seal import PURPOSE as SEAL_PURPOSE
+        from kiosk_core.journal_seal import JournalSealer, seal_log_for
+        from kiosk_core.journal_writer import JournalWriter
+        from kiosk_core.keystore import KeyStore
+
         cfg = self.config
         cfg.data_dir.mkdir(parents=True, exist_ok=True)
         keystore = self.keystore = KeyStore.from_config(cfg)  # moves old data_dir/secrets

@@ -8,7 +8,6 @@ back as a signal, so QML and view-models never block and never touch a thread or
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import logging
 import threading
@@ -156,6 +155,8 @@ class RuntimeBridge(QObject):
         """Run blocking ``fn(*args)`` on the core loop's worker threads (never the GUI
         thread); answered like run_async."""
         if self.runtime.loop.running:
+            import asyncio  # loaded with the core loop (after the first frame)
+
             coro = asyncio.to_thread(fn, *args)
             try:
                 return self._watch(self.runtime.loop.submit(coro))
