@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import importlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk_core.flows import FlowDefinition
+if TYPE_CHECKING:  # the config imports customer_flows.settings before the first frame
+    from kiosk_core.flows import FlowDefinition
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,8 @@ def register(definition: FlowDefinition) -> FlowDefinition:
 
 def definitions() -> dict[str, FlowDefinition]:
     """Every persisted flow (imports the flow modules; they are light)."""
+    from kiosk_core.flows import FlowDefinition
+
     for name in FLOW_MODULES:
         try:
             module = importlib.import_module(name)

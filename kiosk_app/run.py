@@ -17,7 +17,8 @@ from kiosk_core.cli import CommandError, Commands, command_config
 
 #: Modules that must not be loaded before the attract screen is drawn (checked by the
 #: cold-start benchmark through ``kiosk run --exit-after-first-frame``).
-HEAVY_MODULES = ("cv2", "dlib", "escpos", "aiohttp", "numpy")
+#: asyncio and sqlite3 too: the core loop and storage start after the frame (issue 9).
+HEAVY_MODULES = ("cv2", "dlib", "escpos", "aiohttp", "numpy", "asyncio", "sqlite3")
 
 
 def add_commands(cli: Commands) -> None:

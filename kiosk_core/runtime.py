@@ -20,12 +20,12 @@ from kiosk_core.availability import Availability, Needs, any_available, blocking
 from kiosk_core.config import CoreConfig
 from kiosk_core.core_loop import CoreLoop
 from kiosk_core.device_api import DeviceFactory, ManagedDevice
-from kiosk_core.flows import FlowDefinition, FlowEngine, FlowStore
 from kiosk_core.listeners import Listeners
 from kiosk_core.prompts import PromptBoard
 from kiosk_core.status import DeviceState, DeviceStatus, StatusChanged
 
 if TYPE_CHECKING:  # imported by start(): storage opens after the kiosk's first frame
+    from kiosk_core.flows import FlowDefinition, FlowEngine, FlowStore
     from kiosk_core.journal import Journal
     from kiosk_core.journal_seal import JournalSealer
     from kiosk_core.journal_writer import JournalWriter
@@ -156,6 +156,7 @@ class KioskRuntime:
 
     def start(self, *, wait_devices: bool = False) -> None:
         """Open storage and start every device; devices finish opening on their workers."""
+        from kiosk_core.flows import FlowEngine, FlowStore
         from kiosk_core.journal import Journal
         from kiosk_core.journal_seal import PURPOSE as SEAL_PURPOSE
         from kiosk_core.journal_seal import JournalSealer, seal_log_for
