@@ -7,9 +7,11 @@ flow modules start only once the first frame has been drawn, off the GUI thread.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -61,6 +63,9 @@ class KioskApp(QObject):
 
     #: The attract screen is on the glass (first frame swapped): seconds since process start.
     firstFrame = Signal(float)
+    #: The flows are imported and registered (after the first frame): see :attr:`loaded`.
+    flowsLoaded = Signal()
+    _imported = Signal()  # from the flow-imports worker
 
     def __init__(
         self,
@@ -118,6 +123,9 @@ class KioskApp(QObject):
         self.service_mode.watch(self.window)
         self._start_runtime = start_runtime
         self._framed = False
+        #: The flow modules are imported and registered, the runtime started if asked.
+        self.loaded = False
+        self._imported.connect(self._on_imported, Qt.ConnectionType.QueuedConnection)
         self.voice: Any = None  # kiosk_ui.voice.VoiceGuide, attached after the first frame
         self._closed = False
         self.window.frameSwapped.connect(self._on_frame, Qt.ConnectionType.QueuedConnection)
@@ -177,8 +185,29 @@ class KioskApp(QObject):
             return
         self._framed = True
         self.firstFrame.emit(process_age())
-        # Only now: flows (their modules may be heavy) and the runtime (I/O, drivers).
-        self.registry.load_installed(self._flow_modules)
+        # Only now, and not on this thread: importing the flows (numpy, sqlite_utils, the
+        # sessions, …) took 0.5–0.8 s, with the attract screen frozen while it ran here.
+        threading.Thread(target=self._import_flows, name="flow-imports", daemon=True).start()
+
+    def _import_flows(self) -> None:
+        """On a worker: import what the flows need; the GUI thread then registers them. A
+        module that fails here fails again there, where the error is handled as ever."""
+        import customer_flows
+
+        for name in (*self._flow_modules, *customer_flows.FLOW_MODULES, "kiosk_ui.voice"):
+            try:
+                importlib.import_module(name)
+            except Exception:  # reported by the GUI thread's own import, as ever
+                pass
+        try:
+            self._imported.emit()
+        except RuntimeError:  # the app was closed (its Qt object deleted) meanwhile
+            pass
+
+    def _on_imported(self) -> None:
+        if self._closed:
+            return
+        self.registry.load_installed(self._flow_modules)  # imported: registration only
         import customer_flows  # persisted flows: settled after a power cut once devices are up
 
         self.runtime.add_flows(customer_flows.definitions())
@@ -192,6 +221,8 @@ class KioskApp(QObject):
             self.runtime.hold_for_recovery()
             self.bridge.start()
         self.shell.refresh()
+        self.loaded = True
+        self.flowsLoaded.emit()
 
     def _recover_flows(self) -> None:
         import customer_flows

@@ -103,7 +103,7 @@ def make_app(qtbot: Any, kiosk_config: KioskConfig) -> Iterator[Callable[..., An
         app = KioskApp(cfg, start_runtime=start_runtime, **kwargs)
         apps.append(app)
         app.show(fullscreen=False)
-        qtbot.waitUntil(lambda: app._framed, timeout=5000)
+        qtbot.waitUntil(lambda: app.loaded, timeout=10000)  # first frame, then the flows
         if start_runtime:
             qtbot.waitUntil(lambda: app.bridge._started, timeout=5000)
         return app

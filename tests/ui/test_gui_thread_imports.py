@@ -1,0 +1,46 @@
+"""Issue 9: after the first frame the flows load off the GUI thread (importing them there
+froze the attract screen for 0.5–0.8 s: numpy, sqlite_utils, the sessions …)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.ui.test_commands import demo_config
+
+#: Runs `kiosk run --exit-after-first-frame` with an audit hook that notes which thread
+#: first imports each module (the "import" event comes from import statements, so the flow
+#: modules themselves, loaded by importlib, are seen through what they import).
+PROBE = """
+import json, sys, threading
+seen = {}
+def hook(event, args):
+    if event == "import" and args[0] not in seen:
+        seen[args[0]] = threading.current_thread().name
+sys.addaudithook(hook)
+from kiosk_app.cli import main
+try:
+    code = main()
+finally:
+    print("IMPORTS " + json.dumps(seen), flush=True)
+sys.exit(code)
+"""
+WATCHED = ("numpy", "sqlite_utils", "customer_flows.card_session",
+           "customer_flows.checkin_session", "customer_flows.walkin", "kiosk_ui.qr_view")
+
+
+def test_the_flows_are_imported_off_the_gui_thread(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, "run", "--config", str(demo_config(tmp_path)),
+         "--windowed", "--exit-after-first-frame"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=90)
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("IMPORTS "))
+    threads = json.loads(line.removeprefix("IMPORTS "))
+    for module in WATCHED:
+        assert module in threads, f"{module} was never imported"
+        assert threads[module] != "MainThread", f"{module} imported on the GUI thread"
