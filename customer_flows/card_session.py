@@ -5,6 +5,8 @@ forwards taps; tests drive this class directly.
     intro ─consent→ identity ─pass→ identity_passed ─continue→ signature ─sign→
         dispensing → take_card → printing → done
     identity ─fail→ identity_failed ─retry (once)→ identity      (then only a teller)
+    identity ─fail, borderline→ identity_borderline (the kiosk calls a video teller)
+        ─teller approves→ identity_passed │ ─declines→ failed │ ─nobody→ identity_failed
     dispensing / take_card / printing ─problem→ failed (plain reason, teller)
 
 Slow work never runs on the caller's thread: the identity check runs on the camera's
@@ -18,7 +20,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +39,7 @@ from kiosk_core.status import DeviceState, SupplyState
 from receipts.printing import print_template
 
 if TYPE_CHECKING:
+    from customer_flows.borderline_teller import BorderlineCall
     from devices.camera.api import CameraApi
     from esign.service import EvidenceService
     from identity.runner import SessionRunner
@@ -47,17 +50,21 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: States in which the customer waits on the machine (the UI keeps the session alive).
-BUSY = frozenset({"identity", "preparing", "pin", "dispensing", "take_card", "printing"})
+BUSY = frozenset({"identity", "identity_borderline", "preparing", "pin", "dispensing",
+                  "take_card", "printing"})
 #: The steps the customer is told about ("Step 2 of 6"), in order.
 STEPS = ("id_card", "face", "sign", "pin", "card", "done")
 #: Screens with a way back to the menu: nothing has been opened or moved yet. Waiting
 #: screens (the machine is working), the PIN (its own Cancel) and finished screens have none.
 BACK_STATES = frozenset({"intro", "identity", "identity_passed", "identity_failed",
-                         "signature"})
+                         "identity_borderline", "signature"})
 #: Identity checks a customer may try: the first, and one retry.
 IDENTITY_ATTEMPTS = 2
 #: How long ID capture waits for a camera that is still opening.
 CAMERA_WAIT_S = 30.0
+#: How long a borderline check waits for a video teller to answer when the kiosk has no
+#: [hub] answer_timeout_s to go by (video_teller.settings.HubSettings' default).
+TELLER_WAIT_S = 120.0
 
 
 @dataclass
@@ -67,14 +74,21 @@ class Snapshot:
     state: str
     version: int
     phase: str = ""  # identity phase: id_capture | face_match | liveness | result
-    prompt: dict[str, str] = field(default_factory=dict)  # identity's words, per language
-    prompt_code: str = ""  # identity.messages code of the prompt
+    #: What the identity check asks (identity.prompts.PromptCode), the result ("pass" or
+    #: its Failure) or a camera fault (Failure.CAMERA_*): a code, worded by the screen.
+    prompt_code: str = ""
     progress: float = 0.0
     challenge: int = 0  # 1-based number of the liveness challenge on screen
     challenges: int = 0
+    #: follow_dot: the dot the customer follows with their head, drawn over the camera
+    #: view (x, y in 0..1 of it, y down).
+    dot_shown: bool = False
+    dot_x: float = 0.5
+    dot_y: float = 0.5
     reason: str = ""  # failure code
-    reason_text: dict[str, str] = field(default_factory=dict)
     can_retry: bool = False
+    #: The check was borderline but no video teller could be reached (the refusal says so).
+    teller_unreachable: bool = False
     card_number: str = ""  # masked
     receipt_printed: bool = False
     #: What came out (devices.printer.outcomes): printed | printed_not_cut | partial |
@@ -106,7 +120,7 @@ def step_of(snap: Snapshot) -> int:
     state = snap.state
     if state == "identity":
         return 1 if snap.phase in ("", "id_capture") else 2
-    if state == "identity_failed":
+    if state in ("identity_failed", "identity_borderline"):
         return 1 if snap.reason == Failure.ID_TIMEOUT else 2
     named = {"identity_passed": "face", "signature": "sign", "preparing": "pin", "pin": "pin",
              "dispensing": "card", "take_card": "card", "printing": "card", "done": "done"}
@@ -147,6 +161,8 @@ class CardIssuanceSession:
         identity_options: Mapping[str, Any] | None = None,
         take_timeout_s: float | None = None,
         products: Sequence[CardProduct] | None = None,
+        teller_call: Any = None,
+        teller_wait_s: float = TELLER_WAIT_S,
     ) -> None:
         self.devices = devices
         self.engine = engine
@@ -185,6 +201,12 @@ class CardIssuanceSession:
         self._identity_result: dict[str, Any] = {}
         self._pending_personal: dict[str, Any] = {}
         self._id_frame: Any = None
+        #: A borderline check goes to a video teller (customer_flows.borderline_teller):
+        #: the call API (video_teller.api.TellerCallApi, or a factory returning it or None
+        #: when the kiosk has no video teller) and how long to wait for an answer.
+        self.teller_call = teller_call
+        self.teller_wait_s = teller_wait_s
+        self._teller: BorderlineCall | None = None
         self.flow_id = ""
         self.closed = False
 
@@ -206,10 +228,12 @@ class CardIssuanceSession:
     def version(self) -> int:
         return self._snap.version
 
-    def _set(self, **changes: Any) -> None:
+    def _set(self, _only_in: frozenset[str] | None = None, **changes: Any) -> bool:
+        """Change the snapshot (``_only_in``: only while the state is one of these, checked
+        under the same lock); False when nothing changed (closed, or another state)."""
         with self._lock:
-            if self.closed:
-                return
+            if self.closed or (_only_in is not None and self._snap.state not in _only_in):
+                return False
             for k, v in changes.items():
                 setattr(self._snap, k, v)
             self._snap.version += 1
@@ -217,6 +241,7 @@ class CardIssuanceSession:
             changed, self._prompt_key = key != self._prompt_key, key
         if changed:
             self._show_prompt(key)
+        return True
 
     def _show_prompt(self, key: tuple[str, str]) -> None:
         """What the new screen asks of the customer."""
@@ -317,14 +342,16 @@ class CardIssuanceSession:
     # -- identity -----------------------------------------------------------------------
 
     def _start_identity(self) -> None:
+        self._stop_teller()
         camera = self.devices.get("camera")
         self._identity_result, self._pending_personal, self._id_frame = {}, {}, None
         attempts = self._snap.attempts + 1
         if camera is None:
             self._set(state="failed", reason="no_camera", attempts=attempts)
             return
-        self._set(state="identity", phase="id_capture", prompt={}, prompt_code="", progress=0.0,
-                  challenge=0, challenges=0, reason="", reason_text={}, attempts=attempts)
+        self._set(state="identity", phase="id_capture", prompt_code="", progress=0.0,
+                  challenge=0, challenges=0, reason="", teller_unreachable=False,
+                  attempts=attempts)
         # Importing identity (OpenCV, dlib) and opening its vault is slow: not on this thread.
         self.submit(lambda: self._launch_identity(camera))
 
@@ -362,13 +389,13 @@ class CardIssuanceSession:
             problem = camera_failure(status)
             if problem is None and status.device.usable:
                 if shown is not None:
-                    self._set(prompt_code="", prompt={})
+                    self._set(prompt_code="")
                 return True
             if self.closed or self.state != "identity":
                 return False
             if problem is not None and problem != shown:
                 shown = problem
-                self._set(prompt_code=problem.value, prompt={})
+                self._set(prompt_code=problem.value)
             if time.monotonic() > deadline:
                 self._set(state="failed", reason=(problem or Failure.NO_CAMERA).value)
                 return False
@@ -404,7 +431,7 @@ class CardIssuanceSession:
             "attempt": self._snap.attempts})
         self._stop_runner(runner)
         self._identity_result, self._pending_personal, self._id_frame = {}, {}, None
-        self._set(phase="id_capture", progress=0.0, challenge=0, challenges=0, prompt={},
+        self._set(phase="id_capture", progress=0.0, challenge=0, challenges=0,
                   prompt_code=problem.value if problem else "")
         self._launch_identity(camera)
 
@@ -415,12 +442,15 @@ class CardIssuanceSession:
             frame = camera.latest() if camera is not None else None
             self._id_frame = frame.image if frame is not None else None
         if not ev.done:
-            self._set(phase=ev.phase, prompt=dict(ev.messages), prompt_code=ev.prompt,
+            self._set(phase=ev.phase, prompt_code=str(ev.prompt),
                       progress=ev.progress,
                       challenge=min(int(ev.details.get("index", 0)) + 1,
                                     int(ev.details.get("total", 0)))
                       if ev.phase == "liveness" else 0,
-                      challenges=int(ev.details.get("total", 0)))
+                      challenges=int(ev.details.get("total", 0)),
+                      dot_shown="dot_x" in ev.details,
+                      dot_x=float(ev.details.get("dot_x", 0.5)),
+                      dot_y=float(ev.details.get("dot_y", 0.5)))
             return
         self.journal("identity.checked", {
             "session": self._identity_id, "passed": bool(ev.passed), "reason": ev.reason,
@@ -452,15 +482,71 @@ class CardIssuanceSession:
                                       id_name=f"{mrz.surname} {mrz.given_names}".strip(),
                                       birth_date=mrz_date(mrz.birth_date,
                                                           past=True) if mrz.valid else "")
-            self._set(state="identity_passed", phase="result", prompt=dict(ev.messages),
+            self._set(state="identity_passed", phase="result", prompt_code=str(ev.prompt),
                       progress=1.0)
         else:
-            self._set(state="identity_failed", phase="result", reason=ev.reason,
-                      reason_text=dict(ev.messages), progress=1.0,
-                      can_retry=self._snap.attempts < IDENTITY_ATTEMPTS)
+            self._identity_failed(str(ev.reason), str(ev.prompt))
         # Wipe the biometric data now: the check is over (off this thread, it joins it).
         runner = self._runner
         self.submit(lambda: self._stop_runner(runner))
+
+    def _identity_failed(self, reason: str, prompt: str) -> None:
+        """A failed check (its facts in ``_identity_result``): to a video teller when it is
+        borderline and the kiosk has one (issue 16), else the refusal."""
+        teller = self._borderline_call()
+        if teller is not None:
+            # Not a refusal: a member of staff checks the ID on video.
+            self._set(state="identity_borderline", phase="result", reason=reason,
+                      prompt_code=prompt, progress=1.0, can_retry=False)
+            teller.start()
+        else:
+            self._set(state="identity_failed", phase="result", reason=reason,
+                      prompt_code=prompt, progress=1.0,
+                      can_retry=self._snap.attempts < IDENTITY_ATTEMPTS)
+
+    def _borderline_call(self) -> BorderlineCall | None:
+        """For a failed check within ``[identity] teller_band`` of the threshold (and never a
+        spoof: customer_flows.teller_actions.borderline), the video-teller call to make;
+        None when the check is not borderline or the kiosk has no video teller. Journalled
+        either way, with the distance and threshold only."""
+        from customer_flows.borderline_teller import BorderlineCall
+        from customer_flows.teller_actions import borderline
+
+        band = float(getattr(self.identity_settings, "teller_band", 0.0) or 0.0)
+        result = self._identity_result
+        if band <= 0 or not borderline(result, band):
+            return None
+        facts = {"session": self._identity_id, "reason": str(result.get("reason", "")),
+                 "distance": result.get("distance"), "threshold": result.get("threshold"),
+                 "band": band, "attempt": self._snap.attempts}
+        try:
+            api = _resolve(self.teller_call)
+        except Exception:
+            log.exception("borderline identity: no teller call service")
+            api = None
+        if api is None:
+            self.journal("identity.teller_unreachable", {**facts, "why": "not_configured"})
+            return None
+        self.journal("identity.teller_routed", facts)
+        call = BorderlineCall(api, language=self.language, flow=FLOW,
+                              wait_s=self.teller_wait_s, on_unreachable=self._teller_unreachable)
+        with self._lock:
+            self._teller = call
+        return call
+
+    def _teller_unreachable(self, why: str) -> None:  # the call's or the timer's thread
+        """Nobody could check the ID on video: the usual refusal, with its help (the
+        customer's retry, if left, is kept; so are the MRZ facts for a teller later)."""
+        if self._set(frozenset({"identity_borderline"}), state="identity_failed",
+                     teller_unreachable=True, can_retry=self._snap.attempts < IDENTITY_ATTEMPTS):
+            self.journal("identity.teller_unreachable", {
+                "session": self._identity_id, "why": why, "attempt": self._snap.attempts})
+
+    def _stop_teller(self, *, end_call: bool = False) -> None:
+        with self._lock:
+            teller, self._teller = self._teller, None
+        if teller is not None:
+            teller.stop(end_call=end_call)
 
     def _on_challenge(self, challenge: str) -> None:  # on the identity runner's thread
         self.prompts.show(Prompt(FLOW, "challenge", {"challenge": challenge}))
@@ -602,7 +688,7 @@ class CardIssuanceSession:
         if self.prompts.current.flow == FLOW:
             self.prompts.show(IDLE)
         self._stop_runner(runner)
-
+        self._stop_teller(end_call=True)  # nobody is there to be seen any more
 
     # -- a remote teller (customer_flows.teller_actions) ---------------------------------
 
@@ -612,20 +698,25 @@ class CardIssuanceSession:
             return dict(self._identity_result), self._id_frame
 
     def teller_approve_identity(self) -> bool:
-        """A teller saw the customer and the ID and approves a failed check (the caller
-        has checked it is borderline and journals it): on to the signature."""
+        """A teller saw the customer and the ID and approves a failed check — one the
+        kiosk sent to them (identity_borderline) or the customer called them about (the
+        caller has checked it is borderline and journals it): on to the signature."""
         with self._lock:
-            if self.closed or self._snap.state != "identity_failed" or not self._pending_personal:
+            if self.closed or self._snap.state not in ("identity_failed", "identity_borderline") \
+                    or not self._pending_personal:
                 return False
             self._personal.update(self._pending_personal)
-        self._set(state="identity_passed", phase="result", reason="", reason_text={},
-                  progress=1.0)
+        self._stop_teller()
+        self._set(state="identity_passed", phase="result", reason="", prompt_code="",
+                  teller_unreachable=False, progress=1.0)
         return True
 
     def teller_decline(self) -> bool:
-        if self.state not in ("identity", "identity_failed", "identity_passed", "signature"):
+        if self.state not in ("identity", "identity_failed", "identity_borderline",
+                              "identity_passed", "signature"):
             return False
         self._stop_runner()
+        self._stop_teller()
         with self._lock:
             self._personal.clear()
             self._pending_personal = {}
@@ -634,7 +725,8 @@ class CardIssuanceSession:
 
     def teller_retry_id(self) -> bool:
         """Show the ID again: a new identity check, beyond the customer's own retry."""
-        if self.state not in ("identity", "identity_failed", "identity_passed"):
+        if self.state not in ("identity", "identity_failed", "identity_borderline",
+                              "identity_passed"):
             return False
         self._stop_runner()
         self._start_identity()
@@ -645,7 +737,7 @@ class CardIssuanceSession:
 
     def handback_steps(self) -> list[str]:
         state = self.state
-        if state in BUSY - {"identity"} or state == "done":
+        if state in BUSY - {"identity", "identity_borderline"} or state == "done":
             return []
         steps = ["intro", "identity"]
         if self._personal and state in ("identity_passed", "signature"):
@@ -657,7 +749,8 @@ class CardIssuanceSession:
             return False
         if step == "intro":
             self._stop_runner()
-            self._set(state="intro", attempts=0, reason="", reason_text={})
+            self._stop_teller()
+            self._set(state="intro", attempts=0, reason="", teller_unreachable=False)
         elif step == "identity":
             self._stop_runner()
             self._start_identity()
@@ -710,7 +803,20 @@ def session_for(runtime: KioskRuntime, *, language: str,
                "timezone": cfg.kiosk.timezone, "pin_format": _pin_format(cfg)},
         prompts=runtime.prompts, take_timeout_s=take_timeout_s,
         products=cfg.section(CardIssuanceSettings).products,
+        # A borderline check goes to a video teller, if the kiosk has one up by then.
+        teller_call=lambda: runtime.services.get("teller_call"),
+        teller_wait_s=_teller_wait_s(cfg),
     )
+
+
+def _teller_wait_s(cfg: CoreConfig) -> float:
+    """How long a borderline check waits for a teller: the call's own [hub] answer time."""
+    from video_teller.settings import HubSettings
+
+    try:
+        return float(cfg.section(HubSettings).answer_timeout_s)
+    except LookupError:  # a configuration without a [hub] section: no video teller
+        return TELLER_WAIT_S
 
 
 def _vault(root: Path, secrets_dir: Path, retention_s: float) -> Any:

@@ -40,6 +40,8 @@ PRINT_TIMEOUT_S = 30.0
 _DOC_ID = re.compile(r"^[0-9a-f]{16}$")
 
 NOT_NOW = "not_allowed_now"
+#: Card-session states with a failed identity check a teller may decide on.
+_DECIDABLE = ("identity_failed", "identity_borderline")
 
 
 class CurrentFlow:
@@ -148,11 +150,12 @@ class KioskTellerActions:
         state = card.state if card is not None else "menu"
         if card is not None:
             result, _ = card.identity_facts()
-            if state == "identity_failed" and borderline(result, self.teller_band):
+            # identity_borderline: the kiosk itself sent this check to a teller.
+            if state in _DECIDABLE and borderline(result, self.teller_band):
                 allowed.append(ActionName.IDENTITY_APPROVE)
-            if state in ("identity", "identity_failed", "identity_passed", "signature"):
+            if state in (*_DECIDABLE, "identity", "identity_passed", "signature"):
                 allowed.append(ActionName.IDENTITY_DECLINE)
-            if state in ("identity", "identity_failed", "identity_passed"):
+            if state in (*_DECIDABLE, "identity", "identity_passed"):
                 allowed.append(ActionName.IDENTITY_RETRY_ID)
             if card.handback_steps():
                 allowed.append(ActionName.HANDBACK)

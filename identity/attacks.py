@@ -28,7 +28,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from devices.camera import synth
+from devices.camera import synth, variants
 from devices.camera.scenes import FaceScene
 from identity.liveness import GeometricChallenge, LivenessMethod, LivenessUpdate
 
@@ -198,6 +198,12 @@ class CurvedMask:
 
 
 def make_presenter(kind: str, person: str = "astronaut", seed: int = 0) -> Presenter:
+    """``person`` may be a derived one with scene conditions (``hopper.m.thin@dim``:
+    :mod:`devices.camera.variants`); the conditions apply to whatever the camera sees."""
+    person, _, scene = person.partition("@")
+    if scene:
+        conds = variants.parse(f"{person}@{scene}").scene
+        return variants.Seen(make_presenter(kind, person, seed), conds, seed)
     if kind == "genuine":
         return Genuine(person, seed)
     table: dict[str, Callable[[str, int], Presenter]] = {
@@ -223,8 +229,8 @@ def run_liveness(presenter: Presenter, method: LivenessMethod, *, fps: float = 1
             return up
         if up.prompt != last:
             last = up.prompt
-            if up.prompt.startswith("do_"):
-                presenter.act(up.prompt[3:])
+            if up.action:  # the challenge (with the dot's path for follow_dot)
+                presenter.act(up.action)
         t += 1.0 / fps
     up = method.feed(presenter.frame(t), t + 1e6)
     up.metrics["t_end"] = t

@@ -95,9 +95,10 @@ def _demo(args: argparse.Namespace) -> int:
     last = [""]
 
     def show(ev: SessionEvent) -> None:
+        # The prompt's code (identity.prompts): the words are the screen's (the Qt catalog).
         if ev.prompt != last[0]:
             last[0] = ev.prompt
-            print(f"[{ev.phase:<10}] {ev.progress:4.0%}  {ev.messages[args.lang]}", flush=True)
+            print(f"[{ev.phase:<10}] {ev.progress:4.0%}  {ev.prompt}", flush=True)
 
     scene = cam.scene
     session = IdentitySession(IdentitySettings(), on_challenge=getattr(scene, "act", None))
@@ -132,5 +133,4 @@ def add_commands(cli: Commands) -> None:
     p.set_defaults(handler=_mrz)
     p = g.add_parser("demo", help="a full check against the simulated customer, in real time")
     p.add_argument("--person", default="astronaut", choices=["astronaut", "hopper"])
-    p.add_argument("--lang", default="en_US", choices=["en_US", "zh_CN"])
     p.set_defaults(handler=_demo)

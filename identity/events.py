@@ -16,10 +16,9 @@ PHASES = ("id_capture", "face_match", "liveness", "result")
 @dataclass
 class SessionEvent:
     phase: str
-    prompt: str  # message code (identity.messages)
-    messages: dict[str, str]
+    prompt: str  # identity.prompts.PromptCode, or the Failure it ended with (the screen words it)
     progress: float  # 0..1 across the whole check
     done: bool = False
     passed: bool = False
-    reason: str = ""  # message code of the failure
+    reason: str = ""  # kiosk_core.failures.Failure value (identity.prompts.FAILURES)
     details: dict[str, Any] = field(default_factory=dict)  # no images, no templates

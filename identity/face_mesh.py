@@ -102,11 +102,13 @@ def landmarks_with_mesh(img: Image, box: Box) -> Points:
 NOSE = np.array([1, 4, 5, 195, 197])  # tip and lower ridge
 
 
-def nose_parallax(ref: Points, cur: Points) -> float:
-    """Horizontal offset of the nose from where the homography of the outer face (points
+def nose_parallax_xy(ref: Points, cur: Points) -> tuple[float, float]:
+    """Offset (x, y) of the nose from where the homography of the outer face (points
     farther than 0.9 IOD from the nose tip) maps it, in inter-ocular distances of ``cur``;
-    + = towards image right. ~0 for any view of a flat picture; a turning head's nose
-    leaves the plane of its cheeks. ``ref``/``cur``: the 468 mesh points (x, y)."""
+    + = towards image right / image bottom. ~0 for any view of a flat picture (turned,
+    tilted or leaned back: a plane maps to a plane by a homography); a turning or nodding
+    head's nose leaves the plane of its cheeks, forehead and chin. ``ref``/``cur``: the 468
+    mesh points (x, y)."""
     import cv2
 
     r68, c68 = ref[DLIB68], cur[DLIB68]
@@ -115,6 +117,12 @@ def nose_parallax(ref: Points, cur: Points) -> float:
     outer = np.linalg.norm(ref - r68[30], axis=1) > 0.9 * max(iod_r, 1e-6)
     h, _ = cv2.findHomography(ref[outer].astype(np.float32), cur[outer].astype(np.float32), 0)
     if h is None:
-        return 0.0
+        return 0.0, 0.0
     proj = cv2.perspectiveTransform(ref[NOSE].astype(np.float32).reshape(-1, 1, 2), h)
-    return float((cur[NOSE, 0] - proj.reshape(-1, 2)[:, 0]).mean() / max(iod_c, 1e-6))
+    off = (cur[NOSE] - proj.reshape(-1, 2)).mean(0) / max(iod_c, 1e-6)
+    return float(off[0]), float(off[1])
+
+
+def nose_parallax(ref: Points, cur: Points) -> float:
+    """The horizontal part of :func:`nose_parallax_xy` (+ = towards image right)."""
+    return nose_parallax_xy(ref, cur)[0]

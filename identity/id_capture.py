@@ -2,7 +2,8 @@
 
 Edges are found per colour channel (a dark-blue header on a dark background vanishes in
 grey), closed, and the largest convex 4-corner outline with a card-like aspect is taken.
-Quality checks, each with plain guidance (:mod:`identity.messages`):
+Quality checks, each named by a prompt code (:class:`identity.prompts.PromptCode`; the
+screen has the words):
 
 * size — the card must be wide enough in the frame for the MRZ to be read;
 * corners — all four inside the frame (a card cut by the frame edge is not found as a quad);
@@ -21,8 +22,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from identity import messages
 from identity.card_layout import CARD_H, CARD_W
+from identity.prompts import PromptCode
 
 RGB = npt.NDArray[np.uint8]
 CARD_ASPECT = CARD_W / CARD_H  # 1.585
@@ -39,7 +40,7 @@ class Thresholds:
 
 @dataclass
 class CardCapture:
-    problems: list[str]  # message codes, most important first; empty = good
+    problems: list[PromptCode]  # most important first; empty = good
     corners: npt.NDArray[np.float32] | None = None  # tl, tr, br, bl in the frame
     card: RGB | None = None  # the flat 856×540 card
     metrics: dict[str, float] = field(default_factory=dict)
@@ -48,8 +49,11 @@ class CardCapture:
     def ok(self) -> bool:
         return not self.problems and self.card is not None
 
-    def guidance(self, lang: str = "en_US") -> str:
-        return messages.text(self.problems[0] if self.problems else "card_ok", lang)
+    @property
+    def prompt(self) -> PromptCode:
+        """What to ask of the customer (the screen words it): the first problem, or that
+        the card is good."""
+        return self.problems[0] if self.problems else PromptCode.CARD_OK
 
 
 def order_corners(pts: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
@@ -161,27 +165,27 @@ def assess(frame: RGB, th: Thresholds | None = None) -> CardCapture:
     h, w = frame.shape[:2]
     corners, touches = find_card(frame)
     if corners is None:
-        return CardCapture(["card_partly_outside" if touches else "no_card"])
+        return CardCapture([PromptCode.CARD_PARTLY_OUTSIDE if touches else PromptCode.NO_CARD])
     metrics: dict[str, float] = {}
-    problems: list[str] = []
+    problems: list[PromptCode] = []
     m = th.edge_margin
     if np.any(corners[:, 0] < m) or np.any(corners[:, 1] < m) or \
             np.any(corners[:, 0] > w - 1 - m) or np.any(corners[:, 1] > h - 1 - m):
-        problems.append("card_partly_outside")
+        problems.append(PromptCode.CARD_PARTLY_OUTSIDE)
     width = (np.linalg.norm(corners[1] - corners[0]) + np.linalg.norm(corners[2] - corners[3])) / 2
     metrics["width_share"] = float(width / w)
     if width / w < th.min_width_share:
         # A small quad while a big outline runs off the frame: that is the card, cut off.
-        problems.append("card_partly_outside" if touches else "card_too_small")
+        problems.append(PromptCode.CARD_PARTLY_OUTSIDE if touches else PromptCode.CARD_TOO_SMALL)
     card = warp_card(frame, corners)
     grey = np.asarray(cv2.cvtColor(card, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
     metrics["sharpness"] = sharpness(grey)
     metrics["anisotropy"] = anisotropy(grey)
     metrics["glare"] = glare_share(card)
     if metrics["anisotropy"] > th.max_anisotropy:
-        problems.append("card_blurred")
+        problems.append(PromptCode.CARD_BLURRED)
     elif metrics["sharpness"] < th.min_sharpness:
-        problems.append("card_out_of_focus")
+        problems.append(PromptCode.CARD_OUT_OF_FOCUS)
     if metrics["glare"] > th.max_glare:
-        problems.append("card_glare")
+        problems.append(PromptCode.CARD_GLARE)
     return CardCapture(problems, corners, card, metrics)

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
-from identity import messages
 from identity.events import SessionEvent
 from identity.privacy import BiometricVault
 from identity.settings import IdentitySettings
@@ -126,8 +125,7 @@ class RemoteSession:
         log.error("identity session %s: %s", self.id, exc)
         reason = Failure.IDENTITY_UNAVAILABLE.value
         self.phase = "result"
-        self.final = SessionEvent("result", reason, messages.both(reason), 1.0, done=True,
-                                  passed=False,
+        self.final = SessionEvent("result", reason, 1.0, done=True, passed=False,
                                   reason=reason, details={"error": str(exc)})
         return self.final
 

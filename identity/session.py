@@ -3,12 +3,13 @@
     session = IdentitySession(settings, vault=vault)
     for frame in camera:                       # on a worker thread, never the UI thread
         event = session.feed(frame.image, frame.timestamp)
-        ui.show(event.messages[lang], event.phase, event.progress)
+        ui.show(event.prompt, event.phase, event.progress)  # the screen words the code
         if event.done: break
     session.close()                            # wipes the biometric data
 
 Phases: ``id_capture`` → ``face_match`` → ``liveness`` → ``result``. Each event carries a
-message code and its text in every kiosk language, so the UI only displays it.
+prompt code (:class:`identity.prompts.PromptCode`, or the :class:`Failure` a check ended
+with); the screen says it in the customer's language (the Qt catalog), so no words live here.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ import numpy as np
 import numpy.typing as npt
 
 from devices.mrz import MRZ
-from identity import face_match, id_capture, liveness, messages, mrz_ocr
+from identity import face_match, id_capture, liveness, mrz_ocr
 from identity.events import PHASES, SessionEvent
 from identity.privacy import BiometricVault
+from identity.prompts import PromptCode
 from identity.settings import IdentitySettings
+from kiosk_core.failures import Failure
 
 log = logging.getLogger(__name__)
 RGB = npt.NDArray[np.uint8]
@@ -69,13 +72,12 @@ class IdentitySession:
     # -- events ------------------------------------------------------------------------------
 
     def _event(self, prompt: str, progress: float, **details: Any) -> SessionEvent:
-        return SessionEvent(self.phase, prompt, messages.both(prompt), progress, details=details)
+        return SessionEvent(self.phase, prompt, progress, details=details)
 
     def _finish(self, passed: bool, reason: str, **details: Any) -> SessionEvent:
         self.phase = "result"
-        code = "pass" if passed else reason
-        ev = SessionEvent("result", code, messages.both(code), 1.0, True, passed,
-                          "" if passed else reason, details)
+        code = PromptCode.PASSED if passed else reason
+        ev = SessionEvent("result", code, 1.0, True, passed, "" if passed else reason, details)
         if self.match is not None:
             ev.details.update(self.match.as_dict())
         if self.mrz is not None:
@@ -112,15 +114,15 @@ class IdentitySession:
     def _id_capture(self, frame: RGB, t: float) -> SessionEvent:
         assert self.t_phase is not None
         if t - self.t_phase > self.id_timeout_s:
-            return self._finish(False, "fail_id_timeout")
+            return self._finish(False, Failure.ID_TIMEOUT)
         cap = id_capture.assess(frame)
         if not cap.ok or cap.card is None:
-            return self._event(cap.problems[0] if cap.problems else "no_card", 0.05,
+            return self._event(cap.problems[0] if cap.problems else PromptCode.NO_CARD, 0.05,
                                **cap.metrics)
         try:
             self.template = face_match.encode_id_photo(cap.card)
         except face_match.NoFace:
-            return self._event("card_no_face", 0.1)
+            return self._event(PromptCode.CARD_NO_FACE, 0.1)
         read = mrz_ocr.read_mrz(cap.card)
         if read.mrz is not None and read.mrz.valid:
             from devices.mrz import names_agree
@@ -136,37 +138,38 @@ class IdentitySession:
                     SequenceMatcher(None, want, " ".join(printed)).ratio() >= 0.9)
         elif read.lines:
             # An MRZ that fails its check digits is a bad read (or a bad card): try again.
-            return self._event("mrz_invalid", 0.1)
+            return self._event(PromptCode.MRZ_INVALID, 0.1)
         self._store("id_card", cap.card)
         if self.vault is not None:
             self.vault.put(self.id, "id_template", self.template.encoding.tobytes())
         self.matcher = face_match.FaceMatcher(self.template, self.settings.match_threshold)
         self._next("face_match", t)
-        return self._event("put_card_away", 0.3, mrz_valid=bool(self.mrz and self.mrz.valid))
+        return self._event(PromptCode.PUT_CARD_AWAY, 0.3,
+                           mrz_valid=bool(self.mrz and self.mrz.valid))
 
     def _face_match(self, frame: RGB, t: float) -> SessionEvent:
         assert self.matcher is not None and self.t_phase is not None
         if t - self.t_phase > self.face_timeout_s:
-            return self._finish(False, "fail_face_timeout")
+            return self._finish(False, Failure.FACE_TIMEOUT)
         # The card (and its photo) must be gone: its photo is a face that matches itself.
         corners, _ = id_capture.find_card(frame)
         if corners is not None:
-            return self._event("put_card_away", 0.3)
+            return self._event(PromptCode.PUT_CARD_AWAY, 0.3)
         box = face_match.live_face(frame)
         if box is None:
-            return self._event("no_face", 0.3)
+            return self._event(PromptCode.NO_FACE, 0.3)
         result = self.matcher.compare(frame, box)
         if not result.match:
             self._misses += 1
             if self._misses >= self.no_match_frames:
                 self.match = result
-                return self._finish(False, "fail_no_match")
-            return self._event("hold_still", 0.35, distance=result.distance)
+                return self._finish(False, Failure.NO_MATCH)
+            return self._event(PromptCode.HOLD_STILL, 0.35, distance=result.distance)
         self.match = result
         self._store("live_face", frame)
         self._start_liveness()
         self._next("liveness", t)
-        return self._event("hold_still", 0.5, **result.as_dict())
+        return self._event(PromptCode.HOLD_STILL, 0.5, **result.as_dict())
 
     def _start_liveness(self, exclude: tuple[str, ...] = ()) -> None:
         self.attempts += 1
@@ -180,13 +183,13 @@ class IdentitySession:
     def _liveness(self, frame: RGB, t: float) -> SessionEvent:
         assert self.live is not None
         up = self.live.feed(frame, t)
-        if (up.state == "failed" and up.reason == "fail_timeout"
+        if (up.state == "failed" and up.reason == Failure.TIMEOUT
                 and self.attempts < self.settings.liveness_attempts):
             # Someone who could not do one movement (thick glasses hide a blink from the
             # landmarks; a stiff neck) gets other movements. Only a timeout earns a retry:
             # a wrong movement, a swapped face or a screen does not.
             self._start_liveness(exclude=(up.challenge,))
-            return self._event("try_other", 0.5, failed_challenge=up.challenge)
+            return self._event(PromptCode.TRY_OTHER, 0.5, failed_challenge=up.challenge)
         if up.state == "failed":
             return self._finish(False, up.reason, challenges=self._challenges(), **up.metrics)
         if up.state == "passed":
@@ -196,15 +199,19 @@ class IdentitySession:
             if base_enc is not None:
                 d = float(np.linalg.norm(base_enc - self.matcher.template.encoding))
                 if d > self.matcher.threshold:
-                    return self._finish(False, "fail_person_changed", liveness_id_distance=d)
+                    return self._finish(False, Failure.PERSON_CHANGED, liveness_id_distance=d)
             return self._finish(True, "", challenges=self._challenges(), **up.metrics)
         if up.prompt != self._last_prompt:
             self._last_prompt = up.prompt
             if up.prompt.startswith("do_") and self.on_challenge is not None:
-                self.on_challenge(up.prompt[3:])
+                # The challenge as the simulator's act() takes it (follow_dot: with its path).
+                self.on_challenge(getattr(up, "action", "") or up.prompt[3:])
         progress = 0.5 + 0.5 * up.index / max(up.total, 1)
+        # follow_dot: where the screen draws the dot now (0..1 of the camera view).
+        dot = getattr(up, "dot", None)
+        extra = {"dot_x": dot[0], "dot_y": dot[1]} if dot is not None else {}
         return self._event(up.prompt, progress, challenge=up.challenge, index=up.index,
-                           total=up.total)
+                           total=up.total, **extra)
 
     def _challenges(self) -> list[str]:
         return list(getattr(self.live, "challenges", []))

@@ -1,9 +1,10 @@
 """Translation catalogs, checked in one place so that none can miss a language.
 
-Customer text lives in several catalogs: the Qt Linguist ``.ts`` files of the screens,
-the receipt templates (TOML), the receipt-link page's words, the identity prompts. Each
-package exposes its catalog(s) through a light function (no Qt, no numpy) returning a
-:class:`Catalog`; :func:`missing` lists every key a configured language lacks.
+Customer text lives in several catalogs: the Qt Linguist ``.ts`` files of the screens
+(which also word the identity check's prompt codes), the receipt templates (TOML), the
+receipt-link page's words. Each package exposes its catalog(s) through a light function
+(no Qt, no numpy) returning a :class:`Catalog`; :func:`missing` lists every key a
+configured language lacks.
 """
 
 from __future__ import annotations

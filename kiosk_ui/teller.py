@@ -38,6 +38,10 @@ IDLE_PHASE, IN_CALL = "idle", "in_call"
 _ATTENDED = frozenset({"waiting", "connecting", "in_call", "reconnecting"})
 #: Phases that only wait for the customer to read and go back.
 _FINAL = frozenset({"teller_ended", "no_teller", "callback_booked", "unavailable"})
+#: A call the kiosk made itself (a borderline identity check, customer_flows.
+#: borderline_teller) is shown like the customer's own once it needs them: to agree to the
+#: video, or the teller is there. While it only waits, the flow's page says so.
+_ADOPT = frozenset({"consent", "connecting", "in_call", "reconnecting"})
 KEEP_ALIVE_MS = 250  # well inside any inactivity limit
 
 
@@ -128,6 +132,9 @@ class TellerDesk(QObject):
     cancelled = Signal()
     #: The call is over (its phase went back to idle): the shell closes the call screens.
     closed = Signal()
+    #: The kiosk made a call itself and it now needs the customer: the shell opens the
+    #: call screens (as for the customer's own request).
+    adopted = Signal()
     changed = Signal()
 
     # Private: a CallView from the core loop's thread, delivered on the GUI thread.
@@ -159,6 +166,7 @@ class TellerDesk(QObject):
         self._view: CallView | None = None  # None: no call yet (made when first read)
         self._document: ShownDocument | None = None  # the view's document, as shown
         self._answered = False  # the customer signed or declined the document on screen
+        self._known_call: str | None = None  # the last call shown to the customer
         self._remote = FrameFeed(parent=self)
         self._local = FrameFeed(parent=self)
         self._alive = QTimer(self)
@@ -234,9 +242,21 @@ class TellerDesk(QObject):
                 self._touch()
         else:
             self._alive.stop()
+        # Only a call not seen before: not one the customer just cancelled, still ending.
+        adopt = self._state == self.IDLE and view.phase in _ADOPT and (
+            before == IDLE_PHASE or before in _FINAL
+            or (view.call_id is not None and view.call_id != self._known_call))
+        if self._state != self.IDLE or adopt:
+            self._known_call = view.call_id or self._known_call
+        if adopt:
+            self._state = self.REQUESTING
+            self._language = view.language or self._language
+            self._since = time.monotonic()
         if view.phase == IN_CALL and self._state == self.REQUESTING:
             self._state = self.CONNECTED
         self.changed.emit()
+        if adopt:
+            self.adopted.emit()
         if view.phase == IDLE_PHASE and before != IDLE_PHASE:
             self._finish()
 

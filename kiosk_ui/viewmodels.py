@@ -65,6 +65,7 @@ class ShellViewModel(QObject):
         self.teller = TellerDesk(journal=bridge.journal, parent=self, keep_alive=self.touched,
                                  today=lambda: self._wall().date())
         self.teller.closed.connect(self._on_teller_closed)
+        self.teller.adopted.connect(self._on_teller_adopted)
         self._flow_model: QObject | None = None
         self._time_text = ""
         self._date_text = ""
@@ -246,6 +247,12 @@ class ShellViewModel(QObject):
     def cancelTeller(self) -> None:
         self.shell.cancel_teller(self._now())
         self.teller.cancel()
+        self._publish()
+
+    @Slot()
+    def _on_teller_adopted(self) -> None:
+        """The kiosk called a teller itself (a borderline identity check): the call screens."""
+        self.shell.call_teller(self._now())
         self._publish()
 
     @Slot()

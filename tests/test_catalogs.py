@@ -1,14 +1,15 @@
 """Every translation catalog has every configured language: one check for all of them.
 
 The catalogs: the screens' Qt ``.ts`` files, the receipt templates and the receipt-link
-page's words, the identity prompts (while they live outside the Qt catalog), and the
-flows' texts that are printed (service names, card receipt words).
+page's words, and the flows' texts that are printed (service names, card receipt words).
+The identity check's prompt codes are worded by the card page through the Qt catalog: every
+code it can send has a translated text there.
 """
 
 from __future__ import annotations
 
 import ast
-import importlib.util
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from identity.prompts import FAILURES, PromptCode
 from kiosk_core.catalogs import Catalog, TextCatalog, missing
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,10 +33,6 @@ def package_catalogs() -> list[Catalog]:
     from receipts.catalogs import catalogs as receipt_catalogs
 
     found: list[Catalog] = [i18n.catalog(), *receipt_catalogs()]
-    if importlib.util.find_spec("identity.messages") is not None:  # may move into Qt's
-        from identity import messages
-
-        found.append(messages.catalog())
     from customer_flows import card_issuance, checkin
 
     found.append(TextCatalog.by_key("customer_flows/checkin.py SERVICE_NAMES",
@@ -146,15 +144,89 @@ def test_planted_missing_link_word_is_caught(monkeypatch: pytest.MonkeyPatch) ->
     assert missing(catalogs(), LANGUAGES) == ["receipts/link_words.py: help: no en_US text"]
 
 
-def test_planted_missing_identity_prompt_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    if importlib.util.find_spec("identity.messages") is None:
-        pytest.skip("identity's prompts moved into the Qt catalog")
-    from identity import messages
+# -- the identity check's codes: each worded on the card page, in every language -------------
 
-    planted = {**messages.MESSAGES, "do_nod": {"en_US": "Please nod."}}
-    monkeypatch.setattr(messages, "MESSAGES", planted)
-    assert missing([messages.catalog()], LANGUAGES) == \
-        ["identity/messages.py: do_nod: no zh_CN text"]
+CARD_PAGE = REPO / "kiosk_ui" / "flows" / "CardIssuance.qml"
+#: The page's functions that word identity codes: prompts, and how a failed check ended.
+WORDING = {"promptText": "prompts", "identityFailTitle": "failures"}
+_IF_RETURN = re.compile(r'if \(([^)]*)\)\s*return\s+qsTr\("((?:[^"\\]|\\.)*)"\)')
+
+
+def identity_codes() -> dict[str, set[str]]:
+    """Every code the identity layer can send, by kind. Liveness asks ``do_<challenge>``
+    for each of its challenges: a challenge without a PromptCode is a code without words."""
+    from identity.liveness import CHALLENGES
+
+    prompts = {str(c) for c in PromptCode} | {f"do_{c}" for c in CHALLENGES}
+    return {"prompts": prompts, "failures": {str(f) for f in FAILURES}}
+
+
+def page_wording(qml: str, function: str) -> dict[str, str]:
+    """``{code: English source}`` of ``function(code)`` in the page: its
+    ``if (code === "x" || …) return qsTr("…")`` lines."""
+    start = qml.index(f"function {function}(code) {{")
+    body = qml[start:qml.index("\n    }", start)]
+    out = {}
+    for cond, source in _IF_RETURN.findall(body):
+        text = re.sub(r"\\(.)", r"\1", source)
+        out.update({code: text for code in re.findall(r'code === "([^"]+)"', cond)})
+    return out
+
+
+def unworded_identity_codes(qml: str, codes: dict[str, set[str]], catalog: Catalog,
+                            languages: tuple[str, ...]) -> list[str]:
+    """One line per identity code the page has no text for, or whose text a language lacks."""
+    out = []
+    keys = {lang: catalog.keys(lang) for lang in languages}
+    for function, kind in WORDING.items():
+        wording = page_wording(qml, function)
+        for code in sorted(codes[kind]):
+            if code not in wording:
+                out.append(f"CardIssuance.qml {function}: {code}: no text")
+                continue
+            out.extend(f"CardIssuance.qml {function}: {code}: no {lang} text"
+                       for lang in languages if f"CardIssuance: {wording[code]}" not in keys[lang])
+    return out
+
+
+def test_every_identity_code_has_a_translated_text() -> None:
+    from kiosk_ui import i18n
+
+    qml = CARD_PAGE.read_text("utf-8")
+    codes = identity_codes()
+    assert len(codes["prompts"]) >= 20 and len(codes["failures"]) >= 8
+    assert page_wording(qml, "promptText")["do_turn_left"] == \
+        "Please turn your head slowly to your left."
+    assert unworded_identity_codes(qml, codes, i18n.catalog(), LANGUAGES) == []
+
+
+def test_planted_identity_prompt_without_a_text_is_caught(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    from identity import liveness
+    from kiosk_ui import i18n
+
+    qml = CARD_PAGE.read_text("utf-8")
+    # A new liveness challenge with no prompt worded on the page.
+    monkeypatch.setattr(liveness, "CHALLENGES", (*liveness.CHALLENGES, "wave"))
+    assert unworded_identity_codes(qml, identity_codes(), i18n.catalog(), LANGUAGES) == \
+        ["CardIssuance.qml promptText: do_wave: no text"]
+
+
+def test_planted_identity_text_without_a_translation_is_caught() -> None:
+    from kiosk_ui import i18n
+
+    qml = CARD_PAGE.read_text("utf-8").replace(
+        'if (code === "do_smile") return qsTr("Please smile.")',
+        'if (code === "do_smile") return qsTr("Please smile.")\n'
+        '        if (code === "do_wave") return qsTr("Please wave.")')
+    codes = identity_codes()
+    codes["prompts"].add("do_wave")
+    assert unworded_identity_codes(qml, codes, i18n.catalog(), LANGUAGES) == [
+        "CardIssuance.qml promptText: do_wave: no zh_CN text",
+        "CardIssuance.qml promptText: do_wave: no en_US text"]
+    planted = qml.replace('if (code === "fail_not_live") return', 'if (code === "x") return')
+    assert unworded_identity_codes(planted, identity_codes(), i18n.catalog(), LANGUAGES) == \
+        ["CardIssuance.qml identityFailTitle: fail_not_live: no text"]
 
 
 def test_missing_reports_in_order_and_refuses_no_languages() -> None:
@@ -172,8 +244,7 @@ def test_missing_reports_in_order_and_refuses_no_languages() -> None:
 
 def test_catalog_functions_need_no_heavy_imports() -> None:
     code = ("import sys, kiosk_ui.i18n, receipts.catalogs, kiosk_core.catalogs\n"
-            "import importlib.util\n"
-            "if importlib.util.find_spec('identity.messages'): import identity.messages\n"
+            "import identity.prompts\n"
             "kiosk_ui.i18n.catalog().keys('zh_CN'); receipts.catalogs.catalogs()\n"
             "heavy = {'PySide6', 'PIL', 'numpy', 'pydantic', 'aiohttp', 'cv2', 'sqlite_utils'}\n"
             "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n")

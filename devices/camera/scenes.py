@@ -8,10 +8,16 @@ scene gives the same frames whatever the machine's speed. Face scenes can also b
 what to do (``scene.act("blink")``): the simulated customer then follows the kiosk's
 liveness challenge, as a real one would — that is the simulator's control channel, like
 fault injection on the other devices.
+
+``follow_dot`` carries the dot's path as the screen shows it:
+``follow_dot@T:X,Y;T:X,Y;…`` — keyframes (seconds from the dot's start, screen position
+0..1, y down) between which the dot moves in straight lines; the person turns and nods
+their head towards it (:func:`parse_dot_path`, :data:`DOT_YAW_DEG`, :data:`DOT_PITCH_DEG`).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 from abc import ABC, abstractmethod
@@ -24,9 +30,20 @@ import numpy.typing as npt
 from devices.camera import scene_registry, synth
 
 RGB = npt.NDArray[np.uint8]
-ACTIONS = ("blink", "turn_left", "turn_right", "smile")
-#: How long each action takes, seconds.
-ACTION_S = {"blink": 0.45, "turn_left": 1.6, "turn_right": 1.6, "smile": 1.6}
+ACTIONS = ("blink", "turn_left", "turn_right", "smile", "nod", "follow_dot")
+#: How long each action takes, seconds (follow_dot: as long as its path).
+ACTION_S = {"blink": 0.45, "turn_left": 1.6, "turn_right": 1.6, "smile": 1.6, "nod": 1.6,
+            "follow_dot": 0.0}
+#: How far the head goes in a nod (degrees, nose down).
+NOD_DEG = 18.0
+#: Head angle per unit of the dot's offset from the screen's centre (x, y in 0..1): a dot
+#: 0.3 of the screen to the left is looked at with ~24° of yaw. The screen faces the
+#: customer, so a dot on the screen's left is the customer's left: nose to image right.
+DOT_YAW_DEG = 80.0
+DOT_PITCH_DEG = 60.0
+#: A person's reaction to the dot, seconds: how far their head trails it.
+DOT_REACTION_S = 0.25
+Keyframes = tuple[tuple[float, float, float], ...]
 
 
 class SceneError(ValueError):
@@ -38,6 +55,30 @@ def _bump(u: float) -> float:
     if u <= 0 or u >= 1:
         return 0.0
     return min(1.0, 3.0 * math.sin(math.pi * u))
+
+
+def parse_dot_path(text: str) -> Keyframes:
+    """``T:X,Y;T:X,Y;…`` → ((t, x, y), …), times increasing; SceneError when malformed."""
+    try:
+        keys = tuple((float(t), float(x), float(y)) for t, _, xy in
+                     (k.partition(":") for k in text.split(";") if k)
+                     for x, y in [xy.split(",")])
+    except ValueError:
+        raise SceneError(f"bad dot path {text!r} (want T:X,Y;T:X,Y;…)") from None
+    if len(keys) < 2 or any(b[0] < a[0] for a, b in itertools.pairwise(keys)):
+        raise SceneError(f"bad dot path {text!r}: at least two keyframes, in time order")
+    return keys
+
+
+def dot_at(keys: Keyframes, u: float) -> tuple[float, float]:
+    """Where the dot is ``u`` seconds after its start (straight lines between keyframes)."""
+    if u <= keys[0][0]:
+        return keys[0][1], keys[0][2]
+    for (t0, x0, y0), (t1, x1, y1) in itertools.pairwise(keys):
+        if u <= t1:
+            k = (u - t0) / (t1 - t0) if t1 > t0 else 1.0
+            return x0 + k * (x1 - x0), y0 + k * (y1 - y0)
+    return keys[-1][1], keys[-1][2]
 
 
 class Scene(ABC):
@@ -71,19 +112,28 @@ class FaceScene(Scene):
         self.start = start  # face appears at this scene time
         self.seed = seed
         self._lock = threading.Lock()
-        self._actions: list[tuple[float, str]] = list(script)
+        #: (begin, action, duration, dot path) of everything asked so far.
+        self._actions: list[tuple[float, str, float, Keyframes]] = [
+            (b, a, ACTION_S[a], ()) for b, a in script]
         self._now = 0.0
         synth.rig(person)  # find landmarks now, not on the first frame
 
     def act(self, action: str) -> None:
-        if action not in ACTIONS:
-            raise SceneError(f"unknown action '{action}' (have: {', '.join(ACTIONS)})")
+        name, _, arg = action.partition("@")
+        if name not in ACTIONS:
+            raise SceneError(f"unknown action '{name}' (have: {', '.join(ACTIONS)})")
+        keys: Keyframes = ()
+        duration = ACTION_S[name]
+        if name == "follow_dot":
+            keys = parse_dot_path(arg)
+            duration = keys[-1][0] + DOT_REACTION_S
         with self._lock:
-            # Start after whatever the person is still doing: one thing at a time.
-            begin = self._now + 0.25
-            for s, a in self._actions:
-                begin = max(begin, s + ACTION_S[a] + 0.2)
-            self._actions.append((begin, action))
+            # Start after whatever the person is still doing: one thing at a time (the dot
+            # is followed at once: it does not wait for the customer).
+            begin = self._now + (0.0 if keys else 0.25)
+            for s, _a, d, _k in self._actions:
+                begin = max(begin, s + d + 0.2)
+            self._actions.append((begin, name, duration, keys))
 
     def pose(self, t: float) -> synth.Pose:
         with self._lock:
@@ -97,14 +147,22 @@ class FaceScene(Scene):
         if self.natural_blink_s and u > 1.0:
             phase = (u % self.natural_blink_s) / ACTION_S["blink"]
             pose = replace(pose, blink=_bump(phase))
-        for begin, action in actions:
-            k = _bump((t - begin) / ACTION_S[action])
+        for begin, action, duration, keys in actions:
+            if action == "follow_dot":
+                if begin <= t <= begin + duration:
+                    x, y = dot_at(keys, t - begin - DOT_REACTION_S)
+                    pose = replace(pose, yaw=-DOT_YAW_DEG * (x - 0.5),
+                                   pitch=DOT_PITCH_DEG * (y - 0.5))
+                continue
+            k = _bump((t - begin) / duration)
             if k <= 0:
                 continue
             if action == "blink":
                 pose = replace(pose, blink=max(pose.blink, k))
             elif action == "smile":
                 pose = replace(pose, smile=k)
+            elif action == "nod":
+                pose = replace(pose, pitch=NOD_DEG * k)
             else:
                 pose = replace(pose, yaw=(30 if action == "turn_left" else -30) * k)
         return pose

@@ -7,8 +7,9 @@ photo), applied with ``cv2.remap`` as *backward* maps (output pixel -> source pi
 * blink — each eye's rows are pushed outward from the eye's centre line, so lid skin covers
   the eye, and a lash line is drawn along the seam;
 * smile — Gaussian displacements pull the mouth corners out and up;
-* turn — the head is a depth map (ellipsoid + nose ridge) rotated about the vertical axis:
-  the nose moves further than the cheeks, which is what a flat photo cannot do.
+* turn / nod — the head is a depth map (ellipsoid + nose ridge) rotated about the vertical
+  axis (yaw) and the horizontal one (pitch): the nose moves further than the cheeks,
+  forehead and chin, which is what a flat photo cannot do.
 
 Then a similarity transform places the face in the frame with lighting, noise and blur.
 """
@@ -41,6 +42,7 @@ class Pose:
     iod: float = 70.0  # inter-ocular distance in the frame (px): sets the face size
     roll: float = 0.0  # degrees, in-plane
     yaw: float = 0.0  # degrees; + = nose to image right (the person's left, unmirrored)
+    pitch: float = 0.0  # degrees; + = nose down (a nod), - = looking up
     blink: float = 0.0  # 0 open … 1 closed
     smile: float = 0.0  # 0 … 1
     gain: float = 1.0  # lighting
@@ -76,7 +78,12 @@ def _rigs() -> dict[str, Any]:
 
 @cache
 def rig(photo_name: str) -> FaceRig:
-    """Landmarks for a named photo (shipped data: no face model runs here)."""
+    """Landmarks for a named photo (shipped data: no face model runs here), or for a synthetic
+    person derived from one (``hopper.m.wide``: :mod:`devices.camera.variants`)."""
+    from devices.camera import variants
+
+    if variants.is_derived(photo_name):
+        return FaceRig(*variants.person_image(photo_name))
     img = photos.load(photo_name)
     try:
         entry = _rigs()[photo_name]
@@ -115,9 +122,12 @@ def _smile_disp(xx: F32, yy: F32, pts: npt.NDArray[np.float64], amount: float
     return dx.astype(np.float32), dy.astype(np.float32)
 
 
-def _turn_src_x(xx: F32, yy: F32, pts: npt.NDArray[np.float64], yaw_deg: float) -> F32:
-    """Backward map x for a head rotated by ``yaw_deg`` about its vertical axis."""
-    theta = math.radians(yaw_deg)
+def _head_src(xx: F32, yy: F32, pts: npt.NDArray[np.float64], yaw_deg: float,
+              pitch_deg: float = 0.0) -> tuple[F32, F32]:
+    """Backward maps (x, y) for a head rotated by ``yaw_deg`` about its vertical axis and
+    ``pitch_deg`` about its horizontal one (+ = nose down), both through the centre of the
+    head's depth: the nose (in front) moves further than the cheeks, forehead and chin."""
+    yaw, pitch = math.radians(yaw_deg), math.radians(pitch_deg)
     x0 = float(pts[27:31, 0].mean())
     a = float(pts[16, 0] - pts[0, 0]) / 2 * 1.05
     yc = float((pts[19, 1] + pts[8, 1]) / 2)
@@ -126,26 +136,38 @@ def _turn_src_x(xx: F32, yy: F32, pts: npt.NDArray[np.float64], yaw_deg: float) 
     nx, ny = float(nose[:, 0].mean()), float(nose[:, 1].mean())
     nose_len = float(np.linalg.norm(nose[3] - nose[0])) + 1.0
 
-    def shift(x: F32) -> F32:
-        u, v = (x - x0) / a, (yy - yc) / bh
+    def shift(x: F32, y: F32) -> tuple[F32 | None, F32 | None]:
+        u, v = (x - x0) / a, (y - yc) / bh
         inside = np.clip(1 - u**2 - v**2, 0, None)
         z = 0.75 * a * np.sqrt(inside)
         z += 0.38 * a * np.exp(-((x - nx) ** 2 / (2 * (0.16 * a) ** 2)
-                                 + (yy - ny) ** 2 / (2 * (0.6 * nose_len) ** 2)))
+                                 + (y - ny) ** 2 / (2 * (0.6 * nose_len) ** 2)))
         # Fade the rotation out beyond the head so the background does not tear.
         weight = np.clip(1.6 - np.sqrt(u**2 + v**2), 0, 1)
-        return (weight * ((x - x0) * (math.cos(theta) - 1) + (z - 0.75 * a) * math.sin(theta))
-                ).astype(np.float32)
+        depth = z - 0.75 * a
+        sx = sy = None
+        if yaw:
+            sx = (weight * ((x - x0) * (math.cos(yaw) - 1) + depth * math.sin(yaw))
+                  ).astype(np.float32)
+        if pitch:
+            sy = (weight * ((y - yc) * (math.cos(pitch) - 1) + depth * math.sin(pitch))
+                  ).astype(np.float32)
+        return sx, sy
 
-    src = xx.copy()
-    for _ in range(5):  # fixed-point inversion of x' = x + shift(x)
-        src = (xx - shift(src)).astype(np.float32)
-    return src
+    src_x, src_y = xx.copy(), yy.copy()
+    for _ in range(5):  # fixed-point inversion of (x', y') = (x, y) + shift(x, y)
+        sx, sy = shift(src_x, src_y)
+        if sx is not None:
+            src_x = (xx - sx).astype(np.float32)
+        if sy is not None:
+            src_y = (yy - sy).astype(np.float32)
+    return src_x, src_y
 
 
 def expression(r: FaceRig, pose: Pose) -> RGB:
-    """The photo with blink/smile/turn applied (the rest of the photo untouched)."""
-    if pose.blink <= 0 and pose.smile <= 0 and abs(pose.yaw) < 0.01:
+    """The photo with blink/smile/turn/nod applied (the rest of the photo untouched)."""
+    if (pose.blink <= 0 and pose.smile <= 0 and abs(pose.yaw) < 0.01
+            and abs(pose.pitch) < 0.01):
         return r.photo
     left, t, rr, b = r.box
     fw, fh = rr - left, b - t
@@ -154,8 +176,9 @@ def expression(r: FaceRig, pose: Pose) -> RGB:
     x1, y1 = min(w_img, int(rr + 0.7 * fw)), min(h_img, int(b + 0.7 * fh))
     yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
     src_x, src_y = xx.copy(), yy.copy()
-    if abs(pose.yaw) >= 0.01:
-        src_x = _turn_src_x(xx, yy, r.pts, pose.yaw)
+    if abs(pose.yaw) >= 0.01 or abs(pose.pitch) >= 0.01:
+        src_x, src_y = _head_src(xx, yy, r.pts, pose.yaw if abs(pose.yaw) >= 0.01 else 0.0,
+                                 pose.pitch if abs(pose.pitch) >= 0.01 else 0.0)
     if pose.smile > 0:
         dx, dy = _smile_disp(xx, yy, r.pts, pose.smile)
         src_x -= dx

@@ -20,7 +20,7 @@ Item {
     readonly property bool large: ts > 1.01
     // What voice guidance says (contract 2): the step on screen.
     readonly property string guidance: {
-        var steps = [intro, identity, passed, idFailed, signature, pinStep, device, done, failed]
+        var steps = [intro, identity, passed, idFailed, idTeller, signature, pinStep, device, done, failed]
         for (var i = 0; i < steps.length; i++)
             if (steps[i].visible) return steps[i].guidance
         return ""
@@ -29,6 +29,34 @@ Item {
     readonly property bool showBack: flow ? flow.backAllowed : true
 
     function words(map) { return map ? (map[lang] || map["en_US"] || "") : "" }
+
+    // What the identity check asks, in the customer's words (identity.prompts.PromptCode:
+    // the identity layer sends only the code; every code there has its text here).
+    function promptText(code) {
+        if (code === "no_card") return qsTr("Hold your ID card up to the camera.")
+        if (code === "card_partly_outside") return qsTr("Move the card so all four corners are on the screen.")
+        if (code === "card_too_small") return qsTr("Bring the card closer to the camera.")
+        if (code === "card_blurred") return qsTr("Hold the card still for a moment.")
+        if (code === "card_out_of_focus") return qsTr("The card is not sharp. Move it a little further away.")
+        if (code === "card_glare") return qsTr("There is a reflection on the card. Tilt it slightly.")
+        if (code === "card_ok") return qsTr("Got it. Thank you.")
+        if (code === "card_no_face") return qsTr("We cannot see the photo on the card. Show the side with your photo.")
+        if (code === "mrz_invalid") return qsTr("We could not read the card. Please hold it flat and still.")
+        if (code === "put_card_away") return qsTr("Thank you. Please put your card away and look at the camera.")
+        if (code === "no_face") return qsTr("Please look at the camera.")
+        if (code === "face_too_small") return qsTr("Please come a little closer.")
+        if (code === "hold_still") return qsTr("Please hold still and look at the camera.")
+        if (code === "do_blink") return qsTr("Please blink.")
+        if (code === "do_turn_left") return qsTr("Please turn your head slowly to your left.")
+        if (code === "do_turn_right") return qsTr("Please turn your head slowly to your right.")
+        if (code === "do_smile") return qsTr("Please smile.")
+        if (code === "do_nod") return qsTr("Please nod your head slowly: down, then up.")
+        if (code === "do_follow_dot") return qsTr("Follow the moving dot with your head.")
+        if (code === "try_other") return qsTr("Let's try a different movement.")
+        if (code === "well_done") return qsTr("Well done.")
+        if (code === "pass") return qsTr("Thank you. Your identity is confirmed.")
+        return ""
+    }
 
     // What a camera fault means for the customer (devices.camera.condition).
     function cameraText(code) {
@@ -124,6 +152,8 @@ Item {
         if (code === "do_turn_right") return "head-right.svg"
         if (code === "do_blink") return "face-blink.svg"
         if (code === "do_smile") return "face-smile.svg"
+        if (code === "do_nod") return "head-nod.svg"
+        if (code === "do_follow_dot") return "head-dot.svg"
         if (phase === "id_capture" || phase === "") return "card-show.svg"
         return "face-look.svg"
     }
@@ -297,8 +327,8 @@ Item {
         readonly property bool idPhase: ph === "" || ph === "id_capture"
         guidance: page.cameraText(flow ? flow.promptCode : "")
                   || (idPhase ? qsTr("Hold your ID card up to the camera, photo side towards it, inside the white frame on the screen.")
-                      : ph === "liveness" && page.words(flow ? flow.prompt : null) !== ""
-                      ? qsTr("Do what the screen asks: %1").arg(page.words(flow.prompt))
+                      : ph === "liveness" && page.promptText(flow ? flow.promptCode : "") !== ""
+                      ? qsTr("Do what the screen asks: %1").arg(page.promptText(flow.promptCode))
                       : qsTr("Look at the camera and keep your face inside the white oval."))
         StepIndicator { id: idStep }
         Title {
@@ -364,6 +394,12 @@ Item {
                     }
                 }
             }
+            // follow_dot: the moving dot the customer follows with their head.
+            FollowDot {
+                shown: !!flow && flow.phase === "liveness" && flow.dotShown
+                dotX: flow ? flow.dotX : 0.5
+                dotY: flow ? flow.dotY : 0.5
+            }
             // Which movement this is, where the customer is looking.
             Rectangle {
                 visible: flow && flow.phase === "liveness" && flow.challenges > 0
@@ -397,7 +433,7 @@ Item {
                 objectName: "identityPrompt"
                 anchors { left: promptIconDisc.right; right: parent.right; leftMargin: 30; rightMargin: 30; verticalCenter: parent.verticalCenter }
                 readonly property string raw: page.cameraText(flow ? flow.promptCode : "")
-                      || page.words(flow ? flow.prompt : null) || qsTr("Please wait a moment…")
+                      || page.promptText(flow ? flow.promptCode : "") || qsTr("Please wait a moment…")
                 // A short Chinese instruction (one phrase) stays on one line, a little smaller
                 // if it must, rather than breaking inside a word.
                 readonly property bool oneLine: page.lang === "zh_CN" && !/[，、：；]/.test(raw)
@@ -420,7 +456,7 @@ Item {
         StepIndicator {}
         IconDisc { width: 200; icon: "check.svg"; color: Theme.teal; anchors.horizontalCenter: parent.horizontalCenter }
         Title { words: qsTr("Identity confirmed"); horizontalAlignment: Text.AlignHCenter }
-        Body { words: page.words(flow ? flow.prompt : null); horizontalAlignment: Text.AlignHCenter }
+        Body { words: page.promptText("pass"); horizontalAlignment: Text.AlignHCenter }
         Body { words: qsTr("Next, please sign the card agreement."); horizontalAlignment: Text.AlignHCenter; color: Theme.inkSoft }
         KioskButton {
             objectName: "card_continue"
@@ -438,13 +474,21 @@ Item {
         visible: page.st === "identity_failed"
         spacing: 40
         readonly property string code: flow ? flow.reason : ""
+        readonly property bool noStaff: flow ? flow.tellerUnreachable : false
         guidance: page.identityFailTitle(code) + " "
+                  + (noStaff ? qsTr("No member of staff could be reached on video just now.") + " " : "")
                   + (flow && flow.canRetry ? qsTr("You can press Try again, or call a teller.")
                                            : qsTr("Please press Call a teller. A teller will help you get your card."))
         StepIndicator {}
         Title {
             objectName: "identityReason"
             words: page.identityFailTitle(idFailed.code)
+        }
+        // The check was sent to a video teller, but nobody could be reached: said plainly.
+        Body {
+            objectName: "identityNoStaff"
+            visible: idFailed.noStaff
+            words: qsTr("No member of staff could be reached on video just now.")
         }
         Body {
             objectName: "identityTip"
@@ -462,6 +506,31 @@ Item {
             width: parent.width
             text: qsTr("Try again")
             onClicked: flow.retry()
+        }
+    }
+
+    // A borderline check (customer_flows.borderline_teller): the kiosk calls a member of
+    // staff, who checks the ID with the customer on video. No refusal, nothing to press.
+    StepPage {
+        id: idTeller
+        objectName: "cardIdentityTeller"
+        visible: page.st === "identity_borderline"
+        spacing: 44
+        guidance: qsTr("A member of staff will check your ID with you on video. Please wait.")
+        StepIndicator {}
+        IconDisc { width: 200; icon: "teller.svg"; color: Theme.blue; anchors.horizontalCenter: parent.horizontalCenter }
+        Title {
+            objectName: "identityTellerTitle"
+            words: qsTr("A member of staff will check your ID with you on video.")
+            horizontalAlignment: Text.AlignHCenter
+        }
+        Body {
+            words: qsTr("Please wait. Stay in front of the screen with your ID card.")
+            horizontalAlignment: Text.AlignHCenter
+        }
+        Body {
+            words: qsTr("Nothing has been opened in your name.")
+            horizontalAlignment: Text.AlignHCenter; color: Theme.inkSoft
         }
     }
 

@@ -157,9 +157,6 @@ class CardIssuanceModel(QObject):
     def _phase(self) -> str:
         return self._snap.phase
 
-    def _prompt(self) -> dict[str, str]:
-        return dict(self._snap.prompt)
-
     def _prompt_code(self) -> str:
         return self._snap.prompt_code
 
@@ -172,14 +169,23 @@ class CardIssuanceModel(QObject):
     def _challenges(self) -> int:
         return self._snap.challenges
 
+    def _dot_shown(self) -> bool:
+        return self._snap.dot_shown
+
+    def _dot_x(self) -> float:
+        return self._snap.dot_x
+
+    def _dot_y(self) -> float:
+        return self._snap.dot_y
+
     def _reason(self) -> str:
         return self._snap.reason
 
-    def _reason_text(self) -> dict[str, str]:
-        return dict(self._snap.reason_text)
-
     def _can_retry(self) -> bool:
         return self._snap.can_retry
+
+    def _teller_unreachable(self) -> bool:
+        return self._snap.teller_unreachable
 
     def _card_number(self) -> str:
         return self._snap.card_number
@@ -234,14 +240,18 @@ class CardIssuanceModel(QObject):
 
     state = Property(str, _state, notify=changed)
     phase = Property(str, _phase, notify=changed)
-    prompt = Property(dict, _prompt, notify=changed)
+    #: A code (identity.prompts.PromptCode, a Failure): the page words it (promptText, qsTr).
     promptCode = Property(str, _prompt_code, notify=changed)
     progress = Property(float, _progress, notify=changed)
     challenge = Property(int, _challenge, notify=changed)
     challenges = Property(int, _challenges, notify=changed)
+    dotShown = Property(bool, _dot_shown, notify=changed)  # follow_dot: draw the dot
+    dotX = Property(float, _dot_x, notify=changed)  # 0..1 of the camera view
+    dotY = Property(float, _dot_y, notify=changed)
     reason = Property(str, _reason, notify=changed)
-    reasonText = Property(dict, _reason_text, notify=changed)
     canRetry = Property(bool, _can_retry, notify=changed)
+    #: A borderline check went to a video teller, but nobody could be reached.
+    tellerUnreachable = Property(bool, _teller_unreachable, notify=changed)
     cardNumber = Property(str, _card_number, notify=changed)
     receiptPrinted = Property(bool, _receipt_printed, notify=changed)
     receiptOutcome = Property(str, _receipt_outcome, notify=changed)

@@ -1075,6 +1075,94 @@
         <translation>We could not read your ID card.</translation>
     </message>
     <message>
+        <source>Hold your ID card up to the camera.</source>
+        <translation>Hold your ID card up to the camera.</translation>
+    </message>
+    <message>
+        <source>Move the card so all four corners are on the screen.</source>
+        <translation>Move the card so all four corners are on the screen.</translation>
+    </message>
+    <message>
+        <source>Bring the card closer to the camera.</source>
+        <translation>Bring the card closer to the camera.</translation>
+    </message>
+    <message>
+        <source>Hold the card still for a moment.</source>
+        <translation>Hold the card still for a moment.</translation>
+    </message>
+    <message>
+        <source>The card is not sharp. Move it a little further away.</source>
+        <translation>The card is not sharp. Move it a little further away.</translation>
+    </message>
+    <message>
+        <source>There is a reflection on the card. Tilt it slightly.</source>
+        <translation>There is a reflection on the card. Tilt it slightly.</translation>
+    </message>
+    <message>
+        <source>Got it. Thank you.</source>
+        <translation>Got it. Thank you.</translation>
+    </message>
+    <message>
+        <source>We cannot see the photo on the card. Show the side with your photo.</source>
+        <translation>We cannot see the photo on the card. Show the side with your photo.</translation>
+    </message>
+    <message>
+        <source>We could not read the card. Please hold it flat and still.</source>
+        <translation>We could not read the card. Please hold it flat and still.</translation>
+    </message>
+    <message>
+        <source>Thank you. Please put your card away and look at the camera.</source>
+        <translation>Thank you. Please put your card away and look at the camera.</translation>
+    </message>
+    <message>
+        <source>Please look at the camera.</source>
+        <translation>Please look at the camera.</translation>
+    </message>
+    <message>
+        <source>Please come a little closer.</source>
+        <translation>Please come a little closer.</translation>
+    </message>
+    <message>
+        <source>Please hold still and look at the camera.</source>
+        <translation>Please hold still and look at the camera.</translation>
+    </message>
+    <message>
+        <source>Please blink.</source>
+        <translation>Please blink.</translation>
+    </message>
+    <message>
+        <source>Please turn your head slowly to your left.</source>
+        <translation>Please turn your head slowly to your left.</translation>
+    </message>
+    <message>
+        <source>Please turn your head slowly to your right.</source>
+        <translation>Please turn your head slowly to your right.</translation>
+    </message>
+    <message>
+        <source>Please smile.</source>
+        <translation>Please smile.</translation>
+    </message>
+    <message>
+        <source>Please nod your head slowly: down, then up.</source>
+        <translation>Please nod your head slowly: down, then up.</translation>
+    </message>
+    <message>
+        <source>Follow the moving dot with your head.</source>
+        <translation>Follow the moving dot with your head.</translation>
+    </message>
+    <message>
+        <source>Let&apos;s try a different movement.</source>
+        <translation>Let&apos;s try a different movement.</translation>
+    </message>
+    <message>
+        <source>Well done.</source>
+        <translation>Well done.</translation>
+    </message>
+    <message>
+        <source>Thank you. Your identity is confirmed.</source>
+        <translation>Thank you. Your identity is confirmed.</translation>
+    </message>
+    <message>
         <source>Your face did not match the photo on your ID card.</source>
         <translation>Your face did not match the photo on your ID card.</translation>
     </message>
@@ -1187,6 +1275,10 @@
         <translation>Your identity is confirmed. Press Continue to sign the card agreement.</translation>
     </message>
     <message>
+        <source>No member of staff could be reached on video just now.</source>
+        <translation>No member of staff could be reached on video just now.</translation>
+    </message>
+    <message>
         <source>You can press Try again, or call a teller.</source>
         <translation>You can press Try again, or call a teller.</translation>
     </message>
@@ -1201,6 +1293,22 @@
     <message>
         <source>Please press Call a teller below. A teller will help you get your card.</source>
         <translation>Please press Call a teller below. A teller will help you get your card.</translation>
+    </message>
+    <message>
+        <source>A member of staff will check your ID with you on video. Please wait.</source>
+        <translation>A member of staff will check your ID with you on video. Please wait.</translation>
+    </message>
+    <message>
+        <source>A member of staff will check your ID with you on video.</source>
+        <translation>A member of staff will check your ID with you on video.</translation>
+    </message>
+    <message>
+        <source>Please wait. Stay in front of the screen with your ID card.</source>
+        <translation>Please wait. Stay in front of the screen with your ID card.</translation>
+    </message>
+    <message>
+        <source>Nothing has been opened in your name.</source>
+        <translation>Nothing has been opened in your name.</translation>
     </message>
     <message>
         <source>Read the card agreement. Then sign your name with your finger in the white box, and press Confirm signature.</source>

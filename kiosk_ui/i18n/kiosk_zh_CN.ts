@@ -1077,6 +1077,94 @@
         <translation>我们没能读取​您的身份证件。</translation>
     </message>
     <message>
+        <source>Hold your ID card up to the camera.</source>
+        <translation>请将身份证件对准摄像头。</translation>
+    </message>
+    <message>
+        <source>Move the card so all four corners are on the screen.</source>
+        <translation>请移动证件，让四个角都出现在画面中。</translation>
+    </message>
+    <message>
+        <source>Bring the card closer to the camera.</source>
+        <translation>请把证件再靠近摄像头一些。</translation>
+    </message>
+    <message>
+        <source>Hold the card still for a moment.</source>
+        <translation>请拿稳证件，保持不动。</translation>
+    </message>
+    <message>
+        <source>The card is not sharp. Move it a little further away.</source>
+        <translation>证件不清晰，请稍微拿远一点。</translation>
+    </message>
+    <message>
+        <source>There is a reflection on the card. Tilt it slightly.</source>
+        <translation>证件上有反光，请稍微倾斜证件。</translation>
+    </message>
+    <message>
+        <source>Got it. Thank you.</source>
+        <translation>已识别，谢谢。</translation>
+    </message>
+    <message>
+        <source>We cannot see the photo on the card. Show the side with your photo.</source>
+        <translation>看不到证件上的照片，请出示有照片的一面。</translation>
+    </message>
+    <message>
+        <source>We could not read the card. Please hold it flat and still.</source>
+        <translation>无法读取证件信息，请将证件放平并保持不动。</translation>
+    </message>
+    <message>
+        <source>Thank you. Please put your card away and look at the camera.</source>
+        <translation>谢谢。请收好证件，看向摄像头。</translation>
+    </message>
+    <message>
+        <source>Please look at the camera.</source>
+        <translation>请看向摄像头。</translation>
+    </message>
+    <message>
+        <source>Please come a little closer.</source>
+        <translation>请再靠近一点。</translation>
+    </message>
+    <message>
+        <source>Please hold still and look at the camera.</source>
+        <translation>请保持不动，看向摄像头。</translation>
+    </message>
+    <message>
+        <source>Please blink.</source>
+        <translation>请眨眨眼。</translation>
+    </message>
+    <message>
+        <source>Please turn your head slowly to your left.</source>
+        <translation>请慢慢向左转头。</translation>
+    </message>
+    <message>
+        <source>Please turn your head slowly to your right.</source>
+        <translation>请慢慢向右转头。</translation>
+    </message>
+    <message>
+        <source>Please smile.</source>
+        <translation>请微笑。</translation>
+    </message>
+    <message>
+        <source>Please nod your head slowly: down, then up.</source>
+        <translation>请慢慢点头：先低头，再抬头。</translation>
+    </message>
+    <message>
+        <source>Follow the moving dot with your head.</source>
+        <translation>请转动头部，跟着移动的圆点。</translation>
+    </message>
+    <message>
+        <source>Let&apos;s try a different movement.</source>
+        <translation>我们换一个动作试试。</translation>
+    </message>
+    <message>
+        <source>Well done.</source>
+        <translation>很好。</translation>
+    </message>
+    <message>
+        <source>Thank you. Your identity is confirmed.</source>
+        <translation>谢谢，身份核验通过。</translation>
+    </message>
+    <message>
         <source>Your face did not match the photo on your ID card.</source>
         <translation>您的面部​与证件照片不一致。</translation>
     </message>
@@ -1189,6 +1277,10 @@
         <translation>身份核验通过。请按“继续”，签署开卡协议。</translation>
     </message>
     <message>
+        <source>No member of staff could be reached on video just now.</source>
+        <translation>暂时无法通过视频联系到工作人员。</translation>
+    </message>
+    <message>
         <source>You can press Try again, or call a teller.</source>
         <translation>您可以按“再试一次”，或呼叫柜员。</translation>
     </message>
@@ -1203,6 +1295,22 @@
     <message>
         <source>Please press Call a teller below. A teller will help you get your card.</source>
         <translation>请按下方的“呼叫柜员”，柜员会帮您办卡。</translation>
+    </message>
+    <message>
+        <source>A member of staff will check your ID with you on video. Please wait.</source>
+        <translation>工作人员将通过视频与您一起核对证件，请稍候。</translation>
+    </message>
+    <message>
+        <source>A member of staff will check your ID with you on video.</source>
+        <translation>工作人员将通过视频与您一起核对证件。</translation>
+    </message>
+    <message>
+        <source>Please wait. Stay in front of the screen with your ID card.</source>
+        <translation>请稍候，请带着身份证件留在屏幕前。</translation>
+    </message>
+    <message>
+        <source>Nothing has been opened in your name.</source>
+        <translation>目前没有以您的名义办理任何业务。</translation>
     </message>
     <message>
         <source>Read the card agreement. Then sign your name with your finger in the white box, and press Confirm signature.</source>

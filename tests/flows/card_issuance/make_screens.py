@@ -123,8 +123,8 @@ def run(out: Path, lang: str, tmp: Path, *, printer: str = "", camera: str = "sc
             shoot(app, out, "id-capture", lang, settle=0.05)
             pump(until=lambda: flow.phase == "face_match", limit=30)
             shoot(app, out, "face", lang, settle=0.4)
-            pump(until=lambda: flow.phase == "liveness" and flow.prompt.get(
-                "en_US", "").startswith(("Please turn", "Please smile", "Please blink")))
+            pump(until=lambda: flow.phase == "liveness" and flow.promptCode in (
+                "do_turn_left", "do_turn_right", "do_smile", "do_blink"))
             shoot(app, out, "liveness", lang, settle=0.15)
         pump(until=lambda: flow.state != "identity")
         if not printer and not not_taken:
@@ -256,11 +256,16 @@ def run_staged(out: Path, lang: str, tmp: Path) -> None:
 
         follow_prompts(app.runtime.prompts, cam)
         asks = {"id-capture": Prompt(FLOW, "show_id_card"),
-                "liveness": Prompt(FLOW, "challenge", {"challenge": "turn_left"})}
+                "liveness": Prompt(FLOW, "challenge", {"challenge": "turn_left"}),
+                "liveness-nod": Prompt(FLOW, "challenge", {"challenge": "nod"}),
+                # The head turned to the customer's left, towards the dot there.
+                "liveness-dot": Prompt(FLOW, "challenge", {"challenge": "turn_left"})}
         for name, step in STEPS + MORE_STEPS:
             snap = {k: v for k, v in step.items() if k != "terms_text"}
-            session._set(**{"phase": "", "prompt": {}, "prompt_code": "", "reason": "",
+            session._set(**{"phase": "", "prompt_code": "", "reason": "",
+                            "teller_unreachable": False,
                             "can_retry": False, "challenge": 0, "challenges": 0,
+                            "dot_shown": False,
                             "pin_confirm": False, "pin_retry_reason": "", **snap})
             pump(until=lambda: flow.state == snap["state"], limit=10)  # noqa: B023
             if name in asks:
@@ -271,7 +276,7 @@ def run_staged(out: Path, lang: str, tmp: Path) -> None:
 
 
 def _seen(flow: Any) -> tuple[str, str]:
-    now = (str(flow.phase), str(flow.prompt.get("en_US", "")))
+    now = (str(flow.phase), str(flow.promptCode))
     if os.environ.get("SCREENS_DEBUG"):
         print(now, flow.frameUrl, flush=True)
     return now

@@ -21,10 +21,34 @@ from .ui_helpers import STEPS, demo_config
 
 #: The page's step items (StepPage in CardIssuance.qml).
 STEP_PAGES = {"cardIntro", "cardIdentity", "cardIdentityPassed", "cardIdentityFailed",
+              "cardIdentityTeller",
               "cardSignature", "cardPin", "cardDevice", "cardDone", "cardFailed"}
 #: Where the customer can go back to the menu with the footer's Back.
-WITH_BACK = {"intro", "id-capture", "face", "liveness", "identity-passed", "identity-failed",
-             "identity-failed-final", "signature"}
+WITH_BACK = {"intro", "id-capture", "face", "liveness", "liveness-nod", "liveness-dot",
+             "identity-passed", "identity-failed",
+             "identity-failed-final", "identity-teller", "identity-no-staff", "signature"}
+
+
+def _dot_problems(app: Any, snap: dict[str, Any]) -> list[str]:
+    """Follow the dot: the dot is drawn only while asked, where the session says, over the
+    camera picture, and big enough to see (≥ 96 px: elderly eyes)."""
+    dot = next((i for i in items(app) if i.objectName() == "followDot"), None)
+    if dot is None:  # the camera box (and the dot in it) exists only on the identity step
+        return ["no followDot item on the identity step"] if snap["state"] == "identity" else []
+    if not snap.get("dot_shown"):
+        return ["the dot shows while not asked"] if _shown(dot) else []
+    if not _shown(dot):
+        return ["the dot is not shown"]
+    box = dot.parentItem()
+    centre = dot.mapToItem(box, QPointF(dot.width() / 2, dot.height() / 2))
+    want = QPointF(snap["dot_x"] * box.width(), snap["dot_y"] * box.height())
+    problems = []
+    if abs(centre.x() - want.x()) > 2 or abs(centre.y() - want.y()) > 2:
+        problems.append(f"the dot is at {centre.x():.0f},{centre.y():.0f}, not "
+                        f"{want.x():.0f},{want.y():.0f}")
+    if dot.width() < 96:
+        problems.append(f"the dot is {dot.width():.0f} px wide")
+    return problems
 
 
 def _set_mode(app: Any, large: bool, contrast: bool) -> None:
@@ -88,11 +112,14 @@ def test_every_step_in_every_mode(qtbot: Any, app_for: Any, tmp_path: Path) -> N
             qtbot.waitUntil(lambda: app.shell.language == lang)  # noqa: B023
         _set_mode(app, large, contrast)
         for name, snap in STEPS:
-            session._set(**{"phase": "", "prompt": {}, "prompt_code": "", "reason": "",
+            session._set(**{"phase": "", "prompt_code": "", "reason": "",
+                            "teller_unreachable": False, "dot_shown": False,
                             "can_retry": False, "challenge": 0, "challenges": 0, **snap})
             qtbot.waitUntil(lambda: flow.state == snap["state"], timeout=5000)  # noqa: B023
             with qtbot.waitSignal(app.window.frameSwapped, timeout=5000):
                 app.window.update()
+            if snap.get("dot_shown"):
+                qtbot.wait(250)  # the dot glides to a new place (90 ms) rather than jumps
             page = find(app, "cardIssuancePage")
             assert page is not None
             where = f"{name} ({mode or 'normal'}, {lang})"
@@ -101,6 +128,7 @@ def test_every_step_in_every_mode(qtbot: Any, app_for: Any, tmp_path: Path) -> N
             if bool(flow.backAllowed) != (name in WITH_BACK):
                 problems.append(f"{where}: back allowed = {flow.backAllowed}")
             problems += [f"{where}: clipped {t!r}" for t in _clipped(app, page)]
+            problems += [f"{where}: {p}" for p in _dot_problems(app, snap)]
             step = next(i for i in items(app) if i.objectName() in STEP_PAGES and _shown(i))
             # Everything on one screen in normal size; in large text a step that does not
             # fit scrolls, and says so with a button ("More below").
