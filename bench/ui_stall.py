@@ -222,8 +222,11 @@ def start_app(cfg: Any) -> Any:
     from kiosk_ui.app import KioskApp
 
     app = KioskApp(cfg)
+    import gc
+
+    app.flowsLoaded.connect(gc.freeze)  # as the composition root does (kiosk_app.run)
     app.show(fullscreen=False)
-    wait_until(lambda: app._framed, 10, "the first frame")
+    wait_until(lambda: app.loaded, 20, "the first frame and the flows")
     wait_until(lambda: app.shell.inService, 60, "the kiosk in service")
     # A customer meets a kiosk that has finished starting: every device open (the camera
     # opens last), then a moment on the attract screen.

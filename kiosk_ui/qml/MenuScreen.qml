@@ -179,6 +179,7 @@ Item {
                     Image {   // "this way": only on what can be opened
                         visible: card.available
                         anchors { right: parent.right; rightMargin: 28; verticalCenter: parent.verticalCenter }
+                        asynchronous: true  // the SVG drawn off the GUI thread
                         source: "icons/chevron.svg"
                         sourceSize: Qt.size(Math.round(64 * Theme.textScale), Math.round(64 * Theme.textScale))
                     }
