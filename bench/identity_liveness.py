@@ -1,6 +1,6 @@
 """Liveness evaluation (ISO/IEC 30107-3 style): APCER per attack type and BPCER per person,
 per attempt and per transaction (the kiosk retries a timed-out attempt once with other
-challenges), on the **held-apart** set of synthetic people (:mod:`bench.liveness_sets`) that
+challenges), on the **held-apart** set of synthetic people (:mod:`bench._liveness_sets`) that
 the thresholds were not tuned on (``bench.liveness_tune``).
 
 ``python -m bench.identity_liveness [N] [--genuine G] [--set held|tuning|legacy]
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.liveness_sets import (
+from bench._liveness_sets import (
     HELD_APART_PEOPLE,
     HELD_APART_SEEDS,
     LEGACY_PEOPLE,

@@ -1,7 +1,7 @@
 """Choose the liveness thresholds from the tuning set only (issue 16).
 
 ``python -m bench.liveness_tune [SEEDS] [--out FILE]``: for every tuning person
-(:data:`bench.liveness_sets.TUNING_PEOPLE`) and the first SEEDS tuning seeds, *probes* the
+(:data:`bench._liveness_sets.TUNING_PEOPLE`) and the first SEEDS tuning seeds, *probes* the
 method: the genuine person is asked one movement (turn left, turn right, smile, blink) with
 thresholds out of reach, so the whole movement is measured instead of stopping where it
 passes; the attacks (print, tilted photo, mask, screen replay, wrong-order video) are watched
@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.liveness_sets import TUNING_PEOPLE, TUNING_SEEDS
+from bench._liveness_sets import TUNING_PEOPLE, TUNING_SEEDS
 from identity.attacks import make_presenter
 from identity.liveness import CHALLENGES, GeometricChallenge, LivenessParams
 

@@ -8,8 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from bench.identity_liveness import upper_95
-from bench.liveness_sets import (
+from bench._liveness_sets import (
     HELD_APART_PEOPLE,
     HELD_APART_SEEDS,
     ORDER_SEED_OFFSET,
@@ -17,6 +16,7 @@ from bench.liveness_sets import (
     TUNING_SEEDS,
     person_of,
 )
+from bench.identity_liveness import upper_95
 from bench.liveness_tune import Probe, between, choose
 from devices.camera import photos, synth, variants
 from identity.attacks import make_presenter, run_liveness
