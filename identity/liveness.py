@@ -85,12 +85,19 @@ class LivenessParams:
     smile_max_yaw: float = 0.08
     neutral_yaw: float = 0.06
     neutral_frames: int = 3
+    #: Back at rest between movements: the head within this of the baseline's pitch (people
+    #: seldom come back to exactly where they started) and its scores below this fraction
+    #: of the thresholds.
+    rest_pitch: float = 0.09
+    rest_score: float = 0.75
+    face_front_after_s: float = 1.5  # still not at rest: ask the customer to face the screen
     same_person_threshold: float = 0.5
     moire_fail: float = 48.5  # passive score that fails alone (tuned; tuning set: live ≤ 26)
     time_limit_s: float = 6.0
     baseline_timeout_s: float = 8.0
     face_lost_grace_s: float = 0.7
     same_person_every_s: float = 1.0  # re-encode a neutral face this often mid-challenge
+    confirm_s: float = 0.6  # a failed check is decided on the best frame of this long after
 
 
 @dataclass
@@ -251,6 +258,11 @@ class GeometricChallenge:
         self._t_now = 0.0
         self._t_checked = 0.0
         self._neutral_run = 0
+        #: A same-person check failed at this time: the best frame of the next
+        #: ``confirm_s`` (eyes widest open, frontal) decides.
+        self._suspect_t: float | None = None
+        self._best: tuple[float, RGB, faces.Box] | None = None
+        self._t_done = 0.0  # when the last movement was done (the wait for rest began)
         self._hist: list[tuple[float, float, float]] = []
         self.base_pitch = self.base_chin = 0.0
         self._turn_run = self._nod_run = self._nod_down = 0
@@ -297,6 +309,29 @@ class GeometricChallenge:
         self.distances.append(d)
         return d <= self.p.same_person_threshold
 
+    def _check_person(self, frame: RGB, box: faces.Box) -> bool:
+        """False when this face is another person's. A first failed check only raises a
+        suspicion (see :meth:`_confirm`): a frame caught as an eye closes or a nod begins
+        drifts past the threshold even for the same person; a swapped face stays swapped."""
+        if self._suspect_t is not None or self._same_person(frame, box):
+            return True
+        self._suspect_t, self._best = self._t_now, None
+        return True
+
+    def _confirm(self, frame: RGB, box: faces.Box, ear: float, comparable: bool) -> bool:
+        """While a suspicion stands, keep the comparable frame (frontal, eyes open as in the
+        baseline) with the eyes widest open; after ``confirm_s``, that frame decides (False:
+        another person). With none, the suspicion stands until the time limit ends it."""
+        if self._suspect_t is None:
+            return True
+        if comparable and (self._best is None or ear > self._best[0]):
+            self._best = (ear, frame.copy(), box)
+        if self._t_now - self._suspect_t < self.p.confirm_s or self._best is None:
+            return True
+        _, best, best_box = self._best
+        self._suspect_t, self._best = None, None
+        return self._same_person(best, best_box)
+
     # -- the protocol ----------------------------------------------------------------------
 
     def feed(self, frame: RGB, t: float) -> LivenessUpdate:
@@ -313,7 +348,8 @@ class GeometricChallenge:
             if self._base == [] and t - self.t_start > self.p.baseline_timeout_s:
                 return self._fail("fail_face_timeout")
             if self._base and t - self.t_challenge > self._time_limit():
-                return self._fail("fail_timeout")
+                return self._fail("fail_person_changed" if self._suspect_t is not None
+                                  else "fail_timeout")
             in_baseline = len(self._base) < self.p.baseline_frames
             # A face lost for a frame or two (mid-turn, motion) keeps the prompt steady:
             # a flickering prompt makes people start the movement again.
@@ -357,7 +393,10 @@ class GeometricChallenge:
         if self.moire and np.median(self.moire) > self.p.moire_fail and len(self.moire) >= 3:
             return self._fail("fail_not_live", box, **m)
         if t - self.t_challenge > self._time_limit():
-            return self._fail("fail_timeout", box, **m)
+            # A suspected swap that never showed a face to compare is not a movement this
+            # person could not do: no retry with other movements.
+            return self._fail("fail_person_changed" if self._suspect_t is not None
+                              else "fail_timeout", box, **m)
         # Any blink (asked or natural) deep enough, seen on consecutive frames, shows this
         # face's blinks can be measured.
         self._dip_run = self._dip_run + 1 if ear < self.base_ear * self.p.blink_ratio else 0
@@ -365,30 +404,45 @@ class GeometricChallenge:
             self.blink_measured = True
         # The nose's move in the baseline's inter-ocular distances (as dyaw is).
         dyaw, dpitch = yaw - self.base_yaw, (pitch - self.base_pitch) * self.base_chin
-        frontal = abs(dyaw) < self.p.neutral_yaw and abs(dpitch) < self.p.neutral_pitch
-        neutral = frontal and mwr < self.base_mwr * 1.05 and ear > self.base_ear * 0.85
         # (not mid-blink nor mid-smile: those encodings drift even for the same person)
-        if (frontal and mwr < self.base_mwr * 1.05
-                and ear > self.base_ear * self.p.blink_ratio
+        open_face = mwr < self.base_mwr * 1.05 and ear > self.base_ear * 0.85
+        at_rest = (abs(dyaw) < self.p.neutral_yaw and abs(dpitch) < self.p.rest_pitch
+                   and open_face)
+        yaw_s, pitch_s = self._head_scores(pts, dyaw, dpitch, m)
+        # This very frame frontal, not only the running median: the median lags a movement.
+        raw_dyaw = faces.yaw_ratio(pts) - self.base_yaw
+        raw_dpitch = (pitch_ratio(pts)[0] - self.base_pitch) * self.base_chin
+        # (not the parallax scores: against another person's reference they are never
+        # small, and a swapped face would never be checked)
+        frontal_now = (abs(raw_dyaw) < self.p.neutral_yaw
+                       and abs(raw_dpitch) < self.p.neutral_pitch)
+        comparable = frontal_now and mwr < self.base_mwr * 1.05
+        if not self._confirm(frame, box, ear, comparable and open_face):
+            return self._fail("fail_person_changed", box, **m)
+        if (comparable and ear > self.base_ear * self.p.blink_ratio
                 and t - self._t_checked >= self.p.same_person_every_s):
             # A face swapped in mid-check (~60 ms of encoding, about once a second).
             self._t_checked = t
-            if not self._same_person(frame, box):
+            if not self._check_person(frame, box):
                 return self._fail("fail_person_changed", box, **m)
-        yaw_s, pitch_s = self._head_scores(pts, dyaw, dpitch, m)
         if not self.armed:
             # After an action, wait for the neutral face; then check it is still the same
             # person (encodings of closed eyes or a turned head are not comparable).
             # Neutral for a few frames in a row: one noisy landmark frame in the middle of a
             # held smile must not start the next challenge while the person still smiles.
             # (the head's scores too: a nod shows in the nose's parallax before the ratio)
-            still = (abs(yaw_s) < self.p.turn_score / 2 and abs(pitch_s) < self.p.nod_score / 2)
-            self._neutral_run = self._neutral_run + 1 if neutral and still else 0
+            still = (abs(yaw_s) < self.p.rest_score * self.p.turn_score
+                     and abs(pitch_s) < self.p.rest_score * self.p.nod_score)
+            self._neutral_run = self._neutral_run + 1 if at_rest and still else 0
             if self._neutral_run < self.p.neutral_frames:
-                return self._update("challenge", "well_done", box, **m)
+                late = t - self._t_done >= self.p.face_front_after_s
+                return self._update("challenge", "face_front" if late else "well_done", box,
+                                    **m)
             self._neutral_run = 0
-            if not self._same_person(frame, box):
+            if not self._check_person(frame, box):
                 return self._fail("fail_person_changed", box, **m)
+            if self._suspect_t is not None:  # decided on the frames to come
+                return self._update("challenge", "well_done", box, **m)
             self.armed = True
             if self.index >= len(self.challenges):
                 return self._update("passed", "well_done", box, **m)
@@ -439,7 +493,7 @@ class GeometricChallenge:
         self._blink_run = self._smile_run = self._turn_run = self._nod_run = 0
         self._nod_down = 0
         self.armed = False
-        self.t_challenge = t
+        self.t_challenge = self._t_done = t
         return self._update("challenge", "well_done", box, **m)
 
     def _head_scores(self, pts: faces.Points, dyaw: float, dpitch: float,

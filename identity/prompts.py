@@ -38,6 +38,7 @@ class PromptCode(StrEnum):
     DO_NOD = "do_nod"
     DO_FOLLOW_DOT = "do_follow_dot"
     TRY_OTHER = "try_other"
+    FACE_FRONT = "face_front"  # between movements, the head has not come back to the screen
     WELL_DONE = "well_done"
     # -- the result of a check that passed (a failed one's prompt is its Failure value)
     PASSED = "pass"

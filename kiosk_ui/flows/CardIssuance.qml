@@ -54,6 +54,7 @@ Item {
         if (code === "do_follow_dot") return qsTr("Follow the moving dot with your head.")
         if (code === "try_other") return qsTr("Let's try a different movement.")
         if (code === "well_done") return qsTr("Well done.")
+        if (code === "face_front") return qsTr("Well done. Now look straight at the screen again.")
         if (code === "pass") return qsTr("Thank you. Your identity is confirmed.")
         return ""
     }

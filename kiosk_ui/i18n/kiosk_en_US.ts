@@ -1159,6 +1159,10 @@
         <translation>Well done.</translation>
     </message>
     <message>
+        <source>Well done. Now look straight at the screen again.</source>
+        <translation>Well done. Now look straight at the screen again.</translation>
+    </message>
+    <message>
         <source>Thank you. Your identity is confirmed.</source>
         <translation>Thank you. Your identity is confirmed.</translation>
     </message>

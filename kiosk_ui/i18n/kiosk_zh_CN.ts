@@ -1161,6 +1161,10 @@
         <translation>很好。</translation>
     </message>
     <message>
+        <source>Well done. Now look straight at the screen again.</source>
+        <translation>很好。现在请再正对屏幕。</translation>
+    </message>
+    <message>
         <source>Thank you. Your identity is confirmed.</source>
         <translation>谢谢，身份核验通过。</translation>
     </message>

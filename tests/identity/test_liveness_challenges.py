@@ -122,3 +122,63 @@ def test_an_unasked_clear_nod_fails_a_smile() -> None:
 
     up: Any = run_liveness(Nodder(), GeometricChallenge(["smile"]), max_s=10)
     assert up.state == "failed" and up.reason == "fail_wrong_action", up.metrics
+
+
+class _Encoder:
+    """faces.encode, with the calls listed in ``far`` (0-based) answered as another face."""
+
+    def __init__(self, far: set[int] | None = None, far_from: int | None = None) -> None:
+        from identity import faces
+
+        self.encode, self.calls, self.far, self.far_from = faces.encode, 0, far or set(), far_from
+
+    def __call__(self, frame: Any, box: Any) -> Any:
+        enc = self.encode(frame, box)
+        n, self.calls = self.calls, self.calls + 1
+        if n in self.far or (self.far_from is not None and n >= self.far_from):
+            enc = enc + 0.5  # ~0.5 × √128 away: another person
+        return enc
+
+
+def test_one_check_caught_mid_movement_does_not_refuse_the_person() -> None:
+    """One encoding past the threshold (an eye closing, a nod beginning) only raises a
+    suspicion; the next comparable frame of the same person clears it."""
+    enc = _Encoder(far={1})
+    m = GeometricChallenge(["smile", "turn_left"], encoder=enc)
+    up: Any = run_liveness(make_presenter("genuine"), m, max_s=16)
+    assert up.state == "passed", (up.reason, m.distances)
+    assert max(m.distances) > 0.5 and enc.calls >= 3
+
+
+def test_a_face_that_stays_another_persons_is_refused() -> None:
+    enc = _Encoder(far_from=1)
+    m = GeometricChallenge(["smile", "turn_left"], encoder=enc)
+    up: Any = run_liveness(make_presenter("genuine"), m, max_s=16)
+    assert up.state == "failed" and up.reason == "fail_person_changed"
+    assert sum(d > 0.5 for d in m.distances) == 2  # the suspicion, then the decision
+
+
+def test_a_head_not_back_at_rest_is_asked_to_face_the_screen() -> None:
+    """Between movements the kiosk waits for the face to come back; someone who stays
+    turned is told to look at the screen (not left with "Well done")."""
+
+    class Lingers(Genuine):
+        def act(self, challenge: str) -> None:
+            super().act(challenge)
+            if challenge == "turn_left":
+                super().act(challenge)  # turns a second time before coming back
+
+    m = GeometricChallenge(["turn_left", "smile"], params=LivenessParams(time_limit_s=8.0))
+    prompts: list[str] = []
+    orig = m.feed
+
+    def feed(frame: Any, t: float) -> Any:
+        up = orig(frame, t)
+        prompts.append(up.prompt)
+        return up
+
+    m.feed = feed  # type: ignore[method-assign]
+    up: Any = run_liveness(Lingers(), m, max_s=20)
+    assert up.state == "passed", (up.reason, up.metrics)
+    i = prompts.index("face_front")
+    assert "well_done" in prompts[:i] and "do_smile" in prompts[i:]

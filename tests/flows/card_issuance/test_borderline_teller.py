@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from daytime import ZONE
 from ui.conftest import find
 
 from customer_flows.borderline_teller import REASON, STEP
@@ -142,7 +143,8 @@ def make_kiosk(tmp_path: Path, pool: ThreadPoolExecutor, engine: Any, camera: An
 
             call = TellerCall(settings, kiosk_id=KIOSK_ID, camera=camera, loop=core.loop,
                               journal=record, actions=actions, booker=NoCallbacks(),
-                              secrets_dir=secrets, data_dir=tmp_path, timezone="Asia/Shanghai")
+                              secrets_dir=secrets, data_dir=tmp_path,
+                              timezone=ZONE)  # mid-morning: within teller_hours (daytime.py)
             call.hub_connect_s = 1.5
         session.teller_call = call  # as session_for wires runtime.services["teller_call"]
         session.teller_wait_s = wait_s
