@@ -48,6 +48,8 @@ HEAVY = ("face_recognition", "dlib", "_dlib_pybind11")
 QR_TOKEN = "tok-bench-qr-000001"
 #: What the driver is doing now (named in the report of the ticks over the target).
 DOING = ["start"]
+#: Ticks later than this are listed on stderr (``--report-over``; default the target).
+REPORT_OVER_MS = [TARGET_MAX_MS]
 
 
 @dataclass
@@ -91,7 +93,7 @@ class StallMeter:
         cpu = time.thread_time()
         stall = max(0.0, (now - self._last) * 1000.0 - TICK_MS)
         self.stalls.append(stall)
-        if stall > TARGET_MAX_MS:
+        if stall > REPORT_OVER_MS[0]:
             # The GUI thread's own CPU time in the interval tells its own work (QML, page
             # loads) from waiting (for the GIL, or for a CPU on a loaded machine).
             self.worst.append((stall, f"{DOING[0]} at {now - self._t0:.2f} s, GUI thread "
@@ -324,12 +326,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--flow", choices=list(FLOWS), action="append",
                         help="only this flow (repeatable)")
+    parser.add_argument("--report-over", type=float, metavar="MS",
+                        help="list ticks later than this on stderr (default: the target)")
     parser.add_argument("--gc", action="store_true",
                         help="log garbage collections over 5 ms (and the thread they ran on)")
     parser.add_argument("--trace", action="store_true",
                         help="when a watchdog thread is held up over 100 ms, print where "
                              "every thread is (who held the GIL)")
     args = parser.parse_args(argv)
+    if args.report_over is not None:
+        REPORT_OVER_MS[0] = args.report_over
     sys.path.insert(0, str(REPO))
     from demo.plugin import register_scenes
     from identity.worker import default_worker

@@ -263,6 +263,7 @@ class GeometricChallenge:
         self._suspect_t: float | None = None
         self._best: tuple[float, RGB, faces.Box] | None = None
         self._t_done = 0.0  # when the last movement was done (the wait for rest began)
+        self._widened = False  # the mouth has widened in this smile challenge
         self._hist: list[tuple[float, float, float]] = []
         self.base_pitch = self.base_chin = 0.0
         self._turn_run = self._nod_run = self._nod_down = 0
@@ -484,6 +485,12 @@ class GeometricChallenge:
                 "nod": self._nod_run >= 2, "smile": self._smile_run >= self.p.smile_frames + 2}
         if want == "follow_dot":  # the dot asks for turns and nods: it judges them itself
             sure = {"smile": sure["smile"]}
+        if want == "smile":
+            # A smile lifts the cheeks, and the mesh's vertical nose parallax with them (it
+            # lingers as the smile relaxes): once the mouth has widened, that is not a nod.
+            self._widened = self._widened or mwr >= self.base_mwr * 1.05
+            if self._widened:
+                sure["nod"] = False
         wrong = [c for c in sure if c != want and done[c] and sure[c]]
         if wrong and not done[want]:
             return self._fail("fail_wrong_action", box, **m)
@@ -492,7 +499,7 @@ class GeometricChallenge:
         self.index += 1
         self._blink_run = self._smile_run = self._turn_run = self._nod_run = 0
         self._nod_down = 0
-        self.armed = False
+        self.armed = self._widened = False
         self.t_challenge = self._t_done = t
         return self._update("challenge", "well_done", box, **m)
 
