@@ -64,12 +64,16 @@ class IdentitySession:
         self.name_confirmed = False
         self.match: face_match.MatchResult | None = None
         self._misses = 0
+        self._name_reads = 0  # frames read again because the MRZ and printed names differed
         self.live: liveness.LivenessMethod | None = None
         self.attempts = 0
         self._last_prompt = ""
         self.final: SessionEvent | None = None
 
     # -- events ------------------------------------------------------------------------------
+
+    #: Frames read again while the MRZ name and the printed name disagree.
+    NAME_READS = 6
 
     def _event(self, prompt: str, progress: float, **details: Any) -> SessionEvent:
         return SessionEvent(self.phase, prompt, progress, details=details)
@@ -128,14 +132,24 @@ class IdentitySession:
             from devices.mrz import names_agree
             from identity.card_layout import NAME_BOX
 
-            self.mrz = read.mrz
             printed = mrz_ocr.read_printed(cap.card, NAME_BOX).split(" ", 1)
+            confirmed = agrees = False
             if len(printed) == 2:
                 # The printed line is read without check digits: allow one misread glyph.
                 want = f"{read.mrz.surname} {read.mrz.given_names}"
-                self.name_confirmed = names_agree(read.mrz, printed[0], printed[1])
-                self.name_agrees = self.name_confirmed or (
+                confirmed = names_agree(read.mrz, printed[0], printed[1])
+                agrees = confirmed or (
                     SequenceMatcher(None, want, " ".join(printed)).ratio() >= 0.9)
+            if not confirmed and self._name_reads < self.NAME_READS:
+                # The MRZ's check digits do not cover the name: one glyph misread there
+                # (EILEEN as EILFEN) goes to the bank, which refuses the name. Read another
+                # frame while the two reads disagree; after a few, go on as the fuzzy
+                # comparison allows (the name is then not "confirmed").
+                self._name_reads += 1
+                return self._event(PromptCode.CARD_OK, 0.1)
+            self.mrz, self.name_confirmed = read.mrz, confirmed
+            if len(printed) == 2:
+                self.name_agrees = agrees
         elif read.lines:
             # An MRZ that fails its check digits is a bad read (or a bad card): try again.
             return self._event(PromptCode.MRZ_INVALID, 0.1)

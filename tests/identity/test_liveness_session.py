@@ -200,3 +200,37 @@ def test_the_liveness_landmarks_come_from_the_mesh() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120).stdout.split()
     assert out == ["passed", "0"]
+
+
+def test_a_name_misread_in_the_mrz_is_read_again_not_sent_on(monkeypatch: Any) -> None:
+    """The MRZ's check digits do not cover the name: a glyph misread there (EILEEN read as
+    EILFEN, seen in a stall bench run) would pass them and reach the bank, which refuses the
+    name. While the MRZ and the printed name disagree, the session reads more frames."""
+    import dataclasses
+
+    from identity import mrz_ocr
+
+    real, calls = mrz_ocr.read_mrz, []
+
+    def misread_twice(card: Any, region: Any = None) -> Any:
+        read = real(card, region)
+        calls.append(read.mrz is not None and read.mrz.valid)
+        if read.mrz is not None and read.mrz.valid and sum(calls) <= 2:
+            name = read.mrz.given_names.replace("E", "F", 1)
+            read = dataclasses.replace(read, mrz=dataclasses.replace(read.mrz, given_names=name))
+            assert read.mrz.valid  # still passes its check digits
+        return read
+
+    monkeypatch.setattr(mrz_ocr, "read_mrz", misread_twice)
+    scene = demo_scenes.CustomerScene(id_s=2.5)
+    s = IdentitySession(IdentitySettings(liveness_challenges=2), rng=random.Random(3),
+                        on_challenge=scene.act)
+    t = 0.0
+    while s.phase == "id_capture" and t < 30:
+        s.feed(scene.frame(t), t)
+        t += 0.1
+    assert s.mrz is not None and s.phase == "face_match"
+    assert "EILEEN" in s.mrz.given_names and "FILEEN" not in s.mrz.given_names
+    assert s.name_confirmed
+    assert sum(calls) >= 3  # two misreads set aside, then the agreeing read
+    s.close()

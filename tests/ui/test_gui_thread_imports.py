@@ -66,3 +66,4 @@ def test_every_page_is_compiled_ahead_while_the_attract_screen_shows(make_app: A
     errors = {c.url().toLocalFile(): c.errorString() for c in app._compiled if c.isError()}
     assert not errors
     assert all(c.isReady() for c in app._compiled)
+
