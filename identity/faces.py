@@ -1,9 +1,10 @@
 """Face detection, landmarks and encodings on dlib, with dlib's own model files.
 
-The model files come from the ``face_recognition_models`` wheel (data only: its files are
-found with ``importlib.util.find_spec``, the package is never imported — its ``__init__``
-needs ``pkg_resources``). Each model is loaded on first use, never at import of this
-module. Models and their licences:
+The two model files the kiosk uses ship in ``identity/models/`` (copied unchanged from the
+``face_recognition_models`` 0.3.0 wheel; identity/models/README.md). The 68-point model is
+found in that wheel, which only the ``sim``/``dev`` extras install (data only: found with
+``importlib.util.find_spec``, never imported — its ``__init__`` needs ``pkg_resources``).
+Each model is loaded on first use, never at import of this module. Models and licences:
 
 * HOG frontal face detector (built into dlib): Boost Software Licence 1.0.
 * ``shape_predictor_5_face_landmarks.dat`` + ``dlib_face_recognition_resnet_model_v1.dat``
@@ -42,12 +43,21 @@ class ModelUnavailable(RuntimeError):
     """A model file is missing (message names the file and the package that ships it)."""
 
 
+#: The model files shipped with this package (the CC0 ones the kiosk needs).
+SHIPPED_MODELS = Path(__file__).resolve().parent / "models"
+
+
 def model_path(filename: str) -> Path:
-    """A dlib model file inside the ``face_recognition_models`` wheel, found without
-    importing the package."""
+    """A dlib model file: shipped in identity/models/, else (the 68-point model, for the
+    simulator's tools) inside the ``face_recognition_models`` wheel, found without importing
+    the package."""
+    shipped = SHIPPED_MODELS / filename
+    if shipped.is_file():
+        return shipped
     spec = importlib.util.find_spec(MODEL_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise ModelUnavailable(f"dlib model {filename} needs the {MODEL_PACKAGE} package")
+        raise ModelUnavailable(f"dlib model {filename} needs the {MODEL_PACKAGE} package "
+                               f"(pip install 'smartbranch[sim]': simulator tools only)")
     for root in spec.submodule_search_locations:
         file = Path(root) / "models" / filename
         if file.is_file():

