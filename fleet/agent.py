@@ -68,6 +68,9 @@ class AgentStatus:
 
     connected: bool
     broker: str
+    #: The broker has acknowledged the subscription to this kiosk's command topic: a
+    #: command published now reaches the agent (connected alone does not promise that).
+    listening: bool
     last_error: str  # "" once connected
     faults_buffered: int
     faults_dropped: int  # since start, while the broker was away
@@ -158,6 +161,9 @@ class FleetAgent:
         self._client.on_disconnect = self._on_disconnect
         self._client.on_connect_fail = self._on_connect_fail
         self._client.on_message = self._on_message
+        self._client.on_subscribe = self._on_subscribe
+        self._subscribe_mid: int | None = None
+        self._listening = False
         self._set_will()
         self._thread = threading.Thread(target=self._run, name="fleet-agent", daemon=True)
 
@@ -221,6 +227,7 @@ class FleetAgent:
         with self._cond:
             return AgentStatus(
                 connected=self._client.is_connected(), broker=self.address.url,
+                listening=self._client.is_connected() and self._listening,
                 last_error="" if self._client.is_connected() else self._last_error,
                 faults_buffered=len(self._faults), faults_dropped=self._faults_dropped,
                 commands_accepted=self._accepted, commands_refused=self._refused)
@@ -242,8 +249,9 @@ class FleetAgent:
             if not repeated:  # retried with backoff; said once
                 log.error("fleet: %s refused the connection: %s", self.address.url, reason)
             return
-        client.subscribe(self.topics.command, qos=1)
+        _, mid = client.subscribe(self.topics.command, qos=1)
         with self._cond:
+            self._subscribe_mid, self._listening = mid, False
             self._link_up = True
             self._reconnected = True
             self._last_error = ""
@@ -263,8 +271,17 @@ class FleetAgent:
             if self._link_up and not self._stopping:
                 self._last_error = f"connection lost: {reason}"
                 log.warning("fleet: lost %s (%s); buffering", self.address.url, reason)
-            self._link_up = False
+            self._link_up = self._listening = False
         self._set_will()
+
+    def _on_subscribe(self, client: mqtt.Client, userdata: object, mid: int,
+                      reason_codes: list[ReasonCode], properties: object) -> None:
+        ok = bool(reason_codes) and not any(rc.is_failure for rc in reason_codes)
+        with self._cond:
+            if mid == self._subscribe_mid:
+                self._listening = ok
+        if not ok:
+            log.error("fleet: the broker refused the command subscription: %s", reason_codes)
 
     def _on_message(self, client: mqtt.Client, userdata: object,
                     message: mqtt.MQTTMessage) -> None:

@@ -96,7 +96,7 @@ def test_a_signed_command_is_carried_out(make_agent: AgentFactory, watch: Any, k
                                          ops_key: Any) -> None:
     agent = make_agent()
     w = watch(f"{BASE}/command/result")
-    poll(lambda: agent.status().connected)
+    poll(lambda: agent.status().listening)  # subscribed, not only connected
     kiosk.answer = "kiosk out of service"
     c = cmd(function="card_issuance", reason="stacker empty")
     w.publish(f"{BASE}/command", sign_command(ops_key, c))
@@ -117,7 +117,7 @@ def test_a_failing_command_is_reported(make_agent: AgentFactory, watch: Any, kio
     kiosk.on_command = boom  # type: ignore[method-assign,assignment]
     agent = make_agent()
     w = watch(f"{BASE}/command/result")
-    poll(lambda: agent.status().connected)
+    poll(lambda: agent.status().listening)  # subscribed, not only connected
     c = cmd()
     w.publish(f"{BASE}/command", sign_command(ops_key, c))
     result = poll(lambda: w.last(f"{BASE}/command/result"))
@@ -129,7 +129,7 @@ def _refused(make_agent: AgentFactory, watch: Any, kiosk: Kiosk, payloads: list[
              ) -> list[dict[str, Any]]:
     agent = make_agent()
     w = watch(f"{BASE}/command/result")
-    poll(lambda: agent.status().connected)
+    poll(lambda: agent.status().listening)  # subscribed, not only connected
     for p in payloads:
         w.publish(f"{BASE}/command", p)
     return poll(lambda: len(w.on(f"{BASE}/command/result")) >= len(payloads)
@@ -174,13 +174,13 @@ def test_a_replay_is_refused_even_after_a_restart(make_agent: AgentFactory, watc
     wire = sign_command(ops_key, cmd())
     w = watch(f"{BASE}/command/result")
     agent = make_agent()
-    poll(lambda: agent.status().connected)
+    poll(lambda: agent.status().listening)  # subscribed, not only connected
     w.publish(f"{BASE}/command", wire)
     w.publish(f"{BASE}/command", wire)
     poll(lambda: len(w.on(f"{BASE}/command/result")) == 2)
     agent.stop()
     again = make_agent()  # a new process would read the same state_dir
-    poll(lambda: again.status().connected)
+    poll(lambda: again.status().listening)
     w.publish(f"{BASE}/command", wire)
     results = poll(lambda: len(w.on(f"{BASE}/command/result")) == 3
                    and w.on(f"{BASE}/command/result"))
@@ -350,3 +350,15 @@ def test_a_failing_snapshot_is_retried_not_fatal(make_agent: AgentFactory, watch
     agent.changed()  # ...or at the next change
     assert poll(lambda: w.last(f"{BASE}/state"), timeout=3)["state"] == "in_service"
     assert len(calls) == 2
+
+
+def test_listening_means_the_broker_acknowledged_the_command_subscription(
+        make_agent: AgentFactory) -> None:
+    """"connected" comes before the SUBACK: a command published in between never reached
+    the agent (seen as a flaky CI failure). ``listening`` waits for the acknowledgement."""
+    agent = make_agent()
+    poll(lambda: agent.status().listening)
+    status = agent.status()
+    assert status.connected and agent._subscribe_mid is not None
+    agent.stop()
+    assert not agent.status().listening

@@ -124,7 +124,7 @@ def test_keygen_then_send(make_agent: AgentFactory, ops_config: Path, secrets: P
     (secrets / "fleet_command.pub").write_bytes((keys / "fleet_command.pub").read_bytes())
     kiosk.answer = "card_issuance out of service"
     agent = make_agent()
-    poll(lambda: agent.status().connected)
+    poll(lambda: agent.status().listening)  # subscribed, not only connected
     t0 = time.time()
     r = kiosk_cli("fleet", "send", "K01", "Main St", "out", "--function", "card_issuance",
                   "--reason", "stacker empty", "--issuer", "ops:bob",
