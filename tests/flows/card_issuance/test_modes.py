@@ -25,6 +25,7 @@ STEP_PAGES = {"cardIntro", "cardIdentity", "cardIdentityPassed", "cardIdentityFa
               "cardSignature", "cardPin", "cardDevice", "cardDone", "cardFailed"}
 #: Where the customer can go back to the menu with the footer's Back.
 WITH_BACK = {"intro", "id-capture", "face", "liveness", "liveness-nod", "liveness-dot",
+             "liveness-face-front",
              "identity-passed", "identity-failed",
              "identity-failed-final", "identity-teller", "identity-no-staff", "signature"}
 

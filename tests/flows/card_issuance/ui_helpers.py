@@ -50,6 +50,9 @@ STEPS: list[tuple[str, dict[str, Any]]] = [
     ("face", {"state": "identity", "phase": "face_match", "prompt_code": "no_face"}),
     ("liveness", {"state": "identity", "phase": "liveness", "prompt_code": "do_turn_left",
                   "challenge": 1, "challenges": 2}),
+    # Between movements, a head that has not come back is asked to face the screen.
+    ("liveness-face-front", {"state": "identity", "phase": "liveness",
+                             "prompt_code": "face_front", "challenge": 1, "challenges": 3}),
     ("liveness-nod", {"state": "identity", "phase": "liveness", "prompt_code": "do_nod",
                       "challenge": 2, "challenges": 3}),
     # Follow the dot: the dot drawn over the camera, on the screen's left (issue 16).
