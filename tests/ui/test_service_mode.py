@@ -460,7 +460,9 @@ def test_customers_read_closed_for_maintenance(
     assert any(t.startswith("Closed by staff") for t in shown)
     # The technician finds why and puts it back, on the screen.
     sign_in(qtbot, app)
-    assert app.service_mode.report["wholeOut"] and not app.service_mode.report["inService"]
+    # The report is built off the GUI thread after sign-in: wait for it, as a screen does.
+    qtbot.waitUntil(lambda: app.service_mode.report.get("wholeOut") is True)
+    assert not app.service_mode.report["inService"]
     tap(qtbot, app, "tab_service")
     qtbot.waitUntil(lambda: find(app, "service_kiosk") is not None)
     tap(qtbot, app, "service_kiosk")
