@@ -262,7 +262,6 @@ class GeometricChallenge:
         #: ``confirm_s`` (eyes widest open, frontal) decides.
         self._suspect_t: float | None = None
         self._best: tuple[float, RGB, faces.Box] | None = None
-        self._t_done = 0.0  # when the last movement was done (the wait for rest began)
         self._widened = False  # the mouth has widened in this smile challenge
         self._hist: list[tuple[float, float, float]] = []
         self.base_pitch = self.base_chin = 0.0
@@ -363,14 +362,13 @@ class GeometricChallenge:
         # Mouth and nose ratios jitter by ~5 % frame to frame (more behind glasses): a
         # running median of 3 keeps one noisy frame from starting or ending a movement.
         # EAR stays raw: a blink lasts only a few frames.
-        self._hist.append((faces.mouth_width_ratio(pts), faces.yaw_ratio(pts),
-                           pitch_ratio(pts)[0]))
+        raw_yaw, (raw_pitch, chin) = faces.yaw_ratio(pts), pitch_ratio(pts)
+        self._hist.append((faces.mouth_width_ratio(pts), raw_yaw, raw_pitch))
         del self._hist[:-3]
         mwr, yaw, pitch = (float(v) for v in np.median(np.array(self._hist), axis=0))
         if self.frames % 3 == 1:
             self.moire.append(moire_score(frame, box))
         m = {"ear": ear, "mouth": mwr, "yaw": yaw, "pitch": pitch}
-        chin = pitch_ratio(pts)[1]
 
         if len(self._base) < self.p.baseline_frames:
             if t - self.t_start > self.p.baseline_timeout_s:
@@ -411,8 +409,8 @@ class GeometricChallenge:
                    and open_face)
         yaw_s, pitch_s = self._head_scores(pts, dyaw, dpitch, m)
         # This very frame frontal, not only the running median: the median lags a movement.
-        raw_dyaw = faces.yaw_ratio(pts) - self.base_yaw
-        raw_dpitch = (pitch_ratio(pts)[0] - self.base_pitch) * self.base_chin
+        raw_dyaw = raw_yaw - self.base_yaw
+        raw_dpitch = (raw_pitch - self.base_pitch) * self.base_chin
         # (not the parallax scores: against another person's reference they are never
         # small, and a swapped face would never be checked)
         frontal_now = (abs(raw_dyaw) < self.p.neutral_yaw
@@ -436,7 +434,8 @@ class GeometricChallenge:
                      and abs(pitch_s) < self.p.rest_score * self.p.nod_score)
             self._neutral_run = self._neutral_run + 1 if at_rest and still else 0
             if self._neutral_run < self.p.neutral_frames:
-                late = t - self._t_done >= self.p.face_front_after_s
+                # (t_challenge: when the last movement was done, until the next is asked)
+                late = t - self.t_challenge >= self.p.face_front_after_s
                 return self._update("challenge", "face_front" if late else "well_done", box,
                                     **m)
             self._neutral_run = 0
@@ -500,7 +499,7 @@ class GeometricChallenge:
         self._blink_run = self._smile_run = self._turn_run = self._nod_run = 0
         self._nod_down = 0
         self.armed = self._widened = False
-        self.t_challenge = self._t_done = t
+        self.t_challenge = t
         return self._update("challenge", "well_done", box, **m)
 
     def _head_scores(self, pts: faces.Points, dyaw: float, dpitch: float,
