@@ -111,6 +111,15 @@ def int_at_least(minimum: int) -> Callable[[str], int]:
     return parse
 
 
+def float_at_least(minimum: float) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        value = float(text)
+        if not value >= minimum:  # NaN too
+            raise ValueError(f"must be ≥ {minimum:g}")
+        return value
+    return parse
+
+
 def comma_list(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in text.split(",") if p.strip())
 

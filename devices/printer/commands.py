@@ -43,6 +43,9 @@ def add_commands(cli: Commands) -> None:
     where.add_argument("--pty", action="store_true", help="open a pty and print its path")
     sim.add_argument("--out", required=True, type=Path, help="folder for the job PNGs")
     sim.add_argument("--paper", choices=("ok", "near-end", "out"), default="ok")
+    sim.add_argument("--speed", type=float, default=0.0, metavar="MM_S",
+                     help="paper feed while printing in mm/s, like a print head (a TM-T88V: "
+                     "about 300; default 0: instant)")
     sim.add_argument("--fault", action="append", default=[], metavar="NAME[@mid-job]",
                      help=f"start with a fault: {', '.join(FAULT_NAMES)}; '@mid-job' makes it "
                      "strike part-way through the next job (repeatable)")
@@ -72,7 +75,12 @@ def _parse_fault(text: str) -> tuple[str, bool]:
 
 
 def _sim(args: argparse.Namespace) -> int:
-    from devices.printer.simulator import PrinterSimulator, SimPage, condition_summary
+    from devices.printer.simulator import (
+        PrinterSimulator,
+        SimPage,
+        SimulatorError,
+        condition_summary,
+    )
     from devices.simlink import PtyLink, SimLink, TcpLink, parse_hostport
 
     faults = [_parse_fault(f) for f in args.fault]
@@ -81,9 +89,12 @@ def _sim(args: argparse.Namespace) -> int:
         print(f"job {page.number}: {page.path} ({page.describe()})", flush=True)
 
     try:
-        sim = PrinterSimulator(paper=args.paper, out_dir=args.out, on_page=announce)
+        sim = PrinterSimulator(paper=args.paper, out_dir=args.out, on_page=announce,
+                               speed_mm_s=args.speed)
     except OSError as exc:
         raise CommandError(f"cannot use --out {args.out}: {exc.strerror}") from None
+    except SimulatorError as exc:
+        raise CommandError(f"--speed: {exc}") from None
     for name, mid in faults:
         sim.inject(name, mid_job=mid)
     link: SimLink

@@ -1,6 +1,8 @@
 """A receipt printer that speaks ESC/POS, on TCP (JetDirect style) or a pty.
 
-It answers DLE EOT 1-4 at once (as a real printer does, even when stopped), keeps a paper
+It answers DLE EOT 1-4 and DLE ENQ on receipt, ahead of the print data still in its buffer
+(a real printer's real-time commands: answered while it prints, and even when stopped), keeps
+a paper
 roll that runs down as it prints, can be told to fail (paper out mid-job, near end, cover
 open, offline, cutter error, unrecoverable error) and renders every job it receives to a
 PNG with :mod:`devices.printer.render`.
@@ -14,12 +16,20 @@ The page model records for each job what a customer would find at the slot: a wh
 that was cut, a whole page the jammed cutter could not cut (``complete``, not ``cut``), or
 a stub that stopped part-way (neither). ``disconnect`` cuts the line (a pulled cable, a
 dropped network link): mid-job, what the printer had received is printed, uncut.
+
+Print data goes through a receive buffer, as in a real printer: behind a link, the buffer is
+worked a slice at a time on the link's thread (:meth:`tick`), so a status query that arrives
+while a long job is being rendered is read and answered between two commands; ``speed_mm_s``
+paces the paper like a print head (a TM-T88V prints about 300 mm/s). Fed directly (no link,
+nobody ticks), each call prints everything it was given before it returns.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +49,10 @@ FAULTS = ("paper-out", "near-end", "cover-open", "offline", "cutter-error", "unr
           "disconnect")
 #: How far into the next job a mid-job fault strikes (dots of paper printed).
 MID_JOB_DOTS = 200
+#: Commands a printer acts on when they arrive, not in buffer order (ESC/POS "real-time").
+REALTIME = frozenset({"DLE EOT", "DLE ENQ"})
+#: The longest the link thread works the print buffer before it reads the line again.
+WORK_SLICE_S = 0.01
 
 
 class SimulatorError(ValueError):
@@ -77,11 +91,14 @@ class SimPage:
 
 class PrinterSimulator(ByteSimulator):
     def __init__(self, *, paper: str = "ok", out_dir: str | Path | None = None,
-                 keep_pages: int = 100,
+                 keep_pages: int = 100, speed_mm_s: float = 0.0,
                  on_page: Callable[[SimPage], None] | None = None) -> None:
         super().__init__()
         if paper not in PAPER_LEVELS:
             raise SimulatorError(f"paper must be one of {', '.join(PAPER_LEVELS)}, got '{paper}'")
+        if speed_mm_s < 0:
+            raise SimulatorError(f"speed_mm_s must be 0 (instant) or more, got {speed_mm_s}")
+        self.speed_mm_s = speed_mm_s
         self.paper_dots = round(PAPER_LEVELS[paper] * DOTS_PER_MM)
         self.out_dir = Path(out_dir) if out_dir else None
         if self.out_dir:
@@ -103,6 +120,8 @@ class PrinterSimulator(ByteSimulator):
         self._job_dots = 0
         self._lock = threading.RLock()
         self._parser = CommandParser()
+        self._buffer: deque[Command] = deque()  # received, not printed yet
+        self._busy_until = 0.0  # the print head is moving paper until then (speed_mm_s)
         self.renderer = EscPosRenderer(on_page=self._page_done, on_advance=self._advance)
         self._page_event = threading.Condition(self._lock)
 
@@ -180,14 +199,41 @@ class PrinterSimulator(ByteSimulator):
 
     # -- bytes from the host --------------------------------------------------------------
 
+    @property
+    def buffered(self) -> int:
+        """Commands received and not printed yet."""
+        with self._lock:
+            return len(self._buffer)
+
     def next_tick(self) -> float | None:
-        return None  # nothing time-driven: it only answers the bytes it is sent
+        with self._lock:
+            if not self._buffer:
+                return None  # nothing to print: it only answers the bytes it is sent
+            return max(0.0, self._busy_until - time.monotonic())
+
+    def tick(self) -> None:
+        with self._lock:
+            self._work()
 
     def on_bytes(self, data: bytes) -> None:
         with self._lock:
             self.bytes_received += len(data)
             for cmd in self._parser.feed(data):
-                self._handle(cmd)
+                if cmd.name in REALTIME:
+                    self._handle(cmd)
+                else:
+                    self._buffer.append(cmd)
+            self._work()
+
+    def _work(self) -> None:
+        """Print from the buffer: all of it when fed directly; behind a link, for one
+        slice (or until the paper feed of ``speed_mm_s`` catches up)."""
+        paced = self.link is not None
+        stop_at = time.monotonic() + WORK_SLICE_S
+        while self._buffer:
+            if paced and (time.monotonic() >= stop_at or time.monotonic() < self._busy_until):
+                return
+            self._handle(self._buffer.popleft())
 
     def _handle(self, cmd: Command) -> None:
         if cmd.name == "DLE EOT":
@@ -249,6 +295,8 @@ class PrinterSimulator(ByteSimulator):
             # What came before is on the paper, uncut; the rest never arrives.
             self.stopped = True
             self.cut_off = True
+            self.dropped_bytes += sum(len(c.arg) + 1 for c in self._buffer)
+            self._buffer.clear()  # still in the host's socket: lost with the line
             if self.renderer.page_started:
                 self.renderer.finish_page(complete=False, reason="connection lost")
             self.renderer.initialize()
@@ -267,6 +315,9 @@ class PrinterSimulator(ByteSimulator):
 
     def _advance(self, dots: int) -> bool:
         """Paper used by the renderer; False once printing had to stop."""
+        if self.speed_mm_s and self.link is not None:
+            start = max(self._busy_until, time.monotonic())
+            self._busy_until = start + dots / DOTS_PER_MM / self.speed_mm_s
         self.paper_dots = max(0, self.paper_dots - dots)
         self._job_dots += dots
         for fault, at in list(self._armed.items()):

@@ -170,7 +170,8 @@ def _open_sim(u: DeviceURL, *, profile: str, timeout: float) -> Transport:
 
     try:
         opts = sim_options(u, SIM)
-        sim = PrinterSimulator(paper=opts["paper"], out_dir=opts.get("out") or None)
+        sim = PrinterSimulator(paper=opts["paper"], out_dir=opts.get("out") or None,
+                               speed_mm_s=opts["speed"])
         for fault in opts["faults"]:
             name, _, when = fault.partition("@")
             sim.inject(name, mid_job=(when == "mid-job"))

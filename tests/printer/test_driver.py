@@ -266,3 +266,42 @@ def test_driver_satisfies_receipt_printer_api(tmp_path) -> None:
     printer: ReceiptPrinterAPI = ReceiptPrinter("p", PrinterSettings(url="sim://printer"),
                                                 data_dir=tmp_path)
     assert printer.name == "p"
+
+
+@pytest.mark.parametrize("link", ["tcp", "pty"])
+def test_a_job_that_prints_longer_than_the_status_time_out_is_printed(
+        open_printer: Opener, link: str) -> None:
+    """A slow print head (or a loaded machine rendering the page): the printer answers the
+    driver's DLE EOT queries while the job is still in its buffer, so a job that takes
+    several status time-outs to come out is reported printed, not a dropped line."""
+    printer = open_printer(f"sim://printer?link={link}&speed=40", status_timeout_s=0.3)
+    receipt = _card(printer)
+    t0 = time.monotonic()
+    outcome = printer.print_receipt(receipt).result(timeout=15)
+    took = time.monotonic() - t0
+    assert outcome.printed, outcome
+    page = printer.simulator.pages[-1].page
+    assert page.complete and page.cut and page.texts == receipt.lines
+    # The paper really fed at 40 mm/s: a card receipt is well over 8 cm, so > 2 s; many
+    # times the 0.3 s status time-out the driver waited each time it asked.
+    assert took > 2.0
+    assert printer.status.device == DeviceState.ONLINE
+
+
+def test_paper_out_part_way_through_a_slow_job_is_a_stub(open_printer: Opener) -> None:
+    printer = open_printer("sim://printer?speed=60&faults=paper-out@mid-job",
+                           status_timeout_s=0.3)
+    outcome = printer.print_receipt(_card(printer)).result(timeout=15)
+    assert not outcome.printed and str(outcome.result) == "partial", outcome
+    assert str(outcome.reason) == "paper_out"
+    assert printer.status.supplies["paper"] == SupplyState.OUT
+    assert len(printer.pending_jobs()) == 1
+
+
+@pytest.mark.parametrize("value", ["-1", "fast", "nan"])
+def test_a_bad_print_speed_is_refused_naming_the_option(value: str) -> None:
+    from devices.printer.transport import open_transport
+    from devices.urls import DeviceURLError
+
+    with pytest.raises(DeviceURLError, match="speed"):
+        open_transport(f"sim://printer?speed={value}", profile="TM-T88V", timeout=1)
