@@ -58,6 +58,9 @@ class ByteSimulator(ABC):
     def on_disconnect(self) -> None:  # noqa: B027 - optional hook
         """The host went away."""
 
+    def stop(self) -> None:  # noqa: B027 - optional hook
+        """Its link stopped: end any thread of the simulator's own."""
+
     def tick(self) -> None:  # noqa: B027 - optional hook
         """Called from the link thread after bytes arrived and when :meth:`next_tick`
         said: time-driven behaviour."""
@@ -102,6 +105,7 @@ class SimLink(ABC):
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=2)
         self._close()
+        self.sim.stop()
 
     def wake(self) -> None:  # noqa: B027 - optional hook: links without a thread
         """Make the link thread look at the simulator now (see ByteSimulator.wake)."""

@@ -17,11 +17,13 @@ that was cut, a whole page the jammed cutter could not cut (``complete``, not ``
 a stub that stopped part-way (neither). ``disconnect`` cuts the line (a pulled cable, a
 dropped network link): mid-job, what the printer had received is printed, uncut.
 
-Print data goes through a receive buffer, as in a real printer: behind a link, the buffer is
-worked a slice at a time on the link's thread (:meth:`tick`), so a status query that arrives
-while a long job is being rendered is read and answered between two commands; ``speed_mm_s``
-paces the paper like a print head (a TM-T88V prints about 300 mm/s). Fed directly (no link,
-nobody ticks), each call prints everything it was given before it returns.
+Print data goes through a receive buffer, as in a real printer: behind a link, a print-engine
+thread works the buffer while the link's thread goes on reading the line and answering
+real-time commands from the sensors (:meth:`condition` takes no lock), so a status query is
+answered even while the engine spends a second loading a font or rendering a page on a
+loaded machine; ``speed_mm_s`` paces the paper like a print head (a TM-T88V prints about
+300 mm/s). Fed directly (no link), each call prints everything it was given before it
+returns.
 """
 
 from __future__ import annotations
@@ -51,8 +53,9 @@ FAULTS = ("paper-out", "near-end", "cover-open", "offline", "cutter-error", "unr
 MID_JOB_DOTS = 200
 #: Commands a printer acts on when they arrive, not in buffer order (ESC/POS "real-time").
 REALTIME = frozenset({"DLE EOT", "DLE ENQ"})
-#: The longest the link thread works the print buffer before it reads the line again.
-WORK_SLICE_S = 0.01
+#: The print-engine thread ends after this long with nothing to print (started again by the
+#: next job); :meth:`PrinterSimulator.stop` (the link stopped) ends it at once.
+ENGINE_IDLE_S = 30.0
 
 
 class SimulatorError(ValueError):
@@ -120,8 +123,12 @@ class PrinterSimulator(ByteSimulator):
         self._job_dots = 0
         self._lock = threading.RLock()
         self._parser = CommandParser()
-        self._buffer: deque[Command] = deque()  # received, not printed yet
+        self._buffer: deque[Command] = deque()  # received, not printed yet (engine's input)
+        self._engine: threading.Thread | None = None
+        self._engine_wake = threading.Condition(threading.Lock())
+        self._engine_stop = False
         self._busy_until = 0.0  # the print head is moving paper until then (speed_mm_s)
+        self._drop_pending = False  # a disconnect struck on the engine: the link drops it
         self.renderer = EscPosRenderer(on_page=self._page_done, on_advance=self._advance)
         self._page_event = threading.Condition(self._lock)
 
@@ -175,21 +182,23 @@ class PrinterSimulator(ByteSimulator):
         return self.paper_dots / DOTS_PER_MM
 
     def condition(self) -> PrinterCondition:
-        with self._lock:
-            paper_end = self.paper_dots <= 0
-            error = self.cutter_error or self.unrecoverable
-            offline = paper_end or self.cover_open or self.forced_offline or error
-            return PrinterCondition(
-                offline=offline,
-                waiting_recovery=self.forced_offline,
-                cover_open=self.cover_open,
-                stopped_paper_end=paper_end,
-                error=error,
-                cutter_error=self.cutter_error,
-                unrecoverable=self.unrecoverable,
-                paper_near_end=self.paper_dots < NEAR_END_MM * DOTS_PER_MM,
-                paper_end=paper_end,
-            )
+        """What the sensors say now. No lock: the link thread answers DLE EOT from this while
+        the engine holds the lock for a page (each flag read is atomic; a real printer's
+        status is as old as its last sensor scan)."""
+        paper_end = self.paper_dots <= 0
+        error = self.cutter_error or self.unrecoverable
+        offline = paper_end or self.cover_open or self.forced_offline or error
+        return PrinterCondition(
+            offline=offline,
+            waiting_recovery=self.forced_offline,
+            cover_open=self.cover_open,
+            stopped_paper_end=paper_end,
+            error=error,
+            cutter_error=self.cutter_error,
+            unrecoverable=self.unrecoverable,
+            paper_near_end=self.paper_dots < NEAR_END_MM * DOTS_PER_MM,
+            paper_end=paper_end,
+        )
 
     def wait_for_pages(self, count: int, timeout: float = 5.0) -> list[SimPage]:
         """Block until at least ``count`` pages exist (tests)."""
@@ -202,50 +211,86 @@ class PrinterSimulator(ByteSimulator):
     @property
     def buffered(self) -> int:
         """Commands received and not printed yet."""
-        with self._lock:
+        with self._engine_wake:
             return len(self._buffer)
 
     def next_tick(self) -> float | None:
-        with self._lock:
-            if not self._buffer:
-                return None  # nothing to print: it only answers the bytes it is sent
-            return max(0.0, self._busy_until - time.monotonic())
+        return 0.0 if self._drop_pending else None  # otherwise it only answers bytes
 
     def tick(self) -> None:
-        with self._lock:
-            self._work()
+        if self._drop_pending:
+            self._drop_pending = False
+            link = self.link
+            if link is not None:
+                link.drop()
 
     def on_bytes(self, data: bytes) -> None:
-        with self._lock:
-            self.bytes_received += len(data)
+        """Bytes from the host (the link's thread): real-time commands answered now, the
+        rest into the buffer for the engine."""
+        self.bytes_received += len(data)
+        direct: list[Command] = []
+        with self._engine_wake:
             for cmd in self._parser.feed(data):
                 if cmd.name in REALTIME:
-                    self._handle(cmd)
+                    self._realtime(cmd)
+                elif self.link is None:
+                    direct.append(cmd)
                 else:
                     self._buffer.append(cmd)
-            self._work()
+            if self._buffer:
+                self._start_engine()
+                self._engine_wake.notify()
+        if direct:  # fed directly: printed before the call returns
+            with self._lock:
+                for cmd in direct:
+                    self._handle(cmd)
 
-    def _work(self) -> None:
-        """Print from the buffer: all of it when fed directly; behind a link, for one
-        slice (or until the paper feed of ``speed_mm_s`` catches up)."""
-        paced = self.link is not None
-        stop_at = time.monotonic() + WORK_SLICE_S
-        while self._buffer:
-            if paced and (time.monotonic() >= stop_at or time.monotonic() < self._busy_until):
-                return
-            self._handle(self._buffer.popleft())
-
-    def _handle(self, cmd: Command) -> None:
+    def _realtime(self, cmd: Command) -> None:
         if cmd.name == "DLE EOT":
             n = cmd.arg[0]
             if 1 <= n <= 4:
                 self.send(encode(self.condition())[n - 1:n])
-            return
-        if cmd.name == "DLE ENQ":
+        elif cmd.name == "DLE ENQ" and self.cutter_error and not self.cutter_jammed:
             # Recover from a recoverable error (2: and clear the buffer) once its cause is gone.
-            if self.cutter_error and not self.cutter_jammed:
-                self.cutter_error = False
-            return
+            self.cutter_error = False
+
+    def stop(self) -> None:
+        with self._engine_wake:
+            engine, self._engine = self._engine, None
+            self._engine_stop = True
+            self._engine_wake.notify_all()
+        if engine is not None and engine is not threading.current_thread():
+            engine.join(timeout=2)
+
+    def _start_engine(self) -> None:
+        if self._engine is None or not self._engine.is_alive():
+            self._engine_stop = False
+            self._engine = threading.Thread(target=self._run_engine, daemon=True,
+                                            name="sim-printer-engine")
+            self._engine.start()
+
+    def _run_engine(self) -> None:
+        me = threading.current_thread()
+        while True:
+            with self._engine_wake:
+                self._engine_wake.wait_for(lambda: bool(self._buffer) or self._engine_stop
+                                           or self._engine is not me, ENGINE_IDLE_S)
+                if not self._buffer or self._engine_stop or self._engine is not me:
+                    if self._engine is me:
+                        self._engine = None
+                    return
+                cmd = self._buffer.popleft()
+            try:
+                with self._lock:
+                    self._handle(cmd)
+            except Exception:
+                log.exception("printer simulator failed on %s", cmd.name)
+            wait = self._busy_until - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)  # the print head feeding that much paper
+
+    def _handle(self, cmd: Command) -> None:
+        """One buffered command, in order (the engine, or a direct feed; under the lock)."""
         if cmd.name == "GS r":  # paper sensor status via the buffer: not answered when stopped
             if self.cut_off:
                 # The line was cut mid-job: the rest of that job (its end-of-job query too)
@@ -295,16 +340,23 @@ class PrinterSimulator(ByteSimulator):
             # What came before is on the paper, uncut; the rest never arrives.
             self.stopped = True
             self.cut_off = True
-            self.dropped_bytes += sum(len(c.arg) + 1 for c in self._buffer)
-            self._buffer.clear()  # still in the host's socket: lost with the line
+            with self._engine_wake:
+                self.dropped_bytes += sum(len(c.arg) + 1 for c in self._buffer)
+                self._buffer.clear()  # not printed yet: lost with the line
             if self.renderer.page_started:
                 self.renderer.finish_page(complete=False, reason="connection lost")
             self.renderer.initialize()
             self._drop_link()
 
     def _drop_link(self) -> None:
+        """Cut the line on the link's own thread (it owns the socket); at once otherwise."""
         link = self.link
-        if link is not None:
+        if link is None:
+            return
+        if threading.current_thread() is self._engine:
+            self._drop_pending = True
+            self.wake()
+        else:
             link.drop()
 
     def _stop(self, reason: str) -> None:
@@ -315,7 +367,7 @@ class PrinterSimulator(ByteSimulator):
 
     def _advance(self, dots: int) -> bool:
         """Paper used by the renderer; False once printing had to stop."""
-        if self.speed_mm_s and self.link is not None:
+        if self.speed_mm_s and threading.current_thread() is self._engine:
             start = max(self._busy_until, time.monotonic())
             self._busy_until = start + dots / DOTS_PER_MM / self.speed_mm_s
         self.paper_dots = max(0, self.paper_dots - dots)

@@ -201,3 +201,36 @@ def test_why_we_do_not_use_python_escpos_for_chinese() -> None:
     sim.on_bytes(ours)
     assert sim.pages[0].page.texts[0] != "借记卡"
     assert sim.pages[1].page.texts[0] == "借记卡发卡凭条"
+
+
+def test_status_is_answered_while_a_page_takes_long_to_render(closing, monkeypatch) -> None:
+    """DLE EOT is a real-time command: answered from the sensors while the print engine is
+    busy (here one command stuck for 1.5 s, as a font load on a loaded machine), and GS r
+    only once the job before it is on the paper."""
+    sim = PrinterSimulator()
+    execute = sim.renderer.execute
+    slow = {"left": 1}
+
+    def sluggish(cmd):  # the first text line takes 1.5 s
+        if cmd.name == "text" and slow["left"]:
+            slow["left"] -= 1
+            time.sleep(1.5)
+        return execute(cmd)
+
+    monkeypatch.setattr(sim.renderer, "execute", sluggish)
+    link = closing(TcpLink(sim).start())
+    with socket.create_connection((link.host, link.port), timeout=5) as s:
+        s.sendall(_job("queue_ticket", "en_US") + b"\x1dr\x01")  # the job, then GS r 1
+        time.sleep(0.2)  # the engine is inside the slow line now
+        assert sim.buffered > 0 and not sim.pages
+        t0 = time.monotonic()
+        s.sendall(QUERY_ALL)
+        data = b""
+        while len(data) < 4:
+            data += s.recv(4 - len(data))
+        answered = time.monotonic() - t0
+        assert answered < 0.5, answered  # not after the 1.5 s line
+        assert parse_replies(data).can_print and not sim.pages
+        s.settimeout(5)
+        assert s.recv(1) == b"\x00"  # GS r: paper present, after the job
+        assert sim.pages and sim.pages[-1].complete and sim.buffered == 0
