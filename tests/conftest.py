@@ -16,6 +16,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parent.parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Test modules import escpos directly; through here it uses the private cache and
+    # leaves no temporary directory per worker (devices/printer/escpos_cache.py).
+    from devices.printer import escpos_cache
+
+    escpos_cache.load()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _demo_scenes() -> None:
     """The composition root registers the demo's camera scenes at start; so do the tests."""

@@ -26,6 +26,7 @@ from devices.base import (
     SelfTestResult,
     SupervisionTiming,
 )
+from devices.printer import escpos_cache
 from devices.printer.api import Printable
 from devices.printer.jobkey import KeyFileError, load_or_create_key
 from devices.printer.jobs import JobNotFound, JobStore, PrintJob, new_job_id
@@ -489,7 +490,7 @@ class ReceiptPrinter(Device):
 
 def _profile_geometry(profile: str) -> tuple[int, int]:
     """Printable dots and Font A columns from the python-escpos profile."""
-    from escpos.capabilities import get_profile
+    get_profile = escpos_cache.load().get_profile
 
     try:
         data = get_profile(profile).profile_data

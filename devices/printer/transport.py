@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from devices.base import DeviceNotReady, DeviceTimeout
+from devices.printer import escpos_cache
 from devices.sim import sim_options, start_link
 from devices.simlink import SimLink
 from devices.urls import DeviceURL, DeviceURLError, parse_device_url
@@ -122,6 +123,7 @@ def open_transport(url: str, *, profile: str, timeout: float,
 
 
 def _open_real(u: DeviceURL, *, profile: str, timeout: float) -> Transport:
+    escpos_cache.load()  # before escpos.printer imports it
     from escpos.exceptions import DeviceNotFoundError
 
     try:
