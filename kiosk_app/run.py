@@ -28,6 +28,8 @@ def add_commands(cli: Commands) -> None:
     run.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     # For bench/cold_start.py: print a JSON line when the first frame is drawn, then quit.
     run.add_argument("--exit-after-first-frame", action="store_true", help=argparse.SUPPRESS)
+    # For bench/start_stall.py and its test: quit once every service has started.
+    run.add_argument("--exit-after-start", action="store_true", help=argparse.SUPPRESS)
     run.set_defaults(handler=run_kiosk)
 
     screens = cli.root.add_parser(
@@ -86,10 +88,18 @@ def run_kiosk(args: argparse.Namespace) -> int:
     def attach_call(call: object) -> None:
         kiosk.bridge.on_gui(kiosk.shell.teller.attach_call, call)
 
-    def started() -> None:  # on the GUI thread: the technician's servers bind on a worker
-        start_services(runtime, on_teller_call=attach_call)
-        if kiosk.technician is not None and tech:
-            kiosk.bridge.run_in_thread(technician_services.start, runtime, tech[0])
+    def start_all(side: technician_services.TechnicianSide | None) -> None:
+        started = start_services(runtime, on_teller_call=attach_call)
+        if side is not None:
+            technician_services.start(runtime, side)
+        if args.exit_after_start:
+            print(json.dumps({"services": started}), flush=True)
+            kiosk.bridge.on_gui(app.exit, 0)
+
+    def started() -> None:  # on the GUI thread: the services start on a worker (their
+        # imports and set-up held the GUI thread ~120 ms while "Getting ready…" showed)
+        side = tech[0] if kiosk.technician is not None and tech else None
+        kiosk.bridge.run_in_thread(start_all, side)
 
     kiosk.bridge.started.connect(started)
     # What exists once the flows are loaded lives as long as the kiosk: out of the
