@@ -217,58 +217,66 @@ Item {
         }
     }
 
-    // "Why not?": the tapped entry's reason, big, with the way to a person.
-    Rectangle {
-        objectName: "menuNotice"
+    // "Why not?": the tapped entry's reason, big, with the way to a person. Made only when
+    // shown (its buttons were a third of the menu's first build on the GUI thread).
+    Loader {
         anchors.fill: parent
-        visible: shell.menuNotice.id !== undefined
-        color: Qt.rgba(0.04, 0.1, 0.18, 0.55)
-        MouseArea { anchors.fill: parent; onClicked: shell.dismissNotice() }
-        property string guidance: visible ? root.reasonText(shell.menuNotice) : ""
+        active: shell.menuNotice.id !== undefined
+        sourceComponent: notice
+    }
+    Component {
+        id: notice
         Rectangle {
-            anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: Theme.margin }
-            height: box.implicitHeight + 120
-            radius: Theme.radius
-            color: Theme.card
-            MouseArea { anchors.fill: parent }   // a tap on the box itself keeps it open
-            Column {
-                id: box
-                anchors { left: parent.left; right: parent.right; top: parent.top; margins: 60 }
-                spacing: 40
-                Text {
-                    width: parent.width
-                    text: shell.menuNotice.title ? qsTranslate("Services", shell.menuNotice.title) : ""
-                    color: Theme.ink
-                    font { family: Theme.font; pixelSize: Theme.heading; weight: Font.Bold }
-                    wrapMode: Text.Wrap
-                }
-                Text {
-                    objectName: "menuNoticeText"
-                    width: parent.width
-                    text: shell.menuNotice.id !== undefined ? root.reasonText(shell.menuNotice) : ""
-                    color: Theme.ink
-                    font { family: Theme.font; pixelSize: Theme.body }
-                    wrapMode: Text.Wrap
-                    lineHeight: 1.15
-                }
-                KioskButton {
-                    objectName: "menuNoticeTeller"
-                    visible: shell.menuNotice.id !== "teller"
-                    width: parent.width
-                    text: qsTranslate("Shell", "Call a teller")
-                    icon: "teller.svg"
-                    colour: Theme.amber
-                    pressedColour: Theme.amberPressed
-                    onClicked: shell.callTeller()
-                }
-                KioskButton {
-                    objectName: "menuNoticeOk"
-                    width: parent.width
-                    text: qsTr("Back to the services")
-                    outline: true
-                    colour: Theme.navy
-                    textColour: Theme.navy
-                    onClicked: shell.dismissNotice()
+            objectName: "menuNotice"
+            anchors.fill: parent
+            color: Qt.rgba(0.04, 0.1, 0.18, 0.55)
+            MouseArea { anchors.fill: parent; onClicked: shell.dismissNotice() }
+            property string guidance: visible ? root.reasonText(shell.menuNotice) : ""
+            Rectangle {
+                anchors { left: parent.left; right: parent.right; verticalCenter: parent.verticalCenter; margins: Theme.margin }
+                height: box.implicitHeight + 120
+                radius: Theme.radius
+                color: Theme.card
+                MouseArea { anchors.fill: parent }   // a tap on the box itself keeps it open
+                Column {
+                    id: box
+                    anchors { left: parent.left; right: parent.right; top: parent.top; margins: 60 }
+                    spacing: 40
+                    Text {
+                        width: parent.width
+                        text: shell.menuNotice.title ? qsTranslate("Services", shell.menuNotice.title) : ""
+                        color: Theme.ink
+                        font { family: Theme.font; pixelSize: Theme.heading; weight: Font.Bold }
+                        wrapMode: Text.Wrap
+                    }
+                    Text {
+                        objectName: "menuNoticeText"
+                        width: parent.width
+                        text: shell.menuNotice.id !== undefined ? root.reasonText(shell.menuNotice) : ""
+                        color: Theme.ink
+                        font { family: Theme.font; pixelSize: Theme.body }
+                        wrapMode: Text.Wrap
+                        lineHeight: 1.15
+                    }
+                    KioskButton {
+                        objectName: "menuNoticeTeller"
+                        visible: shell.menuNotice.id !== "teller"
+                        width: parent.width
+                        text: qsTranslate("Shell", "Call a teller")
+                        icon: "teller.svg"
+                        colour: Theme.amber
+                        pressedColour: Theme.amberPressed
+                        onClicked: shell.callTeller()
+                    }
+                    KioskButton {
+                        objectName: "menuNoticeOk"
+                        width: parent.width
+                        text: qsTr("Back to the services")
+                        outline: true
+                        colour: Theme.navy
+                        textColour: Theme.navy
+                        onClicked: shell.dismissNotice()
+                    }
                 }
             }
         }
