@@ -44,6 +44,8 @@ QML_DIR = Path(__file__).resolve().parent / "qml"
 #: The screens Main.qml's loaders show (compiled ahead: :meth:`KioskApp._compile_pages`).
 SHELL_PAGES = ("LanguageScreen.qml", "MenuScreen.qml", "FlowHost.qml", "OutOfServiceScreen.qml",
                "TimeoutPrompt.qml", "CallTellerOverlay.qml", "service/ServiceMode.qml")
+#: Pages the first customer meets after the attract screen, made once unseen at start-up.
+WARM_PAGES = ("LanguageScreen.qml", "MenuScreen.qml")
 FONT_FAMILY = "Noto Sans CJK SC"
 
 
@@ -129,7 +131,7 @@ class KioskApp(QObject):
         #: The flow modules are imported and registered, the runtime started if asked.
         self.loaded = False
         self._compiled: list[QQmlComponent] = []
-        self._menu_warmed = False
+        self._warmed: list[QQmlComponent] = []  # pages made once, unseen (_warm)
         self._imported.connect(self._on_imported, Qt.ConnectionType.QueuedConnection)
         self.voice: Any = None  # kiosk_ui.voice.VoiceGuide, attached after the first frame
         self._closed = False
@@ -240,20 +242,21 @@ class KioskApp(QObject):
         pages += [flow.qml for flow in self.registry.flows.values()]
         self._compiled = [QQmlComponent(self.engine, QUrl.fromLocalFile(str(page)), mode, self)
                           for page in pages]
-        menu = self._compiled[SHELL_PAGES.index("MenuScreen.qml")]
-        if menu.isReady():
-            self._warm_menu(menu)
-        else:
-            menu.statusChanged.connect(lambda _status: self._warm_menu(menu))
+        for name in WARM_PAGES:
+            page = self._compiled[SHELL_PAGES.index(name)]
+            if page.isReady():
+                self._warm(page)
+            else:
+                page.statusChanged.connect(lambda _status, page=page: self._warm(page))
 
-    def _warm_menu(self, menu: QQmlComponent) -> None:
-        """Make the menu once, unseen, and drop it: the first build in a process paid ~8 ms
+    def _warm(self, page: QQmlComponent) -> None:
+        """Make the page once, unseen, and drop it: the first build in a process paid ~8 ms
         more (text layout and font set-up, the delegates' first instances) on the first
-        customer's tap after the language, which held the GUI thread past a frame."""
-        if self._closed or not menu.isReady() or self._menu_warmed:
+        customer's taps, which held the GUI thread past a frame."""
+        if self._closed or not page.isReady() or page in self._warmed:
             return
-        self._menu_warmed = True
-        item = menu.create(self.engine.rootContext())
+        self._warmed.append(page)
+        item = page.create(self.engine.rootContext())
         if item is not None:
             item.deleteLater()
 
