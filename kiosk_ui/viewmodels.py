@@ -32,7 +32,10 @@ _ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.K
 
 
 class ShellViewModel(QObject):
-    changed = Signal()  # screen, overlay, language, service, menu
+    changed = Signal()  # screen, overlay, language, service
+    #: menu, menuNotice: only when they differ. A new list makes the menu's Repeater build
+    #: every card again, and device events arrive many times a minute (a poll, a counter).
+    menuChanged = Signal()
     clockChanged = Signal()
     promptChanged = Signal()
 
@@ -73,6 +76,7 @@ class ShellViewModel(QObject):
         self._menu: list[dict[str, Any]] = []
         #: The menu entry tapped while it cannot be offered: its reason is said in a box.
         self._notice: dict[str, Any] = {}
+        self._published_menu: tuple[list[dict[str, Any]], dict[str, Any]] | None = None
         bridge.serviceChanged.connect(self._on_service)
         bridge.deviceChanged.connect(self._refresh_menu)
         self._timer = QTimer(self)
@@ -165,8 +169,8 @@ class ShellViewModel(QObject):
     starting = Property(bool, _starting, notify=changed)
     downDevices = Property(list, _down, notify=changed)
     closedByStaff = Property(bool, _closed_by_staff, notify=changed)
-    menu = Property(list, _menu_entries, notify=changed)
-    menuNotice = Property(dict, _menu_notice, notify=changed)
+    menu = Property(list, _menu_entries, notify=menuChanged)
+    menuNotice = Property(dict, _menu_notice, notify=menuChanged)
     flowPage = Property(QUrl, _flow_page, notify=changed)
     flowModel = Property(QObject, _get_flow_model, notify=changed)
     timeText = Property(str, _time, notify=clockChanged)
@@ -376,6 +380,10 @@ class ShellViewModel(QObject):
         self._publish()
 
     def _publish(self) -> None:
+        menu = (self._menu, self._notice)
+        if menu != self._published_menu:  # by value: both are replaced, never mutated
+            self._published_menu = menu
+            self.menuChanged.emit()
         self.changed.emit()
 
     # For `kiosk screens` and tests: put the shell in a given state without a customer.

@@ -159,3 +159,25 @@ def test_a_function_waiting_on_an_opening_device_is_starting_not_out_of_service(
     assert v.starting and not v.out_of_service and v.functions == state.functions
     v = service_view(state, {"camera": opening}, started=True, open_deadline_passed=True)
     assert v.out_of_service and v.down == ("bank", "camera") and v.opening_timed_out
+
+
+def test_a_device_event_that_changes_nothing_keeps_the_cards(
+        qtbot: Any, make_app: Any, fake_devices: Any, kiosk_config: Any) -> None:
+    """The menu's cards are built again only when what they show changes: a device event
+    that leaves the menu as it was (a counter, a repeated status) keeps the same objects."""
+    app = make_app(functions_config(kiosk_config))
+    started(qtbot, app, fake_devices)
+    go_to_menu(qtbot, app, "en_US")
+    card = find(app, "service_card")
+    seen: list[int] = []
+    app.shell.menuChanged.connect(lambda: seen.append(1))
+    disp = fake_devices.instances["card_dispenser"]
+    disp.submit(disp.status_model.update, counters={"dispensed": 7}).result(5)
+    printer = fake_devices.instances["printer"]
+    printer.set_state(DeviceState.ONLINE, "still fine").result(5)
+    qtbot.wait(300)
+    assert seen == [] and find(app, "service_card") is card
+    # What the cards show changes: the menu follows at once.
+    disp.submit(disp.status_model.update, supplies={"stacker": SupplyState.EMPTY}).result(5)
+    qtbot.waitUntil(lambda: NO_CARDS_EN in texts(app))
+    assert seen and find(app, "reason_card") is not None
