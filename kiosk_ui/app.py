@@ -22,7 +22,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine, QQmlComponent
-from PySide6.QtQuick import QQuickItem, QQuickWindow
+from PySide6.QtQuick import QQuickWindow
 
 from devices.registry import create_device
 from kiosk_core.config import CoreConfig
@@ -47,8 +47,6 @@ SHELL_PAGES = ("LanguageScreen.qml", "MenuScreen.qml", "FlowHost.qml", "OutOfSer
 #: Pages the first customer meets after the attract screen, made once unseen at start-up.
 WARM_PAGES = ("LanguageScreen.qml", "MenuScreen.qml")
 FONT_FAMILY = "Noto Sans CJK SC"
-STAGE_W, STAGE_H = 1080, 1920  # Main.qml's stage, scaled to the window
-ASCII = "".join(chr(c) for c in range(32, 127))
 
 
 def application(argv: list[str] | None = None) -> QGuiApplication:
@@ -260,41 +258,7 @@ class KioskApp(QObject):
         self._warmed.append(page)
         item = page.create(self.engine.rootContext())
         if item is not None:
-            self._warm_glyphs(item)
             item.deleteLater()
-
-    def _warm_glyphs(self, page: QObject) -> None:
-        """Draw the page's texts once into a scratch image, in their fonts at the stage's
-        scale: Qt Quick's software renderer (no GPU) rasterises each glyph the first time it
-        draws it, on the GUI thread — 18–22 ms for the menu's first frame against 8–10 ms
-        later. The glyph caches are the font engines', so the kiosk's frames then find them
-        ready. Printable ASCII in every font too: the customer may pick English."""
-        from PySide6.QtCore import QRectF
-        from PySide6.QtGui import QImage, QPainter
-
-        scale = min(self.window.width() / STAGE_W, self.window.height() / STAGE_H) or 1.0
-        texts: dict[str, tuple[QFont, set[str]]] = {}
-        stack = [page]
-        while stack:
-            obj = stack.pop()
-            if isinstance(obj, QQuickItem):
-                stack.extend(obj.childItems())
-                if obj.metaObject().className().startswith("QQuickText"):
-                    font, text = obj.property("font"), obj.property("text")
-                    if isinstance(font, QFont) and isinstance(text, str) and text:
-                        entry = texts.setdefault(font.key(), (font, {ASCII}))
-                        entry[1].add(text)
-        image = QImage(int(STAGE_W * scale) + 1, 256, QImage.Format.Format_ARGB32_Premultiplied)
-        painter = QPainter(image)
-        try:
-            painter.scale(scale, scale)
-            for font, strings in texts.values():
-                painter.setFont(font)
-                for text in strings:
-                    painter.drawText(QRectF(0, 0, STAGE_W, 256 / scale),
-                                     int(Qt.TextFlag.TextWordWrap), text)
-        finally:
-            painter.end()
 
     def _recover_flows(self) -> None:
         import customer_flows

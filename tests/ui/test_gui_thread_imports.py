@@ -33,15 +33,22 @@ WATCHED = ("numpy", "sqlite_utils", "customer_flows.card_session",
            "customer_flows.checkin_session", "customer_flows.walkin", "kiosk_ui.qr_view")
 
 
-def test_the_flows_are_imported_off_the_gui_thread(tmp_path: Path) -> None:
+def run_probe(tmp_path: Path, exit_flag: str) -> tuple[list[str], dict[str, str]]:
+    """`kiosk run --windowed EXIT_FLAG` under PROBE: its output lines, and the thread that
+    first imported each module."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.run(
         [sys.executable, "-c", PROBE, "run", "--config", str(demo_config(tmp_path)),
-         "--windowed", "--exit-after-first-frame"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=90)
+         "--windowed", exit_flag],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    line = next(x for x in proc.stdout.splitlines() if x.startswith("IMPORTS "))
-    threads = json.loads(line.removeprefix("IMPORTS "))
+    lines = proc.stdout.splitlines()
+    line = next(x for x in lines if x.startswith("IMPORTS "))
+    return lines, json.loads(line.removeprefix("IMPORTS "))
+
+
+def test_the_flows_are_imported_off_the_gui_thread(tmp_path: Path) -> None:
+    _, threads = run_probe(tmp_path, "--exit-after-first-frame")
     for module in WATCHED:
         assert module in threads, f"{module} was never imported"
         assert threads[module] != "MainThread", f"{module} imported on the GUI thread"
@@ -68,7 +75,6 @@ def test_every_page_is_compiled_ahead_while_the_attract_screen_shows(make_app: A
     assert all(c.isReady() for c in app._compiled)
 
 
-
 #: What the composition root starts once the runtime is up: the receipt-link server, the
 #: sandbox bank, the video teller, the demo's channel and customer, the technician's servers.
 SERVICE_MODULES = ("receipts.link_server", "kiosk_app.bank_service", "kiosk_app.teller_service",
@@ -78,17 +84,9 @@ SERVICE_MODULES = ("receipts.link_server", "kiosk_app.bank_service", "kiosk_app.
 def test_the_services_start_off_the_gui_thread(tmp_path: Path) -> None:
     """Started on the GUI thread, their imports and set-up froze "Getting ready…" for
     80–280 ms."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.run(
-        [sys.executable, "-c", PROBE, "run", "--config", str(demo_config(tmp_path)),
-         "--windowed", "--exit-after-start"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    started = json.loads(next(x for x in proc.stdout.splitlines()
-                              if x.startswith('{"services"')))["services"]
+    lines, threads = run_probe(tmp_path, "--exit-after-start")
+    started = json.loads(next(x for x in lines if x.startswith('{"services"')))["services"]
     assert {"receipt-links", "bank", "demo-customer"} <= set(started), started
-    line = next(x for x in proc.stdout.splitlines() if x.startswith("IMPORTS "))
-    threads = json.loads(line.removeprefix("IMPORTS "))
     for module in SERVICE_MODULES:
         assert module in threads, f"{module} was never imported"
         assert threads[module] != "MainThread", f"{module} imported on the GUI thread"
